@@ -1,0 +1,61 @@
+-- Foundation: extensions, the private schema, and the helpers every later domain uses.
+-- Runs as the non-superuser `postgres` role (hosted Supabase); every statement is idempotent.
+
+create extension if not exists pgcrypto with schema extensions;
+create extension if not exists "uuid-ossp" with schema extensions;
+create extension if not exists vector with schema extensions;
+-- Supabase always installs pg_cron into pg_catalog (supautils override); say so explicitly.
+create extension if not exists pg_cron with schema pg_catalog;
+
+-- private: security-definer internals, trigger functions, policy helpers. Never exposed by the Data API.
+create schema if not exists private;
+revoke all on schema private from public;
+-- Policies run as the caller, so the API roles need usage to call the (explicitly granted) helpers.
+grant usage on schema private to anon, authenticated, service_role;
+
+-- Functions are not executable by default: each RPC grants execute to the roles meant to call it.
+alter default privileges in schema public revoke execute on functions from public;
+alter default privileges in schema public revoke execute on functions from anon, authenticated;
+alter default privileges in schema private revoke execute on functions from public;
+
+-- One shared trigger function keeps updated_at honest on every table that has one.
+create or replace function private.set_updated_at()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  new.updated_at := now();
+  return new;
+end
+$$;
+revoke all on function private.set_updated_at() from public;
+
+-- The API role of the current request. PostgREST does `set local role <jwt role>`, and SECURITY DEFINER
+-- functions keep that GUC, so this works inside definer RPCs where current_user is the owner.
+create or replace function private.request_role()
+returns text
+language sql
+stable
+set search_path = ''
+as $$
+  select case
+    when current_setting('role') <> 'none' then current_setting('role')
+    else coalesce(nullif(auth.jwt() ->> 'role', ''), session_user::text)
+  end
+$$;
+
+-- Trusted infrastructure: service_role (daemons, Edge Functions) or a direct connection as the owner.
+create or replace function private.is_trusted_caller()
+returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  select private.request_role() in ('service_role', 'postgres', 'supabase_admin')
+$$;
+
+revoke all on function private.request_role() from public;
+revoke all on function private.is_trusted_caller() from public;
+grant execute on function private.request_role() to anon, authenticated, service_role;
+grant execute on function private.is_trusted_caller() to anon, authenticated, service_role;
