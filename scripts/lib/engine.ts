@@ -1,0 +1,128 @@
+// Shared facts about the local engine: where it lives, how to reach it, how to run its tools.
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const engineDir = join(projectRoot, '.engine');
+export const dataDir = join(engineDir, 'data');
+export const socketDir = join(engineDir, 'run');
+export const logFile = join(engineDir, 'postgres.log');
+export const pgBin = '/usr/lib/postgresql/15/bin';
+export const port = 54322;
+// The URL `supabase start` also serves, so one URL works with or without Docker.
+export const defaultUrl = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
+export const supabaseBin = join(projectRoot, 'node_modules', '.bin', 'supabase');
+
+/** The database every script talks to: SUPABASE_DB_URL when set, else the local engine's URL. */
+export function dbUrl(): string {
+  return process.env.SUPABASE_DB_URL?.trim() || defaultUrl;
+}
+
+export function log(message: string): void {
+  process.stderr.write(`[agentbase] ${message}\n`);
+}
+
+export class CommandError extends Error {}
+
+export interface RunResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion; throws with its output unless `allowFailure`. */
+export function run(
+  cmd: string,
+  args: string[],
+  options: SpawnSyncOptions & { allowFailure?: boolean; quiet?: boolean } = {},
+): RunResult {
+  const { allowFailure, quiet, ...spawnOptions } = options;
+  const result = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    ...spawnOptions,
+  });
+  if (result.error) {
+    throw new CommandError(`${cmd}: ${result.error.message}`);
+  }
+  const out: RunResult = {
+    status: result.status ?? 1,
+    stdout: String(result.stdout ?? ''),
+    stderr: String(result.stderr ?? ''),
+  };
+  if (out.status !== 0 && !allowFailure) {
+    if (!quiet) process.stderr.write(out.stdout + out.stderr);
+    throw new CommandError(`${cmd} ${args.join(' ')} exited with ${out.status}`);
+  }
+  return out;
+}
+
+/**
+ * Environment for the Supabase CLI. It treats 127.0.0.1:<db.port> as its own Docker stack unless its
+ * services hostname points elsewhere; with this, `--remote=<url>` targets the URL as a plain Postgres.
+ */
+export function cliEnv(): NodeJS.ProcessEnv {
+  const loopback = /@(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(dbUrl());
+  return {
+    ...process.env,
+    SUPABASE_SERVICES_HOSTNAME: process.env.SUPABASE_SERVICES_HOSTNAME ?? 'no-docker.invalid',
+    // A loopback server has no TLS; without this the CLI prints a warning into generated output.
+    ...(loopback && !process.env.PGSSLMODE ? { PGSSLMODE: 'disable' } : {}),
+  };
+}
+
+/** Runs the pinned Supabase CLI against the database URL. */
+export function supabase(args: string[], options: { allowFailure?: boolean; quiet?: boolean } = {}): RunResult {
+  if (!existsSync(supabaseBin)) {
+    throw new CommandError('The Supabase CLI is missing: run `npm install` first.');
+  }
+  return run(supabaseBin, args, { cwd: projectRoot, env: cliEnv(), ...options });
+}
+
+/** True when a Postgres answers at the URL with the given credentials. */
+export async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Runs SQL on the URL and returns the rows. */
+export async function query<T extends pg.QueryResultRow = pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** Runs a Postgres server binary as the `postgres` OS user when we are root (Postgres refuses root). */
+export function runAsPostgres(bin: string, args: string[], options: { allowFailure?: boolean } = {}): RunResult {
+  const full = join(pgBin, bin);
+  if (isRoot) {
+    return run('runuser', ['-u', 'postgres', '--', full, ...args], options);
+  }
+  return run(full, args, options);
+}
+
+export function clusterRunning(): boolean {
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) return false;
+  return runAsPostgres('pg_ctl', ['-D', dataDir, 'status'], { allowFailure: true }).status === 0;
+}

@@ -1,0 +1,169 @@
+// npm test — engine up, reset, pgTAP (pg_prove), vitest, then the gates. Any failure fails the run.
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureEngine } from './lib/cluster.js';
+import { engineDir, log, projectRoot, run, supabase } from './lib/engine.js';
+import { resetDatabase } from './lib/reset.js';
+import { generateTypes, typesPath } from './lib/types.js';
+
+interface Step {
+  name: string;
+  passed: number;
+  failed: number;
+  detail: string;
+}
+const steps: Step[] = [];
+
+function record(name: string, passed: number, failed: number, detail: string): void {
+  steps.push({ name, passed, failed, detail });
+  log(`${failed === 0 ? 'PASS' : 'FAIL'} ${name}: ${detail}`);
+}
+
+/** Connection settings for libpq tools (pg_prove, psql, pg_dump) from the URL. */
+function pgEnv(url: string): NodeJS.ProcessEnv {
+  const u = new URL(url);
+  return {
+    ...process.env,
+    PGHOST: u.hostname,
+    PGPORT: u.port || '5432',
+    PGUSER: decodeURIComponent(u.username),
+    PGPASSWORD: decodeURIComponent(u.password),
+    PGDATABASE: u.pathname.replace(/^\//, '') || 'postgres',
+    PGSSLMODE: process.env.PGSSLMODE ?? 'prefer',
+  };
+}
+
+function psql(url: string, args: string[]) {
+  return run('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-q', ...args], { env: pgEnv(url), allowFailure: true });
+}
+
+function pgTapFiles(): string[] {
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(sql|pg)$/.test(entry.name)) files.push(path);
+    }
+  };
+  walk(join(projectRoot, 'supabase', 'tests'));
+  return files;
+}
+
+function runPgTap(url: string): void {
+  const files = pgTapFiles();
+  // As `supabase test db` does: pgTAP lives in `extensions` for the duration of the suite.
+  const setup = psql(url, ['-c', 'create extension if not exists pgtap with schema extensions']);
+  if (setup.status !== 0) {
+    record('pgTAP', 0, 1, `could not create pgtap: ${setup.stderr.trim()}`);
+    return;
+  }
+  const result = run('pg_prove', ['--ext', '.sql', '--ext', '.pg', ...files], {
+    env: pgEnv(url),
+    cwd: projectRoot,
+    allowFailure: true,
+  });
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  const tests = Number(/Files=\d+, Tests=(\d+)/.exec(result.stdout)?.[1] ?? 0);
+  const failedLines = [...result.stdout.matchAll(/Failed (\d+)\/(\d+) subtests/g)].reduce((n, m) => n + Number(m[1]), 0);
+  const ok = result.status === 0 && /Result: PASS/.test(result.stdout) && tests > 0;
+  const failed = ok ? 0 : Math.max(failedLines, 1);
+  record('pgTAP', tests - (ok ? 0 : failedLines), failed, `${files.length} files, ${tests} assertions${ok ? '' : ' (see failures above)'}`);
+}
+
+function runVitest(url: string): void {
+  const report = join(engineDir, 'vitest-report.json');
+  const result = run(join(projectRoot, 'node_modules', '.bin', 'vitest'),
+    ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
+      cwd: projectRoot,
+      env: { ...process.env, SUPABASE_DB_URL: url },
+      stdio: ['ignore', 'inherit', 'inherit'],
+      allowFailure: true,
+    });
+  if (!existsSync(report)) {
+    record('vitest', 0, 1, `no report (exit ${result.status})`);
+    return;
+  }
+  const json = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numTotalTests: number };
+  const failed = json.numFailedTests + (result.status !== 0 && json.numFailedTests === 0 ? 1 : 0);
+  record('vitest', json.numPassedTests, failed, `${json.numPassedTests}/${json.numTotalTests} tests passed`);
+}
+
+function gateAdvisors(url: string): void {
+  const result = supabase(['db', 'advisors', `--remote=${url}`, '--type', 'all', '--level', 'info', '--output-format', 'json'], {
+    allowFailure: true,
+    quiet: true,
+  });
+  let findings: { name: string; level: string; detail: string }[];
+  try {
+    findings = (JSON.parse(result.stdout) as { results: typeof findings }).results;
+    if (!Array.isArray(findings)) throw new Error('no results array');
+  } catch {
+    record('advisors', 0, 1, `unreadable output (exit ${result.status}): ${result.stdout.slice(0, 300)} ${result.stderr.slice(0, 300)}`);
+    return;
+  }
+  // unused_index is a workload statistic: on a freshly reset database every index is unused.
+  const real = findings.filter((f) => f.name !== 'unused_index');
+  for (const f of real) process.stdout.write(`  advisor ${f.level} ${f.name}: ${f.detail}\n`);
+  record('advisors', real.length === 0 ? 1 : 0, real.length,
+    `${real.length} findings (ignoring ${findings.length - real.length} unused_index)`);
+}
+
+function gateLint(url: string): void {
+  const result = supabase(['db', 'lint', `--remote=${url}`, '--fail-on', 'warning'], { allowFailure: true, quiet: true });
+  const clean = result.status === 0 && !/"level"/.test(result.stdout);
+  if (!clean) process.stdout.write(result.stdout + result.stderr);
+  record('lint', clean ? 1 : 0, clean ? 0 : 1, clean ? 'no schema errors' : `plpgsql_check findings (exit ${result.status})`);
+}
+
+/** Every migration applied a second time in a row succeeds, and the schema is unchanged afterwards. */
+function gateMigrationsTwice(url: string): void {
+  // Schema of our two schemas (minus pg_dump's per-run \restrict key), plus what migrations put elsewhere.
+  const dump = (): string =>
+    run('pg_dump', ['--schema-only', '-n', 'public', '-n', 'private'], { env: pgEnv(url) })
+      .stdout.split('\n').filter((line) => !/^\\(un)?restrict /.test(line)).join('\n') +
+    psql(url, ['-At', '-c', `select jobname, schedule, command from cron.job order by 1`,
+      '-c', `select tablename from pg_publication_tables where pubname = 'supabase_realtime' order by 1`,
+      '-c', `select id, public from storage.buckets order by 1`]).stdout;
+  const before = dump();
+  const dir = join(projectRoot, 'supabase', 'migrations');
+  const files = readdirSync(dir).filter((f) => /^\d+_.*\.sql$/.test(f)).sort();
+  const failures: string[] = [];
+  for (const file of files) {
+    const result = psql(url, ['--single-transaction', '-f', join(dir, file)]);
+    if (result.status !== 0) failures.push(`${file}: ${result.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  }
+  const after = dump();
+  if (before !== after) failures.push('schema changed after re-applying the migrations (pg_dump differs)');
+  for (const f of failures) process.stdout.write(`  ${f}\n`);
+  record('migrations twice', failures.length === 0 ? files.length : 0, failures.length,
+    failures.length === 0 ? `${files.length} migrations re-applied, schema unchanged` : `${failures.length} problems`);
+}
+
+async function gateTypes(url: string): Promise<void> {
+  const fresh = await generateTypes(url);
+  const path = join(projectRoot, typesPath);
+  const committed = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const same = committed === fresh;
+  record('types drift', same ? 1 : 0, same ? 0 : 1,
+    same ? `${typesPath} matches a fresh generation` : `${typesPath} is stale: run npm run gen:types and commit it`);
+}
+
+const { url } = await ensureEngine();
+resetDatabase(url);
+runPgTap(url);
+runVitest(url);
+// The gates judge the schema as a fresh project sees it, not the churn the suites left behind.
+resetDatabase(url);
+gateAdvisors(url);
+gateLint(url);
+gateMigrationsTwice(url);
+await gateTypes(url);
+
+const passed = steps.reduce((n, s) => n + s.passed, 0);
+const failed = steps.reduce((n, s) => n + s.failed, 0);
+console.log('\nagentbase test summary');
+for (const s of steps) console.log(`  ${s.failed === 0 ? 'ok  ' : 'FAIL'} ${s.name.padEnd(18)} ${s.detail}`);
+console.log(`summary: ${passed} passed, ${failed} failed`);
+process.exitCode = failed === 0 ? 0 : 1;
