@@ -1,6 +1,6 @@
 // The private cluster: create, start, stop, and load the Supabase stand-in.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   canConnect,
@@ -52,6 +52,7 @@ function initCluster(): void {
     '-E', 'UTF8',
     '--locale=C.UTF-8',
   ]);
+  rmSync(pwfile);
   appendFileSync(join(dataDir, 'postgresql.conf'), serverSettings);
 }
 
