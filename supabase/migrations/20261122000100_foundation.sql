@@ -59,3 +59,41 @@ revoke all on function private.request_role() from public;
 revoke all on function private.is_trusted_caller() from public;
 grant execute on function private.request_role() to anon, authenticated, service_role;
 grant execute on function private.is_trusted_caller() to anon, authenticated, service_role;
+
+-- Text -> slug (`^[a-z0-9][a-z0-9-]{0,62}$`): lowercase, runs of anything else become one hyphen, trimmed,
+-- at most 48 characters so a de-duplication suffix (`-2`, `-a1b2c3`) still fits; p_fallback when empty.
+create or replace function private.slugify(p_text text, p_fallback text default 'workspace')
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select coalesce(
+    nullif(pg_catalog.btrim(pg_catalog.left(
+      pg_catalog.btrim(pg_catalog.regexp_replace(pg_catalog.lower(coalesce(p_text, '')), '[^a-z0-9]+', '-', 'g'), '-'),
+      48), '-'), ''),
+    p_fallback)
+$$;
+revoke all on function private.slugify(text, text) from public;
+grant execute on function private.slugify(text, text) to authenticated, service_role;
+
+-- True when Postgres accepts p_tz as a time zone (IANA name such as 'Europe/Berlin', or 'UTC').
+-- Cheaper than scanning pg_timezone_names (~40 ms) on every write.
+create or replace function private.is_valid_timezone(p_tz text)
+returns boolean
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if p_tz is null or p_tz !~ '^[A-Za-z][A-Za-z0-9_+/-]{0,63}$' then
+    return false;
+  end if;
+  perform pg_catalog.now() at time zone p_tz;
+  return true;
+exception when invalid_parameter_value then
+  return false;
+end
+$$;
+revoke all on function private.is_valid_timezone(text) from public;
+grant execute on function private.is_valid_timezone(text) to authenticated, service_role;
