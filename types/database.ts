@@ -87,33 +87,181 @@ export type Database = {
           },
         ]
       }
+      invites: {
+        Row: {
+          accepted_at: string | null
+          accepted_by: string | null
+          created_at: string
+          email: string
+          expires_at: string
+          id: string
+          invited_by: string | null
+          revoked_at: string | null
+          revoked_by: string | null
+          role: Database["public"]["Enums"]["workspace_role"]
+          token_hash: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          accepted_at?: string | null
+          accepted_by?: string | null
+          created_at?: string
+          email: string
+          expires_at: string
+          id?: string
+          invited_by?: string | null
+          revoked_at?: string | null
+          revoked_by?: string | null
+          role?: Database["public"]["Enums"]["workspace_role"]
+          token_hash: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          accepted_at?: string | null
+          accepted_by?: string | null
+          created_at?: string
+          email?: string
+          expires_at?: string
+          id?: string
+          invited_by?: string | null
+          revoked_at?: string | null
+          revoked_by?: string | null
+          role?: Database["public"]["Enums"]["workspace_role"]
+          token_hash?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "invites_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       organizations: {
         Row: {
+          billing_email: string | null
+          billing_owner_id: string | null
           created_at: string
           created_by: string | null
           id: string
+          is_personal: boolean
           name: string
+          plan: string
           slug: string
+          trial_ends_at: string | null
           updated_at: string
         }
         ComputedFields: never
         Insert: {
+          billing_email?: string | null
+          billing_owner_id?: string | null
           created_at?: string
           created_by?: string | null
           id?: string
+          is_personal?: boolean
           name: string
+          plan?: string
           slug: string
+          trial_ends_at?: string | null
           updated_at?: string
         }
         Update: {
+          billing_email?: string | null
+          billing_owner_id?: string | null
           created_at?: string
           created_by?: string | null
           id?: string
+          is_personal?: boolean
           name?: string
+          plan?: string
           slug?: string
+          trial_ends_at?: string | null
           updated_at?: string
         }
         Relationships: []
+      }
+      profiles: {
+        Row: {
+          avatar_url: string | null
+          created_at: string
+          display_name: string
+          email: string | null
+          id: string
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          avatar_url?: string | null
+          created_at?: string
+          display_name?: string
+          email?: string | null
+          id: string
+          updated_at?: string
+        }
+        Update: {
+          avatar_url?: string | null
+          created_at?: string
+          display_name?: string
+          email?: string | null
+          id?: string
+          updated_at?: string
+        }
+        Relationships: []
+      }
+      projects: {
+        Row: {
+          archived_at: string | null
+          created_at: string
+          created_by: string | null
+          description: string
+          id: string
+          name: string
+          slug: string
+          status: Database["public"]["Enums"]["project_status"]
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          archived_at?: string | null
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          id?: string
+          name: string
+          slug: string
+          status?: Database["public"]["Enums"]["project_status"]
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          archived_at?: string | null
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          id?: string
+          name?: string
+          slug?: string
+          status?: Database["public"]["Enums"]["project_status"]
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "projects_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       workspace_members: {
         Row: {
@@ -150,31 +298,64 @@ export type Database = {
       }
       workspaces: {
         Row: {
+          budget_hard_cutoff: boolean
           created_at: string
           created_by: string | null
+          description: string
           id: string
+          initialized: boolean | null
+          is_personal: boolean
+          monthly_budget_usd: number | null
           name: string
           organization_id: string
+          owner_name: string | null
+          owner_preferred_name: string | null
+          settings: NonNullable<Json>
+          setup_completed_at: string | null
+          setup_state: Database["public"]["Enums"]["workspace_setup_state"]
           slug: string
+          timezone: string
           updated_at: string
         }
         ComputedFields: never
         Insert: {
+          budget_hard_cutoff?: boolean
           created_at?: string
           created_by?: string | null
+          description?: string
           id?: string
+          initialized?: never
+          is_personal?: boolean
+          monthly_budget_usd?: number | null
           name: string
           organization_id: string
+          owner_name?: string | null
+          owner_preferred_name?: string | null
+          settings?: NonNullable<Json>
+          setup_completed_at?: string | null
+          setup_state?: Database["public"]["Enums"]["workspace_setup_state"]
           slug: string
+          timezone?: string
           updated_at?: string
         }
         Update: {
+          budget_hard_cutoff?: boolean
           created_at?: string
           created_by?: string | null
+          description?: string
           id?: string
+          initialized?: never
+          is_personal?: boolean
+          monthly_budget_usd?: number | null
           name?: string
           organization_id?: string
+          owner_name?: string | null
+          owner_preferred_name?: string | null
+          settings?: NonNullable<Json>
+          setup_completed_at?: string | null
+          setup_state?: Database["public"]["Enums"]["workspace_setup_state"]
           slug?: string
+          timezone?: string
           updated_at?: string
         }
         Relationships: [
@@ -192,10 +373,153 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
-      [_ in never]: never
+      accept_invite: { Args: { p_token: string }; Returns: string }
+      complete_setup: {
+        Args: {
+          p_budget_hard_cutoff?: boolean
+          p_completed?: boolean
+          p_description?: string
+          p_monthly_budget_usd?: number
+          p_owner_name?: string
+          p_owner_preferred_name?: string
+          p_settings?: Json
+          p_timezone?: string
+          p_workspace_id: string
+        }
+        Returns: {
+          budget_hard_cutoff: boolean
+          created_at: string
+          created_by: string | null
+          description: string
+          id: string
+          initialized: boolean | null
+          is_personal: boolean
+          monthly_budget_usd: number | null
+          name: string
+          organization_id: string
+          owner_name: string | null
+          owner_preferred_name: string | null
+          settings: NonNullable<Json>
+          setup_completed_at: string | null
+          setup_state: Database["public"]["Enums"]["workspace_setup_state"]
+          slug: string
+          timezone: string
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "workspaces"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      create_invite: {
+        Args: {
+          p_email: string
+          p_expires_in?: string
+          p_role?: Database["public"]["Enums"]["workspace_role"]
+          p_workspace_id: string
+        }
+        Returns: {
+          expires_at: string
+          invite_id: string
+          token: string
+        }[]
+      }
+      create_workspace: {
+        Args: { p_name: string; p_organization_id?: string; p_slug: string }
+        Returns: {
+          budget_hard_cutoff: boolean
+          created_at: string
+          created_by: string | null
+          description: string
+          id: string
+          initialized: boolean | null
+          is_personal: boolean
+          monthly_budget_usd: number | null
+          name: string
+          organization_id: string
+          owner_name: string | null
+          owner_preferred_name: string | null
+          settings: NonNullable<Json>
+          setup_completed_at: string | null
+          setup_state: Database["public"]["Enums"]["workspace_setup_state"]
+          slug: string
+          timezone: string
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "workspaces"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      remove_member: {
+        Args: { p_user_id: string; p_workspace_id: string }
+        Returns: {
+          created_at: string
+          role: Database["public"]["Enums"]["workspace_role"]
+          updated_at: string
+          user_id: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "workspace_members"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      revoke_invite: {
+        Args: { p_invite_id: string }
+        Returns: {
+          accepted_at: string | null
+          accepted_by: string | null
+          created_at: string
+          email: string
+          expires_at: string
+          id: string
+          invited_by: string | null
+          revoked_at: string | null
+          revoked_by: string | null
+          role: Database["public"]["Enums"]["workspace_role"]
+          token_hash: string
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "invites"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      set_member_role: {
+        Args: {
+          p_role: Database["public"]["Enums"]["workspace_role"]
+          p_user_id: string
+          p_workspace_id: string
+        }
+        Returns: {
+          created_at: string
+          role: Database["public"]["Enums"]["workspace_role"]
+          updated_at: string
+          user_id: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "workspace_members"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
     }
     Enums: {
+      project_status: "active" | "archived"
       workspace_role: "viewer" | "member" | "admin" | "owner"
+      workspace_setup_state: "pending" | "in_progress" | "completed"
     }
     CompositeTypes: {
       [_ in never]: never
@@ -311,7 +635,9 @@ export type CompositeTypes<
 export const Constants = {
   public: {
     Enums: {
+      project_status: ["active", "archived"],
       workspace_role: ["viewer", "member", "admin", "owner"],
+      workspace_setup_state: ["pending", "in_progress", "completed"],
     },
   },
 } as const
