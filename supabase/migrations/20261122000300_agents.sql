@@ -259,11 +259,22 @@ set search_path = ''
 as $$
 declare
   v_ws uuid;
+  v_head text;
   v_cur uuid;
   v_steps integer := 0;
 begin
   if tg_op = 'UPDATE' and new.workspace_id is distinct from old.workspace_id then
     raise exception 'agents: workspace_id cannot be changed' using errcode = '22023';
+  end if;
+
+  -- The partial unique index agents_one_head_per_workspace_idx is the guarantee; this names the culprit.
+  if new.is_head and (tg_op = 'INSERT' or not old.is_head) then
+    select a.slug into v_head from public.agents a
+    where a.workspace_id = new.workspace_id and a.is_head and a.id <> new.id;
+    if v_head is not null then
+      raise exception 'is_head: workspace % already has a head agent (%)', new.workspace_id, v_head
+        using errcode = '23505';
+    end if;
   end if;
 
   if new.gateway_id is not null and (tg_op = 'INSERT' or new.gateway_id is distinct from old.gateway_id) then
@@ -293,7 +304,9 @@ begin
         using errcode = '23503';
     end if;
     -- Serialize org-chart edits per workspace so two concurrent edits cannot close a cycle together;
-    -- the walk below runs after the lock and so sees the other transaction's committed manager.
+    -- the walk below runs after the lock and so, under READ COMMITTED, sees the other transaction's
+    -- committed manager. FOR SHARE makes REPEATABLE READ/SERIALIZABLE callers fail with 40001 instead
+    -- of walking a stale chain.
     perform pg_advisory_xact_lock(hashtextextended('agentbase.org_chart:' || new.workspace_id::text, 0));
     v_cur := new.reports_to;
     while v_cur is not null loop
@@ -305,7 +318,7 @@ begin
       if v_steps > 100000 then
         raise exception 'reports_to: management chain above % is too long', new.reports_to using errcode = '54000';
       end if;
-      select a.reports_to into v_cur from public.agents a where a.id = v_cur;
+      select a.reports_to into v_cur from public.agents a where a.id = v_cur for share;
     end loop;
   end if;
 
@@ -605,8 +618,13 @@ begin
       if v_constraint = 'agents_workspace_id_slug_key' then
         raise exception 'p_slug: an agent with slug % already exists in this workspace', p_slug
           using errcode = '23505';
+      elsif v_constraint = 'agents_email_address_key' then
+        raise exception 'p_overrides: email_address % is already in use', v_values ->> 'email_address'
+          using errcode = '23505';
       end if;
       raise;
+    when check_violation then
+      raise exception 'p_overrides: %', sqlerrm using errcode = '23514';
     when invalid_text_representation or datatype_mismatch or invalid_datetime_format
       or numeric_value_out_of_range or invalid_parameter_value then
       raise exception 'p_overrides: %', sqlerrm using errcode = '22023';
