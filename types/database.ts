@@ -5,11 +5,15 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   public: {
     Tables: {
-      agents: {
+      agent_skills: {
         Row: {
+          agent_id: string
+          category: string
+          config: NonNullable<Json>
           created_at: string
-          gateway_id: string | null
+          description: string
           id: string
+          level: number
           name: string
           slug: string
           updated_at: string
@@ -17,18 +21,26 @@ export type Database = {
         }
         ComputedFields: never
         Insert: {
+          agent_id: string
+          category?: string
+          config?: NonNullable<Json>
           created_at?: string
-          gateway_id?: string | null
+          description?: string
           id?: string
+          level?: number
           name: string
           slug: string
           updated_at?: string
           workspace_id: string
         }
         Update: {
+          agent_id?: string
+          category?: string
+          config?: NonNullable<Json>
           created_at?: string
-          gateway_id?: string | null
+          description?: string
           id?: string
+          level?: number
           name?: string
           slug?: string
           updated_at?: string
@@ -36,10 +48,253 @@ export type Database = {
         }
         Relationships: [
           {
-            foreignKeyName: "agents_gateway_id_fkey"
-            columns: ["gateway_id"]
+            foreignKeyName: "agent_skills_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
+      agent_templates: {
+        Row: {
+          agent_type: Database["public"]["Enums"]["agent_type"]
+          category: string
+          created_at: string
+          created_by: string | null
+          defaults: NonNullable<Json>
+          description: string
+          id: string
+          name: string
+          slug: string
+          tools: string[]
+          updated_at: string
+          workspace_id: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          agent_type?: Database["public"]["Enums"]["agent_type"]
+          category?: string
+          created_at?: string
+          created_by?: string | null
+          defaults?: NonNullable<Json>
+          description?: string
+          id?: string
+          name: string
+          slug: string
+          tools?: string[]
+          updated_at?: string
+          workspace_id?: string | null
+        }
+        Update: {
+          agent_type?: Database["public"]["Enums"]["agent_type"]
+          category?: string
+          created_at?: string
+          created_by?: string | null
+          defaults?: NonNullable<Json>
+          description?: string
+          id?: string
+          name?: string
+          slug?: string
+          tools?: string[]
+          updated_at?: string
+          workspace_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_templates_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      agent_training_data: {
+        Row: {
+          agent_id: string
+          content: string
+          created_at: string
+          enabled: boolean
+          id: string
+          kind: Database["public"]["Enums"]["agent_training_kind"]
+          meta: NonNullable<Json>
+          title: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id: string
+          content: string
+          created_at?: string
+          enabled?: boolean
+          id?: string
+          kind: Database["public"]["Enums"]["agent_training_kind"]
+          meta?: NonNullable<Json>
+          title?: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string
+          content?: string
+          created_at?: string
+          enabled?: boolean
+          id?: string
+          kind?: Database["public"]["Enums"]["agent_training_kind"]
+          meta?: NonNullable<Json>
+          title?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_training_data_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
+      agents: {
+        Row: {
+          avatar_url: string | null
+          background: string | null
+          bio: string | null
+          capabilities: string[]
+          config: NonNullable<Json>
+          created_at: string
+          created_by: string | null
+          description: string | null
+          domains: string[]
+          email_address: string | null
+          gateway_id: string | null
+          id: string
+          instructions: string | null
+          is_head: boolean
+          last_seen_at: string | null
+          level: number
+          meta: NonNullable<Json>
+          model_id: string | null
+          name: string
+          objective: string | null
+          project_id: string | null
+          reports_to: string | null
+          role: string | null
+          slug: string
+          status: Database["public"]["Enums"]["agent_status"]
+          template_id: string | null
+          tone: string | null
+          trust_tier: Database["public"]["Enums"]["agent_trust_tier"]
+          type: Database["public"]["Enums"]["agent_type"]
+          updated_at: string
+          verbosity: Database["public"]["Enums"]["agent_verbosity"]
+          voice: string | null
+          workspace_id: string
+          xp: number
+        }
+        ComputedFields: never
+        Insert: {
+          avatar_url?: string | null
+          background?: string | null
+          bio?: string | null
+          capabilities?: string[]
+          config?: NonNullable<Json>
+          created_at?: string
+          created_by?: string | null
+          description?: string | null
+          domains?: string[]
+          email_address?: string | null
+          gateway_id?: string | null
+          id?: string
+          instructions?: string | null
+          is_head?: boolean
+          last_seen_at?: string | null
+          level?: number
+          meta?: NonNullable<Json>
+          model_id?: string | null
+          name: string
+          objective?: string | null
+          project_id?: string | null
+          reports_to?: string | null
+          role?: string | null
+          slug: string
+          status?: Database["public"]["Enums"]["agent_status"]
+          template_id?: string | null
+          tone?: string | null
+          trust_tier?: Database["public"]["Enums"]["agent_trust_tier"]
+          type?: Database["public"]["Enums"]["agent_type"]
+          updated_at?: string
+          verbosity?: Database["public"]["Enums"]["agent_verbosity"]
+          voice?: string | null
+          workspace_id: string
+          xp?: number
+        }
+        Update: {
+          avatar_url?: string | null
+          background?: string | null
+          bio?: string | null
+          capabilities?: string[]
+          config?: NonNullable<Json>
+          created_at?: string
+          created_by?: string | null
+          description?: string | null
+          domains?: string[]
+          email_address?: string | null
+          gateway_id?: string | null
+          id?: string
+          instructions?: string | null
+          is_head?: boolean
+          last_seen_at?: string | null
+          level?: number
+          meta?: NonNullable<Json>
+          model_id?: string | null
+          name?: string
+          objective?: string | null
+          project_id?: string | null
+          reports_to?: string | null
+          role?: string | null
+          slug?: string
+          status?: Database["public"]["Enums"]["agent_status"]
+          template_id?: string | null
+          tone?: string | null
+          trust_tier?: Database["public"]["Enums"]["agent_trust_tier"]
+          type?: Database["public"]["Enums"]["agent_type"]
+          updated_at?: string
+          verbosity?: Database["public"]["Enums"]["agent_verbosity"]
+          voice?: string | null
+          workspace_id?: string
+          xp?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agents_gateway_fkey"
+            columns: ["workspace_id", "gateway_id"]
             isOneToOne: false
             referencedRelation: "gateways"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "agents_project_id_fkey"
+            columns: ["project_id"]
+            isOneToOne: false
+            referencedRelation: "projects"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "agents_reports_to_fkey"
+            columns: ["workspace_id", "reports_to"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "agents_template_id_fkey"
+            columns: ["template_id"]
+            isOneToOne: false
+            referencedRelation: "agent_templates"
             referencedColumns: ["id"]
           },
           {
@@ -51,30 +306,97 @@ export type Database = {
           },
         ]
       }
+      gateway_registration_tokens: {
+        Row: {
+          consumed_at: string | null
+          consumed_by_gateway_id: string | null
+          created_at: string
+          created_by: string | null
+          expires_at: string
+          id: string
+          label: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          consumed_at?: string | null
+          consumed_by_gateway_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          expires_at: string
+          id?: string
+          label?: string | null
+          workspace_id: string
+        }
+        Update: {
+          consumed_at?: string | null
+          consumed_by_gateway_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          expires_at?: string
+          id?: string
+          label?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "gateway_registration_tokens_consumed_gateway_fkey"
+            columns: ["workspace_id", "consumed_by_gateway_id"]
+            isOneToOne: false
+            referencedRelation: "gateways"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "gateway_registration_tokens_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       gateways: {
         Row: {
           created_at: string
+          created_by: string | null
           id: string
           label: string
+          labels: string[]
+          last_seen_at: string | null
+          meta: NonNullable<Json>
           slug: string
+          status: Database["public"]["Enums"]["gateway_status"]
           updated_at: string
+          url: string | null
           workspace_id: string
         }
         ComputedFields: never
         Insert: {
           created_at?: string
+          created_by?: string | null
           id?: string
           label?: string
+          labels?: string[]
+          last_seen_at?: string | null
+          meta?: NonNullable<Json>
           slug: string
+          status?: Database["public"]["Enums"]["gateway_status"]
           updated_at?: string
+          url?: string | null
           workspace_id: string
         }
         Update: {
           created_at?: string
+          created_by?: string | null
           id?: string
           label?: string
+          labels?: string[]
+          last_seen_at?: string | null
+          meta?: NonNullable<Json>
           slug?: string
+          status?: Database["public"]["Enums"]["gateway_status"]
           updated_at?: string
+          url?: string | null
           workspace_id?: string
         }
         Relationships: [
@@ -374,6 +696,15 @@ export type Database = {
     }
     Functions: {
       accept_invite: { Args: { p_token: string }; Returns: string }
+      agent_reports_chain: {
+        Args: { p_agent_id: string; p_max_depth?: number }
+        Returns: {
+          agent_id: string
+          depth: number
+          name: string
+          slug: string
+        }[]
+      }
       complete_setup: {
         Args: {
           p_budget_hard_cutoff?: boolean
@@ -413,6 +744,73 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      consume_gateway_token: {
+        Args: { p_label?: string; p_slug_hint?: string; p_token: string }
+        Returns: {
+          gateway_id: string
+          gateway_slug: string
+          workspace_id: string
+        }[]
+      }
+      create_agent_from_template: {
+        Args: {
+          p_name: string
+          p_overrides?: Json
+          p_slug: string
+          p_template: string
+          p_workspace_id: string
+        }
+        Returns: {
+          avatar_url: string | null
+          background: string | null
+          bio: string | null
+          capabilities: string[]
+          config: NonNullable<Json>
+          created_at: string
+          created_by: string | null
+          description: string | null
+          domains: string[]
+          email_address: string | null
+          gateway_id: string | null
+          id: string
+          instructions: string | null
+          is_head: boolean
+          last_seen_at: string | null
+          level: number
+          meta: NonNullable<Json>
+          model_id: string | null
+          name: string
+          objective: string | null
+          project_id: string | null
+          reports_to: string | null
+          role: string | null
+          slug: string
+          status: Database["public"]["Enums"]["agent_status"]
+          template_id: string | null
+          tone: string | null
+          trust_tier: Database["public"]["Enums"]["agent_trust_tier"]
+          type: Database["public"]["Enums"]["agent_type"]
+          updated_at: string
+          verbosity: Database["public"]["Enums"]["agent_verbosity"]
+          voice: string | null
+          workspace_id: string
+          xp: number
+        }
+        SetofOptions: {
+          from: "*"
+          to: "agents"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      create_gateway_token: {
+        Args: { p_label?: string; p_ttl_seconds?: number; p_workspace_id: string }
+        Returns: {
+          expires_at: string
+          token: string
+          token_id: string
+        }[]
+      }
       create_invite: {
         Args: {
           p_email: string
@@ -451,6 +849,33 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "workspaces"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      gateway_heartbeat: {
+        Args: {
+          p_gateway_id: string
+          p_meta?: Json
+          p_status?: Database["public"]["Enums"]["gateway_status"]
+        }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          id: string
+          label: string
+          labels: string[]
+          last_seen_at: string | null
+          meta: NonNullable<Json>
+          slug: string
+          status: Database["public"]["Enums"]["gateway_status"]
+          updated_at: string
+          url: string | null
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "gateways"
           isOneToOne: true
           isSetofReturn: false
         }
@@ -517,6 +942,12 @@ export type Database = {
       }
     }
     Enums: {
+      agent_status: "offline" | "online" | "paused" | "error" | "archived"
+      agent_training_kind: "knowledge" | "instruction" | "example"
+      agent_trust_tier: "observer" | "helper" | "partner" | "trusted"
+      agent_type: "email" | "calendar" | "research" | "code" | "custom"
+      agent_verbosity: "concise" | "balanced" | "detailed"
+      gateway_status: "provisioning" | "online" | "degraded" | "offline" | "error" | "disabled"
       project_status: "active" | "archived"
       workspace_role: "viewer" | "member" | "admin" | "owner"
       workspace_setup_state: "pending" | "in_progress" | "completed"
@@ -635,6 +1066,12 @@ export type CompositeTypes<
 export const Constants = {
   public: {
     Enums: {
+      agent_status: ["offline", "online", "paused", "error", "archived"],
+      agent_training_kind: ["knowledge", "instruction", "example"],
+      agent_trust_tier: ["observer", "helper", "partner", "trusted"],
+      agent_type: ["email", "calendar", "research", "code", "custom"],
+      agent_verbosity: ["concise", "balanced", "detailed"],
+      gateway_status: ["provisioning", "online", "degraded", "offline", "error", "disabled"],
       project_status: ["active", "archived"],
       workspace_role: ["viewer", "member", "admin", "owner"],
       workspace_setup_state: ["pending", "in_progress", "completed"],

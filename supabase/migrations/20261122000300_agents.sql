@@ -128,8 +128,8 @@ create index if not exists agent_templates_created_by_idx on public.agent_templa
 create table if not exists public.agents (
   id uuid primary key default gen_random_uuid(),
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
-  -- Optional grouping. The FK to public.projects is added below when that table exists.
-  project_id uuid,
+  -- Optional grouping; the trigger below keeps the project in the agent's workspace.
+  project_id uuid references public.projects (id) on delete set null,
   slug text not null check (slug ~ '^[a-z0-9][a-z0-9-]{0,62}$'),
   name text not null check (length(btrim(name)) between 1 and 200),
   type public.agent_type not null default 'custom',
@@ -185,16 +185,6 @@ create unique index if not exists agents_one_head_per_workspace_idx on public.ag
 -- An inbound address routes to exactly one agent, across all workspaces.
 create unique index if not exists agents_email_address_key on public.agents (lower(email_address))
   where email_address is not null;
-
-do $$
-begin
-  if to_regclass('public.projects') is not null
-     and not exists (select 1 from pg_constraint where conname = 'agents_project_id_fkey'
-                     and conrelid = 'public.agents'::regclass) then
-    alter table public.agents add constraint agents_project_id_fkey
-      foreign key (project_id) references public.projects (id) on delete set null;
-  end if;
-end $$;
 
 create table if not exists public.agent_skills (
   id uuid primary key default gen_random_uuid(),
@@ -285,9 +275,8 @@ begin
     end if;
   end if;
 
-  if new.project_id is not null and (tg_op = 'INSERT' or new.project_id is distinct from old.project_id)
-     and to_regclass('public.projects') is not null then
-    execute 'select p.workspace_id from public.projects p where p.id = $1' into v_ws using new.project_id;
+  if new.project_id is not null and (tg_op = 'INSERT' or new.project_id is distinct from old.project_id) then
+    select p.workspace_id into v_ws from public.projects p where p.id = new.project_id;
     if v_ws is distinct from new.workspace_id then
       raise exception 'project_id: project % is not in workspace %', new.project_id, new.workspace_id
         using errcode = '23503';
@@ -870,3 +859,16 @@ values
    '{"trust_tier": "trusted", "tone": "calm", "verbosity": "balanced", "is_head": true, "objective": "Turn the owner''s goals into delegated, tracked work."}',
    null)
 on conflict on constraint agent_templates_workspace_id_slug_key do nothing;
+
+-- Realtime: dashboards and runners watch agent and gateway status changes (as HQ publishes both).
+do $$
+declare
+  t text;
+begin
+  foreach t in array array['agents', 'gateways'] loop
+    if not exists (select 1 from pg_publication_tables
+                   where pubname = 'supabase_realtime' and schemaname = 'public' and tablename = t) then
+      execute format('alter publication supabase_realtime add table public.%I', t);
+    end if;
+  end loop;
+end $$;

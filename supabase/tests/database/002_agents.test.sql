@@ -1,7 +1,7 @@
 -- Agents domain: agents, agent_templates, agent_skills, agent_training_data; head agent, org chart,
 -- create_agent_from_template, agent_reports_chain; RLS for every table x role x action.
 begin;
-select plan(194);
+select plan(197);
 
 -- ---------------------------------------------------------------------------------------------
 -- Fixtures (as postgres). W1 is the workspace under test; W2 is "another workspace".
@@ -668,6 +668,32 @@ select is(
   0, 'deleting an agent cascades to its skills and training data');
 select isnt((select updated_at from public.agents where slug = 'chief' and workspace_id = 'a0000000-0000-4000-8000-000000000001'), null,
   'updated_at is maintained');
+
+-- ---------------------------------------------------------------------------------------------
+-- Projects: an agent may be grouped in a project of its own workspace only.
+-- ---------------------------------------------------------------------------------------------
+insert into public.projects (id, workspace_id, slug, name) values
+  ('a7000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000001', 'w1-proj', 'W1 project'),
+  ('a7000000-0000-4000-8000-000000000002', 'a0000000-0000-4000-8000-000000000002', 'w2-proj', 'W2 project');
+insert into public.agents (id, workspace_id, slug, name) values
+  ('a1000000-0000-4000-8000-000000000009', 'a0000000-0000-4000-8000-000000000001', 'grouped', 'Grouped');
+
+select throws_ok(
+  $$ update public.agents set project_id = 'a7000000-0000-4000-8000-000000000002'
+     where id = 'a1000000-0000-4000-8000-000000000009' $$,
+  '23503',
+  'project_id: project a7000000-0000-4000-8000-000000000002 is not in workspace a0000000-0000-4000-8000-000000000001',
+  'an agent cannot join a project of another workspace');
+
+update public.agents set project_id = 'a7000000-0000-4000-8000-000000000001'
+where id = 'a1000000-0000-4000-8000-000000000009';
+delete from public.projects where id = 'a7000000-0000-4000-8000-000000000001';
+select is(
+  (select project_id from public.agents where id = 'a1000000-0000-4000-8000-000000000009'), null,
+  'deleting a project ungroups its agents instead of deleting them');
+select is(
+  (select count(*)::int from public.agents where id = 'a1000000-0000-4000-8000-000000000009'), 1,
+  'the agent itself survives its project');
 
 select * from finish();
 rollback;

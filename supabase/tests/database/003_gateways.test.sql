@@ -1,7 +1,7 @@
 -- Gateways domain: gateways, gateway_registration_tokens (+ private hashes), create_gateway_token,
 -- consume_gateway_token (anon), gateway_heartbeat; RLS for every table x role x action.
 begin;
-select plan(132);
+select plan(133);
 
 -- ---------------------------------------------------------------------------------------------
 -- Fixtures (as postgres). G1 = b0..01 (under test), G2 = b0..02 ("another workspace").
@@ -452,6 +452,12 @@ select results_eq($$ update public.gateway_registration_tokens set label = 'svc2
 select results_eq($$ delete from public.gateway_registration_tokens where label = 'svc2' returning label $$,
   $$ values ('svc2') $$, 'tokens: service_role deletes');
 select tests.clear_authentication();
+
+select is(
+  array(select tablename::text from pg_publication_tables
+        where pubname = 'supabase_realtime' and tablename in ('agents', 'gateways') order by tablename::text),
+  array['agents', 'gateways']::text[],
+  'agents and gateways are published to Realtime');
 
 select * from finish();
 rollback;
