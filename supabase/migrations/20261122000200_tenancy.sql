@@ -244,6 +244,39 @@ revoke all on function private.my_coworker_ids() from public;
 grant execute on function private.my_workspace_ids(public.workspace_role) to authenticated, service_role;
 grant execute on function private.has_workspace_role(uuid, public.workspace_role) to authenticated, service_role;
 grant execute on function private.assert_workspace_role(uuid, public.workspace_role) to anon, authenticated, service_role;
+
+-- The standard policies of a workspace-scoped table (one with a workspace_id column), so every domain
+-- states its access rule in one line: p_read selects, p_write inserts and updates, p_delete deletes.
+-- Called by migrations only (as the table owner); replaces the four policies each time, so re-runs are no-ops.
+create or replace function private.create_workspace_policies(
+  p_table regclass,
+  p_read public.workspace_role,
+  p_write public.workspace_role,
+  p_delete public.workspace_role default null
+)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_name text := (select c.relname from pg_catalog.pg_class c where c.oid = p_table);
+  v_rule text := 'workspace_id = any (array(select private.my_workspace_ids(%L::public.workspace_role)))';
+  v_read text := format(v_rule, p_read);
+  v_write text := format(v_rule, p_write);
+  v_delete text := format(v_rule, coalesce(p_delete, p_write));
+begin
+  execute format('drop policy if exists %I on %s', v_name || '_select', p_table);
+  execute format('create policy %I on %s for select to authenticated using (%s)', v_name || '_select', p_table, v_read);
+  execute format('drop policy if exists %I on %s', v_name || '_insert', p_table);
+  execute format('create policy %I on %s for insert to authenticated with check (%s)', v_name || '_insert', p_table, v_write);
+  execute format('drop policy if exists %I on %s', v_name || '_update', p_table);
+  execute format('create policy %I on %s for update to authenticated using (%s) with check (%s)',
+                 v_name || '_update', p_table, v_write, v_write);
+  execute format('drop policy if exists %I on %s', v_name || '_delete', p_table);
+  execute format('create policy %I on %s for delete to authenticated using (%s)', v_name || '_delete', p_table, v_delete);
+end
+$$;
+revoke all on function private.create_workspace_policies(regclass, public.workspace_role, public.workspace_role, public.workspace_role) from public;
 grant execute on function private.my_workspace_role(uuid) to authenticated, service_role;
 grant execute on function private.my_organization_ids(public.workspace_role) to authenticated, service_role;
 grant execute on function private.my_coworker_ids() to authenticated, service_role;
@@ -619,19 +652,7 @@ create policy workspace_members_select on public.workspace_members for select to
   using (workspace_id = any (array(select private.my_workspace_ids())));
 
 -- projects: viewers read, members create and edit (archive), admins delete.
-drop policy if exists projects_select on public.projects;
-create policy projects_select on public.projects for select to authenticated
-  using (workspace_id = any (array(select private.my_workspace_ids())));
-drop policy if exists projects_insert on public.projects;
-create policy projects_insert on public.projects for insert to authenticated
-  with check (workspace_id = any (array(select private.my_workspace_ids('member'))));
-drop policy if exists projects_update on public.projects;
-create policy projects_update on public.projects for update to authenticated
-  using (workspace_id = any (array(select private.my_workspace_ids('member'))))
-  with check (workspace_id = any (array(select private.my_workspace_ids('member'))));
-drop policy if exists projects_delete on public.projects;
-create policy projects_delete on public.projects for delete to authenticated
-  using (workspace_id = any (array(select private.my_workspace_ids('admin'))));
+select private.create_workspace_policies('public.projects', 'viewer', 'member', 'admin');
 
 -- invites: admins see and delete their workspace's invites; created, accepted, revoked by RPC.
 drop policy if exists invites_select on public.invites;

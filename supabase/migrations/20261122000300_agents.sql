@@ -417,47 +417,9 @@ create policy agent_templates_delete on public.agent_templates for delete to aut
   using (workspace_id = any (array(select private.my_workspace_ids('admin'))));
 
 -- agents, agent_skills, agent_training_data: members read, admins write.
-drop policy if exists agents_select on public.agents;
-create policy agents_select on public.agents for select to authenticated
-  using (workspace_id = any (array(select private.my_workspace_ids())));
-drop policy if exists agents_insert on public.agents;
-create policy agents_insert on public.agents for insert to authenticated
-  with check (workspace_id = any (array(select private.my_workspace_ids('admin'))));
-drop policy if exists agents_update on public.agents;
-create policy agents_update on public.agents for update to authenticated
-  using (workspace_id = any (array(select private.my_workspace_ids('admin'))))
-  with check (workspace_id = any (array(select private.my_workspace_ids('admin'))));
-drop policy if exists agents_delete on public.agents;
-create policy agents_delete on public.agents for delete to authenticated
-  using (workspace_id = any (array(select private.my_workspace_ids('admin'))));
-
-drop policy if exists agent_skills_select on public.agent_skills;
-create policy agent_skills_select on public.agent_skills for select to authenticated
-  using (workspace_id = any (array(select private.my_workspace_ids())));
-drop policy if exists agent_skills_insert on public.agent_skills;
-create policy agent_skills_insert on public.agent_skills for insert to authenticated
-  with check (workspace_id = any (array(select private.my_workspace_ids('admin'))));
-drop policy if exists agent_skills_update on public.agent_skills;
-create policy agent_skills_update on public.agent_skills for update to authenticated
-  using (workspace_id = any (array(select private.my_workspace_ids('admin'))))
-  with check (workspace_id = any (array(select private.my_workspace_ids('admin'))));
-drop policy if exists agent_skills_delete on public.agent_skills;
-create policy agent_skills_delete on public.agent_skills for delete to authenticated
-  using (workspace_id = any (array(select private.my_workspace_ids('admin'))));
-
-drop policy if exists agent_training_data_select on public.agent_training_data;
-create policy agent_training_data_select on public.agent_training_data for select to authenticated
-  using (workspace_id = any (array(select private.my_workspace_ids())));
-drop policy if exists agent_training_data_insert on public.agent_training_data;
-create policy agent_training_data_insert on public.agent_training_data for insert to authenticated
-  with check (workspace_id = any (array(select private.my_workspace_ids('admin'))));
-drop policy if exists agent_training_data_update on public.agent_training_data;
-create policy agent_training_data_update on public.agent_training_data for update to authenticated
-  using (workspace_id = any (array(select private.my_workspace_ids('admin'))))
-  with check (workspace_id = any (array(select private.my_workspace_ids('admin'))));
-drop policy if exists agent_training_data_delete on public.agent_training_data;
-create policy agent_training_data_delete on public.agent_training_data for delete to authenticated
-  using (workspace_id = any (array(select private.my_workspace_ids('admin'))));
+select private.create_workspace_policies('public.agents', 'viewer', 'admin');
+select private.create_workspace_policies('public.agent_skills', 'viewer', 'admin');
+select private.create_workspace_policies('public.agent_training_data', 'viewer', 'admin');
 
 -- ===========================================================================================
 -- RPCs. Public functions are SECURITY INVOKER (RLS applies); the two that must write what the caller
