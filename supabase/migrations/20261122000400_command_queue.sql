@@ -495,7 +495,9 @@ $$;
 -- RPC implementations (private, definer)
 -- ---------------------------------------------------------------------------------------------------
 
-create or replace function private.enqueue_command(
+-- Enqueue without a caller check, for server-side code (triggers of other domains that feed this queue
+-- while a member is the request role). Owner-only: no API role may execute it.
+create or replace function private.enqueue_command_unchecked(
   p_gateway_id uuid,
   p_action text,
   p_payload jsonb,
@@ -535,9 +537,6 @@ begin
   if not found then
     raise exception 'p_gateway_id: gateway % does not exist', p_gateway_id using errcode = 'P0002';
   end if;
-  if not private.is_trusted_caller() then
-    perform private.assert_workspace_role(v_workspace_id, 'admin');
-  end if;
   if p_agent_id is not null
      and not exists (select 1 from public.agents a where a.id = p_agent_id and a.workspace_id = v_workspace_id) then
     raise exception 'p_agent_id: agent % does not exist in the gateway''s workspace', p_agent_id using errcode = 'P0002';
@@ -564,6 +563,39 @@ begin
     where not i.deduplicated
   )
   select i.id, i.deduplicated from ins i;
+end
+$$;
+
+create or replace function private.enqueue_command(
+  p_gateway_id uuid,
+  p_action text,
+  p_payload jsonb,
+  p_agent_id uuid,
+  p_priority int,
+  p_available_at timestamptz,
+  p_max_attempts int,
+  p_dedup_key text,
+  p_safe_to_retry boolean
+)
+returns table (id uuid, deduplicated boolean)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_workspace_id uuid;
+begin
+  perform private.queue_check_not_null('p_gateway_id', p_gateway_id is null);
+  select g.workspace_id into v_workspace_id from public.gateways g where g.id = p_gateway_id;
+  if not found then
+    raise exception 'p_gateway_id: gateway % does not exist', p_gateway_id using errcode = 'P0002';
+  end if;
+  if not private.is_trusted_caller() then
+    perform private.assert_workspace_role(v_workspace_id, 'admin');
+  end if;
+  return query select * from private.enqueue_command_unchecked(p_gateway_id, p_action, p_payload, p_agent_id,
+    p_priority, p_available_at, p_max_attempts, p_dedup_key, p_safe_to_retry);
 end
 $$;
 
@@ -919,6 +951,7 @@ revoke all on function private.command_stale_result(public.agent_commands, uuid,
 revoke all on function private.log_command_event(public.agent_commands, public.command_status, text, jsonb) from public;
 revoke all on function private.sweep_expired_commands(int) from public;
 
+revoke all on function private.enqueue_command_unchecked(uuid, text, jsonb, uuid, int, timestamptz, int, text, boolean) from public;
 revoke all on function private.enqueue_command(uuid, text, jsonb, uuid, int, timestamptz, int, text, boolean) from public;
 revoke all on function private.lease_command(uuid, int, int, uuid) from public;
 revoke all on function private.start_command(uuid, uuid) from public;

@@ -380,7 +380,9 @@ $$;
 -- RPC implementations (private, definer)
 -- ---------------------------------------------------------------------------------------------------
 
-create or replace function private.enqueue_inbox_item(
+-- Enqueue without a caller check, for server-side code (triggers of other domains that feed this queue
+-- while a member is the request role). Owner-only: no API role may execute it.
+create or replace function private.enqueue_inbox_item_unchecked(
   p_agent_id uuid,
   p_event_type text,
   p_summary text,
@@ -429,9 +431,6 @@ begin
   if not found then
     raise exception 'p_agent_id: agent % does not exist', p_agent_id using errcode = 'P0002';
   end if;
-  if not private.is_trusted_caller() then
-    perform private.assert_workspace_role(v_workspace_id, 'admin');
-  end if;
 
   return query
   with ins as (
@@ -454,6 +453,41 @@ begin
     where not n.deduplicated
   )
   select n.id, n.deduplicated from ins n;
+end
+$$;
+
+create or replace function private.enqueue_inbox_item(
+  p_agent_id uuid,
+  p_event_type text,
+  p_summary text,
+  p_context jsonb,
+  p_subject_type text,
+  p_subject_id uuid,
+  p_priority int,
+  p_available_at timestamptz,
+  p_max_attempts int,
+  p_dedup_key text,
+  p_serialized boolean
+)
+returns table (id uuid, deduplicated boolean)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_workspace_id uuid;
+begin
+  perform private.queue_check_not_null('p_agent_id', p_agent_id is null);
+  select a.workspace_id into v_workspace_id from public.agents a where a.id = p_agent_id;
+  if not found then
+    raise exception 'p_agent_id: agent % does not exist', p_agent_id using errcode = 'P0002';
+  end if;
+  if not private.is_trusted_caller() then
+    perform private.assert_workspace_role(v_workspace_id, 'admin');
+  end if;
+  return query select * from private.enqueue_inbox_item_unchecked(p_agent_id, p_event_type, p_summary, p_context,
+    p_subject_type, p_subject_id, p_priority, p_available_at, p_max_attempts, p_dedup_key, p_serialized);
 end
 $$;
 
@@ -748,6 +782,7 @@ revoke all on function private.lock_inbox_item_for_call(uuid, uuid, boolean) fro
 revoke all on function private.inbox_stale_result(public.agent_inbox_items, uuid, text) from public;
 revoke all on function private.log_inbox_event(public.agent_inbox_items, public.inbox_item_status, text, jsonb) from public;
 
+revoke all on function private.enqueue_inbox_item_unchecked(uuid, text, text, jsonb, text, uuid, int, timestamptz, int, text, boolean) from public;
 revoke all on function private.enqueue_inbox_item(uuid, text, text, jsonb, text, uuid, int, timestamptz, int, text, boolean) from public;
 revoke all on function private.lease_inbox_item(uuid, int, int, uuid) from public;
 revoke all on function private.heartbeat_inbox_item(uuid, uuid, int) from public;

@@ -2,7 +2,7 @@
 -- fencing, idempotency, expiry as a failed attempt, dead letters, retries, cancel, dedup, serialized items,
 -- the budget hook, cross-workspace isolation, RLS, events, the sweeper.
 begin;
-select plan(152);
+select plan(156);
 
 -- ----------------------------------------------------------------------------------------- fixtures
 select tests.create_user('iq_admin_a');
@@ -138,6 +138,26 @@ select tests.clear_authentication();
 select is((select count(*) from public.agent_inbox_items), (select c from iq_before), 'failed enqueues wrote no item');
 select is((select count(*) from public.agent_inbox_events), (select e from iq_before), 'failed enqueues wrote no event');
 
+-- Server-side feeders (triggers of other domains) enqueue through the owner-only unchecked entry point.
+create function tests.iq_feed(p_agent uuid) returns uuid language sql security definer set search_path = '' as $$
+  select id from private.enqueue_inbox_item_unchecked(p_agent, 'comment_mention', 'mentioned', '{}'::jsonb, null, null,
+                                                      0, null, 3, 'feed:1', false)
+$$;
+grant execute on function tests.iq_feed(uuid) to authenticated;
+select tests.authenticate_as('iq_member_a');
+select throws_ok($$ select * from private.enqueue_inbox_item_unchecked('c5000000-0000-4000-8000-0000000000a3', 'x', null, '{}',
+                      null, null, 0, null, 3, null, false) $$, '42501',
+  'permission denied for function enqueue_inbox_item_unchecked', 'API roles cannot call the unchecked enqueue');
+insert into tests.iq (k, id) values ('feed', tests.iq_feed('c5000000-0000-4000-8000-0000000000a3'));
+select tests.clear_authentication();
+select results_eq($$ select status::text, event_type from public.agent_inbox_items where id = tests.iq_id('feed') $$,
+  $$ values ('pending', 'comment_mention') $$, 'a definer trigger can enqueue while a member is the request role');
+select results_eq($$ select actor_role, actor_user_id from public.agent_inbox_events where item_id = tests.iq_id('feed') $$,
+  $$ values ('authenticated', tests.user_id('iq_member_a')) $$, 'and the event records the member who caused it');
+select tests.authenticate_as_service_role();
+select is(public.cancel_inbox_item(tests.iq_id('feed')) ->> 'status', 'cancelled', 'the fed item can be cancelled like any other');
+select tests.clear_authentication();
+
 -- ----------------------------------------------------------------------------------------- authorization
 select tests.authenticate_as('iq_member_a');
 select throws_ok($$ select * from public.enqueue_inbox_item('c5000000-0000-4000-8000-0000000000a3', 'x') $$, '42501',
@@ -171,7 +191,7 @@ select throws_ok($$ select * from public.lease_inbox_item('c5000000-0000-4000-80
 select throws_ok($$ select * from public.lease_inbox_item('c5000000-0000-4000-8000-0000000000ff') $$, 'P0002',
   'p_agent_id: agent c5000000-0000-4000-8000-0000000000ff does not exist', 'lease: unknown agent');
 select tests.clear_authentication();
-select is((select count(*)::int from public.agent_inbox_items where status <> 'pending'), 0, 'refused leases leased nothing');
+select is((select count(*)::int from public.agent_inbox_items where status = 'leased'), 0, 'refused leases leased nothing');
 
 -- ----------------------------------------------------------------------------------------- lease, fencing, idempotent finish
 select tests.authenticate_as_service_role();
