@@ -5,6 +5,361 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   public: {
     Tables: {
+      agent_command_events: {
+        Row: {
+          actor_role: string
+          actor_user_id: string | null
+          attempt: number
+          command_id: string
+          created_at: string
+          detail: Json | null
+          from_status: Database["public"]["Enums"]["command_status"] | null
+          id: number
+          lease_count: number
+          reason: string
+          to_status: Database["public"]["Enums"]["command_status"]
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          actor_role: string
+          actor_user_id?: string | null
+          attempt: number
+          command_id: string
+          created_at?: string
+          detail?: Json | null
+          from_status?: Database["public"]["Enums"]["command_status"] | null
+          id?: never
+          lease_count: number
+          reason: string
+          to_status: Database["public"]["Enums"]["command_status"]
+          workspace_id: string
+        }
+        Update: {
+          actor_role?: string
+          actor_user_id?: string | null
+          attempt?: number
+          command_id?: string
+          created_at?: string
+          detail?: Json | null
+          from_status?: Database["public"]["Enums"]["command_status"] | null
+          id?: never
+          lease_count?: number
+          reason?: string
+          to_status?: Database["public"]["Enums"]["command_status"]
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_command_events_command_id_fkey"
+            columns: ["command_id"]
+            isOneToOne: false
+            referencedRelation: "agent_commands"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      agent_commands: {
+        Row: {
+          action: string
+          agent_id: string | null
+          attempt: number
+          available_at: string
+          cancel_requested: boolean
+          cancel_requested_at: string | null
+          created_at: string
+          dedup_key: string | null
+          exit_code: number | null
+          failure_code: string | null
+          finished_at: string | null
+          finished_lease_token: string | null
+          finished_status: Database["public"]["Enums"]["command_status"] | null
+          gateway_id: string
+          id: string
+          last_error: string | null
+          last_heartbeat_at: string | null
+          lease_count: number
+          lease_expires_at: string | null
+          lease_request_id: string | null
+          lease_token: string | null
+          leased_at: string | null
+          max_attempts: number
+          max_leases: number
+          payload: NonNullable<Json>
+          priority: number
+          requested_by: string | null
+          result: Json | null
+          safe_to_retry: boolean
+          started_at: string | null
+          status: Database["public"]["Enums"]["command_status"]
+          stderr: string | null
+          stdout: string | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          action: string
+          agent_id?: string | null
+          attempt?: number
+          available_at?: string
+          cancel_requested?: boolean
+          cancel_requested_at?: string | null
+          created_at?: string
+          dedup_key?: string | null
+          exit_code?: number | null
+          failure_code?: string | null
+          finished_at?: string | null
+          finished_lease_token?: string | null
+          finished_status?: Database["public"]["Enums"]["command_status"] | null
+          gateway_id: string
+          id?: string
+          last_error?: string | null
+          last_heartbeat_at?: string | null
+          lease_count?: number
+          lease_expires_at?: string | null
+          lease_request_id?: string | null
+          lease_token?: string | null
+          leased_at?: string | null
+          max_attempts?: number
+          max_leases?: number
+          payload?: NonNullable<Json>
+          priority?: number
+          requested_by?: string | null
+          result?: Json | null
+          safe_to_retry?: boolean
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["command_status"]
+          stderr?: string | null
+          stdout?: string | null
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          action?: string
+          agent_id?: string | null
+          attempt?: number
+          available_at?: string
+          cancel_requested?: boolean
+          cancel_requested_at?: string | null
+          created_at?: string
+          dedup_key?: string | null
+          exit_code?: number | null
+          failure_code?: string | null
+          finished_at?: string | null
+          finished_lease_token?: string | null
+          finished_status?: Database["public"]["Enums"]["command_status"] | null
+          gateway_id?: string
+          id?: string
+          last_error?: string | null
+          last_heartbeat_at?: string | null
+          lease_count?: number
+          lease_expires_at?: string | null
+          lease_request_id?: string | null
+          lease_token?: string | null
+          leased_at?: string | null
+          max_attempts?: number
+          max_leases?: number
+          payload?: NonNullable<Json>
+          priority?: number
+          requested_by?: string | null
+          result?: Json | null
+          safe_to_retry?: boolean
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["command_status"]
+          stderr?: string | null
+          stdout?: string | null
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_commands_agent_id_fkey"
+            columns: ["agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "agent_commands_gateway_id_fkey"
+            columns: ["gateway_id"]
+            isOneToOne: false
+            referencedRelation: "gateways"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      agent_inbox_events: {
+        Row: {
+          actor_role: string
+          actor_user_id: string | null
+          attempt: number
+          created_at: string
+          detail: Json | null
+          from_status: Database["public"]["Enums"]["inbox_item_status"] | null
+          id: number
+          item_id: string
+          lease_count: number
+          reason: string
+          to_status: Database["public"]["Enums"]["inbox_item_status"]
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          actor_role: string
+          actor_user_id?: string | null
+          attempt: number
+          created_at?: string
+          detail?: Json | null
+          from_status?: Database["public"]["Enums"]["inbox_item_status"] | null
+          id?: never
+          item_id: string
+          lease_count: number
+          reason: string
+          to_status: Database["public"]["Enums"]["inbox_item_status"]
+          workspace_id: string
+        }
+        Update: {
+          actor_role?: string
+          actor_user_id?: string | null
+          attempt?: number
+          created_at?: string
+          detail?: Json | null
+          from_status?: Database["public"]["Enums"]["inbox_item_status"] | null
+          id?: never
+          item_id?: string
+          lease_count?: number
+          reason?: string
+          to_status?: Database["public"]["Enums"]["inbox_item_status"]
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_inbox_events_item_id_fkey"
+            columns: ["item_id"]
+            isOneToOne: false
+            referencedRelation: "agent_inbox_items"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      agent_inbox_items: {
+        Row: {
+          agent_id: string
+          attempt: number
+          available_at: string
+          cancel_requested: boolean
+          cancel_requested_at: string | null
+          context: NonNullable<Json>
+          created_at: string
+          dedup_key: string | null
+          event_type: string
+          failure_code: string | null
+          finished_at: string | null
+          finished_lease_token: string | null
+          finished_status: Database["public"]["Enums"]["inbox_item_status"] | null
+          id: string
+          last_error: string | null
+          last_heartbeat_at: string | null
+          lease_count: number
+          lease_expires_at: string | null
+          lease_request_id: string | null
+          lease_token: string | null
+          leased_at: string | null
+          max_attempts: number
+          max_leases: number
+          priority: number
+          requested_by: string | null
+          result: Json | null
+          serialized: boolean
+          status: Database["public"]["Enums"]["inbox_item_status"]
+          subject_id: string | null
+          subject_type: string | null
+          summary: string | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id: string
+          attempt?: number
+          available_at?: string
+          cancel_requested?: boolean
+          cancel_requested_at?: string | null
+          context?: NonNullable<Json>
+          created_at?: string
+          dedup_key?: string | null
+          event_type: string
+          failure_code?: string | null
+          finished_at?: string | null
+          finished_lease_token?: string | null
+          finished_status?: Database["public"]["Enums"]["inbox_item_status"] | null
+          id?: string
+          last_error?: string | null
+          last_heartbeat_at?: string | null
+          lease_count?: number
+          lease_expires_at?: string | null
+          lease_request_id?: string | null
+          lease_token?: string | null
+          leased_at?: string | null
+          max_attempts?: number
+          max_leases?: number
+          priority?: number
+          requested_by?: string | null
+          result?: Json | null
+          serialized?: boolean
+          status?: Database["public"]["Enums"]["inbox_item_status"]
+          subject_id?: string | null
+          subject_type?: string | null
+          summary?: string | null
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string
+          attempt?: number
+          available_at?: string
+          cancel_requested?: boolean
+          cancel_requested_at?: string | null
+          context?: NonNullable<Json>
+          created_at?: string
+          dedup_key?: string | null
+          event_type?: string
+          failure_code?: string | null
+          finished_at?: string | null
+          finished_lease_token?: string | null
+          finished_status?: Database["public"]["Enums"]["inbox_item_status"] | null
+          id?: string
+          last_error?: string | null
+          last_heartbeat_at?: string | null
+          lease_count?: number
+          lease_expires_at?: string | null
+          lease_request_id?: string | null
+          lease_token?: string | null
+          leased_at?: string | null
+          max_attempts?: number
+          max_leases?: number
+          priority?: number
+          requested_by?: string | null
+          result?: Json | null
+          serialized?: boolean
+          status?: Database["public"]["Enums"]["inbox_item_status"]
+          subject_id?: string | null
+          subject_type?: string | null
+          summary?: string | null
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_inbox_items_agent_id_fkey"
+            columns: ["agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       agent_skills: {
         Row: {
           agent_id: string
@@ -705,6 +1060,23 @@ export type Database = {
           slug: string
         }[]
       }
+      cancel_command: { Args: { p_id: string }; Returns: Json }
+      cancel_inbox_item: { Args: { p_id: string }; Returns: Json }
+      complete_command: {
+        Args: {
+          p_exit_code?: number
+          p_id: string
+          p_lease_token: string
+          p_result?: Json
+          p_stderr?: string
+          p_stdout?: string
+        }
+        Returns: Json
+      }
+      complete_inbox_item: {
+        Args: { p_id: string; p_lease_token: string; p_result?: Json }
+        Returns: Json
+      }
       complete_setup: {
         Args: {
           p_budget_hard_cutoff?: boolean
@@ -853,6 +1225,65 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      enqueue_command: {
+        Args: {
+          p_action: string
+          p_agent_id?: string
+          p_available_at?: string
+          p_dedup_key?: string
+          p_gateway_id: string
+          p_max_attempts?: number
+          p_payload?: Json
+          p_priority?: number
+          p_safe_to_retry?: boolean
+        }
+        Returns: {
+          deduplicated: boolean
+          id: string
+        }[]
+      }
+      enqueue_inbox_item: {
+        Args: {
+          p_agent_id: string
+          p_available_at?: string
+          p_context?: Json
+          p_dedup_key?: string
+          p_event_type: string
+          p_max_attempts?: number
+          p_priority?: number
+          p_serialized?: boolean
+          p_subject_id?: string
+          p_subject_type?: string
+          p_summary?: string
+        }
+        Returns: {
+          deduplicated: boolean
+          id: string
+        }[]
+      }
+      fail_command: {
+        Args: {
+          p_error: string
+          p_exit_code?: number
+          p_id: string
+          p_lease_token: string
+          p_retry_after_seconds?: number
+          p_retryable?: boolean
+          p_stderr?: string
+          p_stdout?: string
+        }
+        Returns: Json
+      }
+      fail_inbox_item: {
+        Args: {
+          p_error: string
+          p_id: string
+          p_lease_token: string
+          p_retry_after_seconds?: number
+          p_retryable?: boolean
+        }
+        Returns: Json
+      }
       gateway_heartbeat: {
         Args: {
           p_gateway_id: string
@@ -880,6 +1311,56 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      heartbeat_command: {
+        Args: { p_extend_seconds?: number; p_id: string; p_lease_token: string }
+        Returns: Json
+      }
+      heartbeat_inbox_item: {
+        Args: { p_extend_seconds?: number; p_id: string; p_lease_token: string }
+        Returns: Json
+      }
+      lease_command: {
+        Args: {
+          p_gateway_id: string
+          p_lease_seconds?: number
+          p_limit?: number
+          p_request_id?: string
+        }
+        Returns: {
+          action: string
+          agent_id: string
+          attempt: number
+          cancel_requested: boolean
+          id: string
+          lease_count: number
+          lease_expires_at: string
+          lease_token: string
+          payload: Json
+        }[]
+      }
+      lease_inbox_item: {
+        Args: {
+          p_agent_id: string
+          p_lease_seconds?: number
+          p_limit?: number
+          p_request_id?: string
+        }
+        Returns: {
+          attempt: number
+          cancel_requested: boolean
+          context: Json
+          event_type: string
+          id: string
+          lease_count: number
+          lease_expires_at: string
+          lease_token: string
+          subject_id: string
+          subject_type: string
+          summary: string
+        }[]
+      }
+      release_command: { Args: { p_id: string; p_lease_token: string }; Returns: Json }
+      release_inbox_item: { Args: { p_id: string; p_lease_token: string }; Returns: Json }
       remove_member: {
         Args: { p_user_id: string; p_workspace_id: string }
         Returns: {
@@ -940,6 +1421,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      start_command: { Args: { p_id: string; p_lease_token: string }; Returns: Json }
     }
     Enums: {
       agent_status: "offline" | "online" | "paused" | "error" | "archived"
@@ -947,7 +1429,9 @@ export type Database = {
       agent_trust_tier: "observer" | "helper" | "partner" | "trusted"
       agent_type: "email" | "calendar" | "research" | "code" | "custom"
       agent_verbosity: "concise" | "balanced" | "detailed"
+      command_status: "pending" | "leased" | "running" | "done" | "failed" | "cancelled"
       gateway_status: "provisioning" | "online" | "degraded" | "offline" | "error" | "disabled"
+      inbox_item_status: "pending" | "leased" | "done" | "dead_letter" | "cancelled"
       project_status: "active" | "archived"
       workspace_role: "viewer" | "member" | "admin" | "owner"
       workspace_setup_state: "pending" | "in_progress" | "completed"
@@ -1071,7 +1555,9 @@ export const Constants = {
       agent_trust_tier: ["observer", "helper", "partner", "trusted"],
       agent_type: ["email", "calendar", "research", "code", "custom"],
       agent_verbosity: ["concise", "balanced", "detailed"],
+      command_status: ["pending", "leased", "running", "done", "failed", "cancelled"],
       gateway_status: ["provisioning", "online", "degraded", "offline", "error", "disabled"],
+      inbox_item_status: ["pending", "leased", "done", "dead_letter", "cancelled"],
       project_status: ["active", "archived"],
       workspace_role: ["viewer", "member", "admin", "owner"],
       workspace_setup_state: ["pending", "in_progress", "completed"],

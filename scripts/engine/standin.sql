@@ -88,6 +88,31 @@ create extension if not exists pg_stat_statements with schema extensions;
 -- vector, pg_cron, pgtap and plpgsql_check are NOT created here: `supabase db reset` drops every extension
 -- outside Supabase's core list, so migrations create them, as they must on a fresh hosted project.
 
+-- Supabase's image grants postgres access to pg_cron's schema whenever the extension is created
+-- (event trigger issue_pg_cron_access -> extensions.grant_pg_cron_access). Recreated here so migrations
+-- can call cron.schedule exactly as on a hosted project.
+create or replace function extensions.grant_pg_cron_access() returns event_trigger
+language plpgsql security definer set search_path = '' as $$
+begin
+  if exists (select 1 from pg_event_trigger_ddl_commands() c
+             join pg_extension e on e.oid = c.objid where e.extname = 'pg_cron') then
+    grant usage on schema cron to postgres with grant option;
+    alter default privileges in schema cron grant all on tables to postgres with grant option;
+    alter default privileges in schema cron grant all on functions to postgres with grant option;
+    alter default privileges in schema cron grant all on sequences to postgres with grant option;
+    grant all privileges on all tables in schema cron to postgres with grant option;
+    grant all privileges on all functions in schema cron to postgres with grant option;
+    grant all privileges on all sequences in schema cron to postgres with grant option;
+  end if;
+end
+$$;
+alter function extensions.grant_pg_cron_access() owner to supabase_admin;
+revoke all on function extensions.grant_pg_cron_access() from public;
+drop event trigger if exists issue_pg_cron_access;
+create event trigger issue_pg_cron_access on ddl_command_end
+  when tag in ('CREATE EXTENSION')
+  execute function extensions.grant_pg_cron_access();
+
 -- ---------------------------------------------------------------- auth
 set role supabase_auth_admin;
 

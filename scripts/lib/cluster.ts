@@ -31,6 +31,9 @@ port = ${port}
 unix_socket_directories = '${socketDir}'
 shared_preload_libraries = 'pg_cron, pg_stat_statements'
 cron.database_name = 'postgres'
+# Jobs run in background workers, so they need no password to connect back (scram on TCP).
+cron.use_background_workers = on
+max_worker_processes = 16
 wal_level = logical
 max_connections = 200
 shared_buffers = 256MB
@@ -53,7 +56,17 @@ function initCluster(): void {
     '--locale=C.UTF-8',
   ]);
   rmSync(pwfile);
-  appendFileSync(join(dataDir, 'postgresql.conf'), serverSettings);
+  appendFileSync(join(dataDir, 'postgresql.conf'), "\ninclude_if_exists = 'agentbase.conf'\n");
+}
+
+const settingsFile = join(dataDir, 'agentbase.conf');
+
+/** Writes the engine's server settings; true when they changed (a running server must restart). */
+function writeSettings(): boolean {
+  if (existsSync(settingsFile) && readFileSync(settingsFile, 'utf8') === serverSettings) return false;
+  writeFileSync(settingsFile, serverSettings);
+  if (isRoot) run('chown', ['postgres:postgres', settingsFile]);
+  return true;
 }
 
 function startCluster(): void {
@@ -92,6 +105,11 @@ export async function ensureEngine(): Promise<{ url: string; kind: EngineKind }>
   }
   provision();
   if (!ours) initCluster();
+  const settingsChanged = writeSettings();
+  if (settingsChanged && clusterRunning()) {
+    log('server settings changed: restarting');
+    runAsPostgres('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+  }
   if (!clusterRunning()) startCluster();
   loadStandin();
   if (!(await canConnect(defaultUrl))) throw new Error(`the local engine is running but ${defaultUrl} refuses connections`);

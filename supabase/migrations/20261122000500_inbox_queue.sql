@@ -915,12 +915,6 @@ grant execute on function public.fail_inbox_item(uuid, uuid, text, boolean, int)
 grant execute on function public.release_inbox_item(uuid, uuid) to authenticated, service_role;
 grant execute on function public.cancel_inbox_item(uuid) to authenticated, service_role;
 
--- The sweeper job, scheduled by name (re-running this file updates the same job). Hosted Supabase grants
--- postgres the pg_cron tables; an engine without those grants gets a warning instead of a failed
--- migration (every lease call still settles the caller's expired leases on its own).
-do $$
-begin
-  perform cron.schedule('agentbase-queue-sweeper', '* * * * *', 'select private.sweep_queues()');
-exception when insufficient_privilege then
-  raise warning 'agentbase-queue-sweeper not scheduled: % (postgres needs Supabase''s pg_cron grants)', sqlerrm;
-end $$;
+-- The sweeper job, scheduled by name: re-running this file updates the same job. cron.schedule is the
+-- documented way on hosted Supabase (postgres may not write cron.job directly).
+select cron.schedule('agentbase-queue-sweeper', '* * * * *', 'select private.sweep_queues()');

@@ -76,13 +76,9 @@ select has_function('private', 'agent_budget_blocked', array['uuid'], 'the budge
 select ok(not has_function_privilege('anon', 'public.lease_inbox_item(uuid, int, int, uuid)', 'execute'),
   'anon cannot execute lease_inbox_item');
 select has_function('private', 'sweep_queues', array['integer'], 'the sweeper entry point exists');
-select case
-  when has_table_privilege('cron.job', 'insert') then
-    results_eq($$ select schedule, command from cron.job where jobname = 'agentbase-queue-sweeper' $$,
-               $$ values ('* * * * *'::text, 'select private.sweep_queues()'::text) $$,
-               'pg_cron job agentbase-queue-sweeper runs the sweeper every minute')
-  else skip('this engine does not grant postgres the pg_cron tables (hosted Supabase does)', 1)
-end;
+select results_eq($$ select schedule, command from cron.job where jobname = 'agentbase-queue-sweeper' $$,
+                  $$ values ('* * * * *'::text, 'select private.sweep_queues()'::text) $$,
+                  'pg_cron job agentbase-queue-sweeper runs the sweeper every minute');
 
 -- ----------------------------------------------------------------------------------------- enqueue
 select tests.authenticate_as_service_role();
