@@ -9,6 +9,8 @@ export const DB_URL =
 
 /** Anything that can run a query: a pg.Client or a checked-out pool client. */
 export type Queryable = pg.Client | pg.PoolClient;
+/** Anything with query(): a pool, a client or a pool client (for one-off statements outside transactions). */
+export type Sql = Pick<pg.Pool, 'query'>;
 
 /** A pool for the test's own bookkeeping. Workers use their own `connect()`ed clients instead. */
 export function createPool(max = 4): pg.Pool {
@@ -220,7 +222,7 @@ export interface WorkspaceFixture {
 
 const slugPart = (): string => randomUUID().replace(/-/g, '').slice(0, 12);
 
-export async function createUser(client: Queryable, label: string): Promise<TestUser> {
+export async function createUser(client: Sql, label: string): Promise<TestUser> {
   const id = randomUUID();
   const email = `${label}-${slugPart()}@test.agentbase.dev`;
   await client.query(
@@ -232,7 +234,7 @@ export async function createUser(client: Queryable, label: string): Promise<Test
 }
 
 /** Organization + workspace + an admin member + one gateway + one agent on that gateway. */
-export async function createWorkspaceFixture(client: Queryable, label = 'soak'): Promise<WorkspaceFixture> {
+export async function createWorkspaceFixture(client: Sql, label = 'soak'): Promise<WorkspaceFixture> {
   const admin = await createUser(client, `${label}-admin`);
   const slug = `${label}-${slugPart()}`.toLowerCase();
   const org = await client.query<{ id: string }>(
@@ -343,3 +345,174 @@ export function jsonbResult(rows: Record<string, unknown>[], fn: string): QueueR
   const value = fn in row ? row[fn] : Object.values(row)[0];
   return value as QueueResult;
 }
+
+// ------------------------------------------------------------------------------------------------
+// Soak engine: N workers, each on its own connection, a controller that kills backends mid-lease
+// ------------------------------------------------------------------------------------------------
+
+/** A lease a worker received: the client-side truth the invariants are checked against. */
+export interface ClientLease {
+  id: string;
+  token: string;
+  leaseCount: number;
+  attempt: number;
+  /** Latest lease expiry the holder was told (lease, start or heartbeat result), epoch ms. */
+  expiresAt: number;
+  worker: string;
+  receivedAt: number;
+}
+
+/** A holder that "sleeps past its lease": it acts again only after wakeAt. */
+export interface Parked {
+  wakeAt: number;
+  lease: ClientLease;
+  act: () => Promise<void>;
+}
+
+export interface SoakWorker {
+  slot: number;
+  generation: number;
+  /** slot.generation: a reconnected worker is a new worker that remembers nothing. */
+  name: string;
+  client: pg.Client;
+  pid: number;
+  auth: Auth;
+  rand: () => number;
+  /** Rows this worker holds right now (for the killer to pick a worker mid-lease). */
+  held: Map<string, ClientLease>;
+  parked: Parked[];
+}
+
+export interface SoakOptions {
+  workers: number;
+  seed: number;
+  authFor: (slot: number) => Auth;
+  /** One iteration: lease and handle a batch. Return false when nothing was leasable. */
+  step: (w: SoakWorker) => Promise<boolean>;
+  /** Polled by the controller; the run drains once it returns true. */
+  isDone: () => Promise<boolean>;
+  /** Polled by the controller while workers run (e.g. overdue-lease sampling). */
+  sample?: () => Promise<void>;
+  killIntervalMs: [number, number];
+  maxKills: number;
+  deadlineMs: number;
+}
+
+export interface SoakStats {
+  kills: number;
+  reconnects: number;
+  unexpectedErrors: { worker: string; message: string; code: string | undefined }[];
+  durationMs: number;
+  timedOut: boolean;
+}
+
+function isConnectionLoss(err: unknown): boolean {
+  const e = err as { message?: string; code?: string };
+  if (e.code === '57P01') return true; // terminating connection due to administrator command
+  return /not queryable|Connection terminated|terminating connection|ECONNRESET|EPIPE|write after end/i.test(
+    e.message ?? '',
+  );
+}
+
+export async function runSoak(opts: SoakOptions): Promise<SoakStats> {
+  const controller = await connect('soak-controller');
+  const started = Date.now();
+  const master = rng(opts.seed);
+  const stats: SoakStats = { kills: 0, reconnects: 0, unexpectedErrors: [], durationMs: 0, timedOut: false };
+  const killed = new Set<number>();
+  const workers: SoakWorker[] = [];
+  let draining = false;
+
+  const open = async (slot: number, generation: number): Promise<SoakWorker> => {
+    const client = await connect(`soak-w${slot}`);
+    const w: SoakWorker = {
+      slot,
+      generation,
+      name: `w${slot}.${generation}`,
+      client,
+      pid: await backendPid(client),
+      auth: opts.authFor(slot),
+      rand: rng(Math.floor(master() * 2 ** 31)),
+      held: new Map(),
+      parked: [],
+    };
+    workers[slot] = w;
+    return w;
+  };
+
+  const runWorker = async (slot: number): Promise<void> => {
+    let w = await open(slot, 0);
+    for (;;) {
+      try {
+        // A holder that slept past its lease wakes up and tries to act on it.
+        const due = w.parked.filter((p) => p.wakeAt <= Date.now());
+        if (due.length > 0) {
+          w.parked = w.parked.filter((p) => p.wakeAt > Date.now());
+          for (const p of due) await p.act();
+        }
+        if (draining) {
+          if (w.parked.length === 0) break;
+          await sleep(Math.max(5, Math.min(...w.parked.map((p) => p.wakeAt)) - Date.now()));
+          continue;
+        }
+        const busy = await opts.step(w);
+        if (!busy) await sleep(10 + Math.floor(w.rand() * 30));
+      } catch (err) {
+        const e = err as { message?: string; code?: string };
+        if (isConnectionLoss(err) && killed.has(w.pid)) {
+          // The process "died": everything it held or planned is forgotten; a new worker starts.
+          await closeQuietly(w.client);
+          stats.reconnects++;
+          w = await open(slot, w.generation + 1);
+          continue;
+        }
+        stats.unexpectedErrors.push({ worker: w.name, message: e.message ?? String(err), code: e.code });
+        if (isConnectionLoss(err)) {
+          await closeQuietly(w.client);
+          w = await open(slot, w.generation + 1);
+        }
+        if (stats.unexpectedErrors.length > 50) break;
+      }
+    }
+    await closeQuietly(w.client);
+  };
+
+  const killer = async (): Promise<void> => {
+    const [lo, hi] = opts.killIntervalMs;
+    while (!draining && stats.kills < opts.maxKills) {
+      await sleep(lo + Math.floor(master() * (hi - lo)));
+      if (draining) break;
+      // Prefer a worker that holds a lease right now: that is the crash that matters.
+      const holding = workers.filter((w) => w && w.held.size > 0 && !killed.has(w.pid));
+      const pool = holding.length > 0 ? holding : workers.filter((w) => w && !killed.has(w.pid));
+      if (pool.length === 0) continue;
+      const victim = pool[Math.floor(master() * pool.length)]!;
+      killed.add(victim.pid);
+      if (await terminateBackend(controller, victim.pid)) stats.kills++;
+    }
+  };
+
+  const watcher = async (): Promise<void> => {
+    for (;;) {
+      await sleep(250);
+      if (opts.sample) await opts.sample();
+      if (await opts.isDone()) break;
+      if (Date.now() - started > opts.deadlineMs) {
+        stats.timedOut = true;
+        break;
+      }
+    }
+    draining = true;
+  };
+
+  try {
+    await Promise.all([watcher(), killer(), ...Array.from({ length: opts.workers }, (_, i) => runWorker(i))]);
+  } finally {
+    await closeQuietly(controller);
+  }
+  stats.durationMs = Date.now() - started;
+  return stats;
+}
+
+export const toMs = (v: string | Date | null | undefined): number =>
+  v === null || v === undefined ? Number.NaN : v instanceof Date ? v.getTime() : Date.parse(v);
