@@ -181,7 +181,13 @@ describe('command queue soak', () => {
     };
 
     const park = (w: SoakWorker, lease: ClientLease, act: () => Promise<void>): void => {
-      w.parked.push({ wakeAt: lease.expiresAt + 700 + Math.floor(w.rand() * 1500), lease, act });
+      // Still its lease, but asleep: the killer aims at workers actively working a lease instead.
+      w.held.delete(lease.id);
+      w.parked.push({ wakeAt: lease.expiresAt + 100 + Math.floor(w.rand() * 1900), lease, act });
+    };
+    // Real work takes time: while one holder works (inside its lease), a stale one may wake up.
+    const work = (w: SoakWorker, lease: ClientLease, act: () => Promise<void>): void => {
+      w.parked.push({ wakeAt: Date.now() + 200 + Math.floor(w.rand() * 2800), lease, act });
     };
 
     const handle = async (w: SoakWorker, lease: ClientLease): Promise<void> => {
@@ -191,11 +197,17 @@ describe('command queue soak', () => {
         w.held.delete(lease.id);
         return;
       }
-      if (r < 0.07) {
+      if (r < 0.13) {
         // Sleeps past its lease before starting: the command must be requeued, never executed twice.
+        // Half of them wake and start; the other half report a result straight away (complete/fail
+        // from leased is allowed), by then usually against a row another worker holds.
         park(w, lease, async () => {
-          const res = await call(w, { fn: 'start_command', lease, tag: 'stale' }, {});
-          if (res.ok) await finish(w, lease, 'stale');
+          if (w.rand() < 0.5) {
+            const res = await call(w, { fn: 'start_command', lease, tag: 'stale' }, {});
+            if (res.ok) await finish(w, lease, 'stale');
+          } else {
+            await finish(w, lease, 'stale');
+          }
           w.held.delete(lease.id);
         });
         return;
@@ -206,7 +218,7 @@ describe('command queue soak', () => {
         return;
       }
       if (w.rand() < 0.05) await call(w, { fn: 'heartbeat_command', lease, tag: 'fresh' }, { p_extend_seconds: 6 });
-      if (w.rand() < 0.04) {
+      if (w.rand() < 0.08) {
         // Started, then stalls past its lease: outcome unknown, and its late result must be refused.
         park(w, lease, async () => {
           await finish(w, lease, 'stale');
@@ -214,7 +226,8 @@ describe('command queue soak', () => {
         });
         return;
       }
-      await finish(w, lease, 'fresh');
+      if (w.rand() < 0.3) work(w, lease, () => finish(w, lease, 'fresh'));
+      else await finish(w, lease, 'fresh');
     };
 
     const step = async (w: SoakWorker): Promise<boolean> => {
@@ -292,7 +305,7 @@ describe('command queue soak', () => {
         overdueMaxMs = Math.max(overdueMaxMs, rows[0]?.overdue_ms ?? 0);
       },
       killIntervalMs: [150, 450],
-      maxKills: 60,
+      maxKills: 40,
       deadlineMs: 100_000,
     });
 
