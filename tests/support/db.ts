@@ -456,7 +456,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakStats> {
           continue;
         }
         const busy = await opts.step(w);
-        if (!busy) await sleep(10 + Math.floor(w.rand() * 30));
+        if (!busy) await sleep(50 + Math.floor(w.rand() * 100)); // poll interval when idle
       } catch (err) {
         const e = err as { message?: string; code?: string };
         if (isConnectionLoss(err) && killed.has(w.pid)) {
