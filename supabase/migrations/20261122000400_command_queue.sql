@@ -330,6 +330,8 @@ security definer
 set search_path = ''
 as $$
 declare
+  v_role text := private.request_role();
+  v_uid uuid := auth.uid();
   v_count int;
 begin
   if p_ids is null or cardinality(p_ids) = 0 then
@@ -384,7 +386,7 @@ begin
     insert into public.agent_command_events
       (command_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
     select u.id, u.workspace_id, u.from_status, u.to_status, u.reason, u.attempt, u.lease_count,
-           private.request_role(), (select auth.uid())
+           v_role, v_uid
     from upd u
   )
   select count(*) into v_count from upd;
@@ -443,7 +445,9 @@ begin
   if not found then
     raise exception 'p_id: command % does not exist', p_id using errcode = 'P0002';
   end if;
-  perform private.assert_workspace_role(r.workspace_id, 'admin');
+  if not private.is_trusted_caller() then
+    perform private.assert_workspace_role(r.workspace_id, 'admin');
+  end if;
   return r;
 end
 $$;
@@ -476,19 +480,91 @@ create or replace function private.log_command_event(
   p_detail jsonb default null
 )
 returns void
-language sql
-security definer
+language plpgsql
 set search_path = ''
 as $$
+begin
   insert into public.agent_command_events
     (command_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id, detail)
   values (r.id, r.workspace_id, p_from, r.status, p_reason, r.attempt, r.lease_count,
-          private.request_role(), (select auth.uid()), p_detail)
+          private.request_role(), auth.uid(), p_detail);
+end
 $$;
 
 -- ---------------------------------------------------------------------------------------------------
 -- RPC implementations (private, definer)
 -- ---------------------------------------------------------------------------------------------------
+
+-- Enqueue without a caller check, for server-side code (triggers of other domains that feed this queue
+-- while a member is the request role). Owner-only: no API role may execute it.
+create or replace function private.enqueue_command_unchecked(
+  p_gateway_id uuid,
+  p_action text,
+  p_payload jsonb,
+  p_agent_id uuid,
+  p_priority int,
+  p_available_at timestamptz,
+  p_max_attempts int,
+  p_dedup_key text,
+  p_safe_to_retry boolean
+)
+returns table (id uuid, deduplicated boolean)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_role text := private.request_role();
+  v_uid uuid := auth.uid();
+  v_workspace_id uuid;
+begin
+  perform private.queue_check_not_null('p_gateway_id', p_gateway_id is null);
+  perform private.queue_check_not_null('p_action', p_action is null);
+  perform private.queue_check_not_null('p_payload', p_payload is null);
+  perform private.queue_check_not_null('p_safe_to_retry', p_safe_to_retry is null);
+  if p_action !~ '^[a-z][a-z0-9_.:-]{0,99}$' then
+    raise exception 'p_action must match ^[a-z][a-z0-9_.:-]{0,99}$ (got %)', left(p_action, 120) using errcode = '22023';
+  end if;
+  perform private.queue_check_jsonb('p_payload', p_payload);
+  perform private.queue_check_range('p_priority', p_priority, -1000, 1000);
+  perform private.queue_check_range('p_max_attempts', p_max_attempts, 1, 100);
+  if p_dedup_key is not null and length(p_dedup_key) not between 1 and 200 then
+    raise exception 'p_dedup_key must be 1 to 200 characters (got %)', length(p_dedup_key) using errcode = '22023';
+  end if;
+
+  select g.workspace_id into v_workspace_id from public.gateways g where g.id = p_gateway_id;
+  if not found then
+    raise exception 'p_gateway_id: gateway % does not exist', p_gateway_id using errcode = 'P0002';
+  end if;
+  if p_agent_id is not null
+     and not exists (select 1 from public.agents a where a.id = p_agent_id and a.workspace_id = v_workspace_id) then
+    raise exception 'p_agent_id: agent % does not exist in the gateway''s workspace', p_agent_id using errcode = 'P0002';
+  end if;
+
+  -- One statement: a live row with the same (gateway, dedup_key) is returned instead of a new one.
+  return query
+  with ins as (
+    insert into public.agent_commands as c
+      (workspace_id, gateway_id, agent_id, action, payload, priority, available_at, max_attempts, max_leases,
+       dedup_key, safe_to_retry, requested_by)
+    values
+      (v_workspace_id, p_gateway_id, p_agent_id, p_action, p_payload, p_priority, coalesce(p_available_at, now()),
+       p_max_attempts, greatest(10, 2 * p_max_attempts), p_dedup_key, p_safe_to_retry, (select auth.uid()))
+    on conflict (gateway_id, dedup_key) where dedup_key is not null and status in ('pending', 'leased', 'running')
+    do update set dedup_key = excluded.dedup_key
+    returning c.id, c.workspace_id, c.attempt, c.lease_count, (c.xmax <> 0) as deduplicated
+  ), ev as (
+    insert into public.agent_command_events
+      (command_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
+    select i.id, i.workspace_id, null, 'pending', 'enqueued', i.attempt, i.lease_count,
+           v_role, v_uid
+    from ins i
+    where not i.deduplicated
+  )
+  select i.id, i.deduplicated from ins i;
+end
+$$;
 
 create or replace function private.enqueue_command(
   p_gateway_id uuid,
@@ -511,50 +587,15 @@ declare
   v_workspace_id uuid;
 begin
   perform private.queue_check_not_null('p_gateway_id', p_gateway_id is null);
-  perform private.queue_check_not_null('p_action', p_action is null);
-  perform private.queue_check_not_null('p_payload', p_payload is null);
-  perform private.queue_check_not_null('p_safe_to_retry', p_safe_to_retry is null);
-  if p_action !~ '^[a-z][a-z0-9_.:-]{0,99}$' then
-    raise exception 'p_action must match ^[a-z][a-z0-9_.:-]{0,99}$ (got %)', left(p_action, 120) using errcode = '22023';
-  end if;
-  perform private.queue_check_jsonb('p_payload', p_payload);
-  perform private.queue_check_range('p_priority', p_priority, -1000, 1000);
-  perform private.queue_check_range('p_max_attempts', p_max_attempts, 1, 100);
-  if p_dedup_key is not null and length(p_dedup_key) not between 1 and 200 then
-    raise exception 'p_dedup_key must be 1 to 200 characters (got %)', length(p_dedup_key) using errcode = '22023';
-  end if;
-
   select g.workspace_id into v_workspace_id from public.gateways g where g.id = p_gateway_id;
   if not found then
     raise exception 'p_gateway_id: gateway % does not exist', p_gateway_id using errcode = 'P0002';
   end if;
-  perform private.assert_workspace_role(v_workspace_id, 'admin');
-  if p_agent_id is not null
-     and not exists (select 1 from public.agents a where a.id = p_agent_id and a.workspace_id = v_workspace_id) then
-    raise exception 'p_agent_id: agent % does not exist in the gateway''s workspace', p_agent_id using errcode = 'P0002';
+  if not private.is_trusted_caller() then
+    perform private.assert_workspace_role(v_workspace_id, 'admin');
   end if;
-
-  -- One statement: a live row with the same (gateway, dedup_key) is returned instead of a new one.
-  return query
-  with ins as (
-    insert into public.agent_commands as c
-      (workspace_id, gateway_id, agent_id, action, payload, priority, available_at, max_attempts, max_leases,
-       dedup_key, safe_to_retry, requested_by)
-    values
-      (v_workspace_id, p_gateway_id, p_agent_id, p_action, p_payload, p_priority, coalesce(p_available_at, now()),
-       p_max_attempts, greatest(10, 2 * p_max_attempts), p_dedup_key, p_safe_to_retry, (select auth.uid()))
-    on conflict (gateway_id, dedup_key) where dedup_key is not null and status in ('pending', 'leased', 'running')
-    do update set dedup_key = excluded.dedup_key
-    returning c.id, c.workspace_id, c.attempt, c.lease_count, (c.xmax <> 0) as deduplicated
-  ), ev as (
-    insert into public.agent_command_events
-      (command_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
-    select i.id, i.workspace_id, null, 'pending', 'enqueued', i.attempt, i.lease_count,
-           private.request_role(), (select auth.uid())
-    from ins i
-    where not i.deduplicated
-  )
-  select i.id, i.deduplicated from ins i;
+  return query select * from private.enqueue_command_unchecked(p_gateway_id, p_action, p_payload, p_agent_id,
+    p_priority, p_available_at, p_max_attempts, p_dedup_key, p_safe_to_retry);
 end
 $$;
 
@@ -574,6 +615,8 @@ set search_path = ''
 as $$
 #variable_conflict use_column
 declare
+  v_role text := private.request_role();
+  v_uid uuid := auth.uid();
   v_workspace_id uuid;
 begin
   perform private.queue_check_not_null('p_gateway_id', p_gateway_id is null);
@@ -583,7 +626,9 @@ begin
   if not found then
     raise exception 'p_gateway_id: gateway % does not exist', p_gateway_id using errcode = 'P0002';
   end if;
-  perform private.assert_workspace_role(v_workspace_id, 'admin');
+  if not private.is_trusted_caller() then
+    perform private.assert_workspace_role(v_workspace_id, 'admin');
+  end if;
 
   -- Idempotent lease: the same request id gets back what it still holds, and nothing new.
   if p_request_id is not null then
@@ -631,7 +676,7 @@ begin
     insert into public.agent_command_events
       (command_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
     select u.id, u.workspace_id, 'pending', 'leased', 'leased', u.attempt, u.lease_count,
-           private.request_role(), (select auth.uid())
+           v_role, v_uid
     from upd u
   )
   -- attempt reported = the attempt this lease runs as (the column counts starts).
@@ -906,6 +951,7 @@ revoke all on function private.command_stale_result(public.agent_commands, uuid,
 revoke all on function private.log_command_event(public.agent_commands, public.command_status, text, jsonb) from public;
 revoke all on function private.sweep_expired_commands(int) from public;
 
+revoke all on function private.enqueue_command_unchecked(uuid, text, jsonb, uuid, int, timestamptz, int, text, boolean) from public;
 revoke all on function private.enqueue_command(uuid, text, jsonb, uuid, int, timestamptz, int, text, boolean) from public;
 revoke all on function private.lease_command(uuid, int, int, uuid) from public;
 revoke all on function private.start_command(uuid, uuid) from public;
@@ -939,11 +985,13 @@ create or replace function public.enqueue_command(
   p_safe_to_retry boolean default false
 )
 returns table (id uuid, deduplicated boolean)
-language sql
+language plpgsql
 set search_path = ''
 as $$
-  select * from private.enqueue_command(p_gateway_id, p_action, p_payload, p_agent_id, p_priority,
-                                        p_available_at, p_max_attempts, p_dedup_key, p_safe_to_retry)
+begin
+  return query select * from private.enqueue_command(p_gateway_id, p_action, p_payload, p_agent_id, p_priority,
+                                        p_available_at, p_max_attempts, p_dedup_key, p_safe_to_retry);
+end
 $$;
 
 create or replace function public.lease_command(
@@ -956,26 +1004,32 @@ returns table (
   id uuid, lease_token uuid, attempt int, lease_count int, lease_expires_at timestamptz,
   action text, payload jsonb, agent_id uuid, cancel_requested boolean
 )
-language sql
+language plpgsql
 set search_path = ''
 as $$
-  select * from private.lease_command(p_gateway_id, p_limit, p_lease_seconds, p_request_id)
+begin
+  return query select * from private.lease_command(p_gateway_id, p_limit, p_lease_seconds, p_request_id);
+end
 $$;
 
 create or replace function public.start_command(p_id uuid, p_lease_token uuid)
 returns jsonb
-language sql
+language plpgsql
 set search_path = ''
 as $$
-  select private.start_command(p_id, p_lease_token)
+begin
+  return private.start_command(p_id, p_lease_token);
+end
 $$;
 
 create or replace function public.heartbeat_command(p_id uuid, p_lease_token uuid, p_extend_seconds int default 60)
 returns jsonb
-language sql
+language plpgsql
 set search_path = ''
 as $$
-  select private.heartbeat_command(p_id, p_lease_token, p_extend_seconds)
+begin
+  return private.heartbeat_command(p_id, p_lease_token, p_extend_seconds);
+end
 $$;
 
 create or replace function public.complete_command(
@@ -987,10 +1041,12 @@ create or replace function public.complete_command(
   p_stderr text default null
 )
 returns jsonb
-language sql
+language plpgsql
 set search_path = ''
 as $$
-  select private.complete_command(p_id, p_lease_token, p_result, p_exit_code, p_stdout, p_stderr)
+begin
+  return private.complete_command(p_id, p_lease_token, p_result, p_exit_code, p_stdout, p_stderr);
+end
 $$;
 
 create or replace function public.fail_command(
@@ -1004,27 +1060,33 @@ create or replace function public.fail_command(
   p_retry_after_seconds int default null
 )
 returns jsonb
-language sql
+language plpgsql
 set search_path = ''
 as $$
-  select private.fail_command(p_id, p_lease_token, p_error, p_retryable, p_exit_code, p_stdout, p_stderr,
-                              p_retry_after_seconds)
+begin
+  return private.fail_command(p_id, p_lease_token, p_error, p_retryable, p_exit_code, p_stdout, p_stderr,
+                              p_retry_after_seconds);
+end
 $$;
 
 create or replace function public.release_command(p_id uuid, p_lease_token uuid)
 returns jsonb
-language sql
+language plpgsql
 set search_path = ''
 as $$
-  select private.release_command(p_id, p_lease_token)
+begin
+  return private.release_command(p_id, p_lease_token);
+end
 $$;
 
 create or replace function public.cancel_command(p_id uuid)
 returns jsonb
-language sql
+language plpgsql
 set search_path = ''
 as $$
-  select private.cancel_command(p_id)
+begin
+  return private.cancel_command(p_id);
+end
 $$;
 
 revoke all on function public.enqueue_command(uuid, text, jsonb, uuid, int, timestamptz, int, text, boolean) from public, anon;

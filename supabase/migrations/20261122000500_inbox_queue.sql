@@ -196,6 +196,8 @@ security definer
 set search_path = ''
 as $$
 declare
+  v_role text := private.request_role();
+  v_uid uuid := auth.uid();
   v_count int;
 begin
   if p_ids is null or cardinality(p_ids) = 0 then
@@ -240,7 +242,7 @@ begin
     insert into public.agent_inbox_events
       (item_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
     select u.id, u.workspace_id, 'leased', u.to_status, u.reason, u.attempt, u.lease_count,
-           private.request_role(), (select auth.uid())
+           v_role, v_uid
     from upd u
   )
   select count(*) into v_count from upd;
@@ -330,7 +332,9 @@ begin
   if not found then
     raise exception 'p_id: inbox item % does not exist', p_id using errcode = 'P0002';
   end if;
-  perform private.assert_workspace_role(r.workspace_id, 'admin');
+  if not private.is_trusted_caller() then
+    perform private.assert_workspace_role(r.workspace_id, 'admin');
+  end if;
   return r;
 end
 $$;
@@ -361,21 +365,24 @@ create or replace function private.log_inbox_event(
   p_detail jsonb default null
 )
 returns void
-language sql
-security definer
+language plpgsql
 set search_path = ''
 as $$
+begin
   insert into public.agent_inbox_events
     (item_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id, detail)
   values (r.id, r.workspace_id, p_from, r.status, p_reason, r.attempt, r.lease_count,
-          private.request_role(), (select auth.uid()), p_detail)
+          private.request_role(), auth.uid(), p_detail);
+end
 $$;
 
 -- ---------------------------------------------------------------------------------------------------
 -- RPC implementations (private, definer)
 -- ---------------------------------------------------------------------------------------------------
 
-create or replace function private.enqueue_inbox_item(
+-- Enqueue without a caller check, for server-side code (triggers of other domains that feed this queue
+-- while a member is the request role). Owner-only: no API role may execute it.
+create or replace function private.enqueue_inbox_item_unchecked(
   p_agent_id uuid,
   p_event_type text,
   p_summary text,
@@ -395,6 +402,8 @@ set search_path = ''
 as $$
 #variable_conflict use_column
 declare
+  v_role text := private.request_role();
+  v_uid uuid := auth.uid();
   v_workspace_id uuid;
 begin
   perform private.queue_check_not_null('p_agent_id', p_agent_id is null);
@@ -422,7 +431,6 @@ begin
   if not found then
     raise exception 'p_agent_id: agent % does not exist', p_agent_id using errcode = 'P0002';
   end if;
-  perform private.assert_workspace_role(v_workspace_id, 'admin');
 
   return query
   with ins as (
@@ -440,11 +448,46 @@ begin
     insert into public.agent_inbox_events
       (item_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
     select n.id, n.workspace_id, null, 'pending', 'enqueued', n.attempt, n.lease_count,
-           private.request_role(), (select auth.uid())
+           v_role, v_uid
     from ins n
     where not n.deduplicated
   )
   select n.id, n.deduplicated from ins n;
+end
+$$;
+
+create or replace function private.enqueue_inbox_item(
+  p_agent_id uuid,
+  p_event_type text,
+  p_summary text,
+  p_context jsonb,
+  p_subject_type text,
+  p_subject_id uuid,
+  p_priority int,
+  p_available_at timestamptz,
+  p_max_attempts int,
+  p_dedup_key text,
+  p_serialized boolean
+)
+returns table (id uuid, deduplicated boolean)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_workspace_id uuid;
+begin
+  perform private.queue_check_not_null('p_agent_id', p_agent_id is null);
+  select a.workspace_id into v_workspace_id from public.agents a where a.id = p_agent_id;
+  if not found then
+    raise exception 'p_agent_id: agent % does not exist', p_agent_id using errcode = 'P0002';
+  end if;
+  if not private.is_trusted_caller() then
+    perform private.assert_workspace_role(v_workspace_id, 'admin');
+  end if;
+  return query select * from private.enqueue_inbox_item_unchecked(p_agent_id, p_event_type, p_summary, p_context,
+    p_subject_type, p_subject_id, p_priority, p_available_at, p_max_attempts, p_dedup_key, p_serialized);
 end
 $$;
 
@@ -464,6 +507,8 @@ set search_path = ''
 as $$
 #variable_conflict use_column
 declare
+  v_role text := private.request_role();
+  v_uid uuid := auth.uid();
   v_workspace_id uuid;
   v_allow_serialized boolean;
 begin
@@ -474,7 +519,9 @@ begin
   if not found then
     raise exception 'p_agent_id: agent % does not exist', p_agent_id using errcode = 'P0002';
   end if;
-  perform private.assert_workspace_role(v_workspace_id, 'admin');
+  if not private.is_trusted_caller() then
+    perform private.assert_workspace_role(v_workspace_id, 'admin');
+  end if;
 
   if p_request_id is not null then
     return query
@@ -544,7 +591,7 @@ begin
     insert into public.agent_inbox_events
       (item_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
     select u.id, u.workspace_id, 'pending', 'leased', 'leased', u.attempt, u.lease_count,
-           private.request_role(), (select auth.uid())
+           v_role, v_uid
     from upd u
   )
   select u.id, u.lease_token, u.attempt, u.lease_count, u.lease_expires_at, u.event_type, u.summary, u.context,
@@ -735,6 +782,7 @@ revoke all on function private.lock_inbox_item_for_call(uuid, uuid, boolean) fro
 revoke all on function private.inbox_stale_result(public.agent_inbox_items, uuid, text) from public;
 revoke all on function private.log_inbox_event(public.agent_inbox_items, public.inbox_item_status, text, jsonb) from public;
 
+revoke all on function private.enqueue_inbox_item_unchecked(uuid, text, text, jsonb, text, uuid, int, timestamptz, int, text, boolean) from public;
 revoke all on function private.enqueue_inbox_item(uuid, text, text, jsonb, text, uuid, int, timestamptz, int, text, boolean) from public;
 revoke all on function private.lease_inbox_item(uuid, int, int, uuid) from public;
 revoke all on function private.heartbeat_inbox_item(uuid, uuid, int) from public;
@@ -768,12 +816,14 @@ create or replace function public.enqueue_inbox_item(
   p_serialized boolean default false
 )
 returns table (id uuid, deduplicated boolean)
-language sql
+language plpgsql
 set search_path = ''
 as $$
-  select * from private.enqueue_inbox_item(p_agent_id, p_event_type, p_summary, p_context, p_subject_type,
+begin
+  return query select * from private.enqueue_inbox_item(p_agent_id, p_event_type, p_summary, p_context, p_subject_type,
                                            p_subject_id, p_priority, p_available_at, p_max_attempts, p_dedup_key,
-                                           p_serialized)
+                                           p_serialized);
+end
 $$;
 
 create or replace function public.lease_inbox_item(
@@ -786,26 +836,32 @@ returns table (
   id uuid, lease_token uuid, attempt int, lease_count int, lease_expires_at timestamptz,
   event_type text, summary text, context jsonb, subject_type text, subject_id uuid, cancel_requested boolean
 )
-language sql
+language plpgsql
 set search_path = ''
 as $$
-  select * from private.lease_inbox_item(p_agent_id, p_limit, p_lease_seconds, p_request_id)
+begin
+  return query select * from private.lease_inbox_item(p_agent_id, p_limit, p_lease_seconds, p_request_id);
+end
 $$;
 
 create or replace function public.heartbeat_inbox_item(p_id uuid, p_lease_token uuid, p_extend_seconds int default 120)
 returns jsonb
-language sql
+language plpgsql
 set search_path = ''
 as $$
-  select private.heartbeat_inbox_item(p_id, p_lease_token, p_extend_seconds)
+begin
+  return private.heartbeat_inbox_item(p_id, p_lease_token, p_extend_seconds);
+end
 $$;
 
 create or replace function public.complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb default null)
 returns jsonb
-language sql
+language plpgsql
 set search_path = ''
 as $$
-  select private.complete_inbox_item(p_id, p_lease_token, p_result)
+begin
+  return private.complete_inbox_item(p_id, p_lease_token, p_result);
+end
 $$;
 
 create or replace function public.fail_inbox_item(
@@ -816,26 +872,32 @@ create or replace function public.fail_inbox_item(
   p_retry_after_seconds int default null
 )
 returns jsonb
-language sql
+language plpgsql
 set search_path = ''
 as $$
-  select private.fail_inbox_item(p_id, p_lease_token, p_error, p_retryable, p_retry_after_seconds)
+begin
+  return private.fail_inbox_item(p_id, p_lease_token, p_error, p_retryable, p_retry_after_seconds);
+end
 $$;
 
 create or replace function public.release_inbox_item(p_id uuid, p_lease_token uuid)
 returns jsonb
-language sql
+language plpgsql
 set search_path = ''
 as $$
-  select private.release_inbox_item(p_id, p_lease_token)
+begin
+  return private.release_inbox_item(p_id, p_lease_token);
+end
 $$;
 
 create or replace function public.cancel_inbox_item(p_id uuid)
 returns jsonb
-language sql
+language plpgsql
 set search_path = ''
 as $$
-  select private.cancel_inbox_item(p_id)
+begin
+  return private.cancel_inbox_item(p_id);
+end
 $$;
 
 revoke all on function public.enqueue_inbox_item(uuid, text, text, jsonb, text, uuid, int, timestamptz, int, text, boolean) from public, anon;

@@ -2,7 +2,7 @@
 -- fencing, idempotency, expiry, retries, cancel, dedup, cross-workspace isolation, RLS, events, and the
 -- lease plan with terminal history present.
 begin;
-select plan(178);
+select plan(179);
 
 -- ----------------------------------------------------------------------------------------- fixtures
 select tests.create_user('cq_admin_a');
@@ -161,6 +161,10 @@ select throws_ok($$ select public.cancel_command(tests.cq_id('c1')) $$, '42501',
 select tests.authenticate_as_anon();
 select throws_ok($$ select * from public.lease_command('c4000000-0000-4000-8000-0000000000a2') $$, '42501',
   'permission denied for function lease_command', 'anon cannot lease');
+select tests.authenticate_as('cq_admin_a');
+select throws_ok($$ select * from private.enqueue_command_unchecked('c4000000-0000-4000-8000-0000000000a2', 'x', '{}', null, 0,
+                      null, 3, null, false) $$, '42501',
+  'permission denied for function enqueue_command_unchecked', 'API roles cannot call the unchecked enqueue');
 select tests.clear_authentication();
 select is((select status::text from public.agent_commands where id = tests.cq_id('c1')), 'pending',
   'refused calls left the command pending');
