@@ -7,7 +7,10 @@
 // fencing and events are all on. Each cell gets a fresh workspace/gateway/agent, N preloaded jobs
 // (enqueued through the real enqueue RPC in one statement), VACUUM ANALYZE, then W workers (one
 // connection each) lease batches of B and complete every leased row with its token until the queue is
-// empty. Knobs: BENCH_JOBS (default 4000), BENCH_ONLY (substring filter on the cell label).
+// empty. Knobs: BENCH_JOBS (default 4000), BENCH_ONLY (substring filter on the cell label),
+// BENCH_RUNS (default 1; with more, cells run in a shuffled order each round and the table reports the
+// median with the min-max range of jobs/s). A small unreported warm-up cell runs first.
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import pg from 'pg';
 import {
@@ -24,6 +27,7 @@ import {
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 4000);
 const ONLY = process.env.BENCH_ONLY ?? '';
+const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 
 type QueueName = 'commands' | 'inbox';
 
@@ -101,9 +105,9 @@ async function walLsn(pool: pg.Pool): Promise<bigint> {
   return BigInt(rows[0]!.b.split('.')[0]!);
 }
 
-async function runCell(pool: pg.Pool, cell: Cell): Promise<CellResult> {
+async function runCell(pool: pg.Pool, cell: Cell, jobs: number): Promise<CellResult> {
   const fx = await createWorkspaceFixture(pool, 'bench');
-  await preload(pool, fx, cell.queue, JOBS);
+  await preload(pool, fx, cell.queue, jobs);
   const auth: Auth = cell.caller === 'service_role' ? serviceRoleAuth() : fx.admin.auth;
   const leaseFn = cell.queue === 'commands' ? 'lease_command' : 'lease_inbox_item';
   const completeFn = cell.queue === 'commands' ? 'complete_command' : 'complete_inbox_item';
@@ -145,21 +149,21 @@ async function runCell(pool: pg.Pool, cell: Cell): Promise<CellResult> {
   const seconds = (performance.now() - t0) / 1000;
   const wal1 = await walLsn(pool);
   await Promise.all(clients.map((c) => closeQuietly(c)));
-  if (completed !== JOBS) throw new Error(`${label(cell)}: completed ${completed} of ${JOBS}`);
+  if (completed !== jobs) throw new Error(`${label(cell)}: completed ${completed} of ${jobs}`);
 
   leaseMs.sort((x, y) => x - y);
   completeMs.sort((x, y) => x - y);
   return {
     ...cell,
-    jobs: JOBS,
+    jobs,
     seconds,
-    perSecond: JOBS / seconds,
+    perSecond: jobs / seconds,
     leaseP50: percentile(leaseMs, 50),
     leaseP99: percentile(leaseMs, 99),
     completeP50: percentile(completeMs, 50),
     completeP99: percentile(completeMs, 99),
     leaseCalls: leaseMs.length,
-    walBytesPerJob: Number(wal1 - wal0) / JOBS,
+    walBytesPerJob: Number(wal1 - wal0) / jobs,
   };
 }
 
@@ -173,10 +177,25 @@ async function environment(pool: pg.Pool): Promise<string[]> {
   const cpus = os.cpus();
   return [
     `machine: ${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.platform()} ${os.release()}`,
-    `client: node ${process.version}, pg ${(pg as unknown as { version?: string }).version ?? '8'} (same machine as the server)`,
+    `client: node ${process.version}, pg ${(createRequire(import.meta.url)('pg/package.json') as { version: string }).version} (same machine as the server)`,
     `server: ${rows.map((r) => `${r.name}=${r.setting}${r.unit && r.unit !== '' ? ` ${r.unit}` : ''}`).join(', ')}`,
     `database: ${DB_URL.replace(/:[^:@/]*@/, ':***@')}`,
   ];
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+function shuffled<T>(xs: T[]): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
 }
 
 async function main(): Promise<void> {
@@ -184,29 +203,42 @@ async function main(): Promise<void> {
   try {
     const env = await environment(pool);
     for (const line of env) console.log(line);
-    console.log(`jobs per cell: ${JOBS}; cells: ${CELLS.length}\n`);
-    const results: CellResult[] = [];
+    console.log(`jobs per cell: ${JOBS}; cells: ${CELLS.length}; runs per cell: ${RUNS}\n`);
     const started = performance.now();
-    for (const c of CELLS) {
-      const r = await runCell(pool, c);
-      results.push(r);
-      console.error(
-        `${label(c)}: ${r.perSecond.toFixed(0)} jobs/s, lease p50 ${r.leaseP50.toFixed(2)} ms p99 ${r.leaseP99.toFixed(2)} ms`,
-      );
+    // Warm-up (not reported): first-touch costs (catalog caches, plan caches, WAL segment creation).
+    await runCell(pool, cell('commands', 'service_role', 4, 10), 500);
+    const byCell = new Map<string, CellResult[]>(CELLS.map((c) => [label(c), []]));
+    for (let run = 0; run < RUNS; run++) {
+      for (const c of RUNS > 1 ? shuffled(CELLS) : CELLS) {
+        const r = await runCell(pool, c, JOBS);
+        byCell.get(label(c))!.push(r);
+        console.error(
+          `run ${run + 1} ${label(c)}: ${r.perSecond.toFixed(0)} jobs/s, lease p50 ${r.leaseP50.toFixed(2)} ms p99 ${r.leaseP99.toFixed(2)} ms`,
+        );
+      }
     }
+    const ms = (xs: number[]): string => median(xs).toFixed(2);
     const header =
-      '| Queue | Caller | Workers | Batch | Jobs | Seconds | Jobs/s | Lease p50 (ms) | Lease p99 (ms) | Complete p50 (ms) | Complete p99 (ms) | Lease calls | WAL bytes/job |';
+      '| Queue | Caller | Workers | Batch | Jobs/s' + (RUNS > 1 ? ' (median, min-max)' : '') +
+      ' | Lease p50 (ms) | Lease p99 (ms) | Complete p50 (ms) | Complete p99 (ms) | Lease calls | WAL bytes/job |';
     const sep = '|' + header.split('|').slice(1, -1).map(() => '---').join('|') + '|';
     console.log(header);
     console.log(sep);
-    for (const r of results) {
+    for (const c of CELLS) {
+      const rs = byCell.get(label(c))!;
+      const rate = rs.map((r) => r.perSecond);
+      const rateText =
+        RUNS > 1
+          ? `${median(rate).toFixed(0)} (${Math.min(...rate).toFixed(0)}-${Math.max(...rate).toFixed(0)})`
+          : rate[0]!.toFixed(0);
       console.log(
-        `| ${r.queue} | ${r.caller} | ${r.workers} | ${r.batch} | ${r.jobs} | ${r.seconds.toFixed(2)} | ${r.perSecond.toFixed(0)} | ` +
-          `${r.leaseP50.toFixed(2)} | ${r.leaseP99.toFixed(2)} | ${r.completeP50.toFixed(2)} | ${r.completeP99.toFixed(2)} | ` +
-          `${r.leaseCalls} | ${r.walBytesPerJob.toFixed(0)} |`,
+        `| ${c.queue} | ${c.caller} | ${c.workers} | ${c.batch} | ${rateText} | ` +
+          `${ms(rs.map((r) => r.leaseP50))} | ${ms(rs.map((r) => r.leaseP99))} | ` +
+          `${ms(rs.map((r) => r.completeP50))} | ${ms(rs.map((r) => r.completeP99))} | ` +
+          `${median(rs.map((r) => r.leaseCalls)).toFixed(0)} | ${median(rs.map((r) => r.walBytesPerJob)).toFixed(0)} |`,
       );
     }
-    console.log(`\ntotal bench time ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    console.log(`\n${JOBS} jobs per cell; total bench time ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } finally {
     await pool.end();
   }
