@@ -1,12 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
+// vitest proves what SQL alone cannot: real parallel connections, killed workers, stale completions,
+// dedup races. The machine has 2 cores and every file talks to one database, so files run one at a
+// time; soak files get a generous per-test budget (each is designed to finish well under 2 minutes).
 export default defineConfig({
   test: {
     environment: 'node',
     include: ['tests/**/*.test.ts'],
+    fileParallelism: false,
+    watch: false,
     testTimeout: 180_000,
     hookTimeout: 60_000,
-    // Two cores: suites that open many connections must not compete with each other.
-    fileParallelism: false,
+    teardownTimeout: 30_000,
   },
 });

@@ -1,11 +1,13 @@
 // The local engine must look like hosted Supabase to migrations: these are the facts they rely on.
 import { execFileSync } from 'node:child_process';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, DB_URL } from './support/db.js';
 
-const url = process.env.SUPABASE_DB_URL ?? 'postgresql://postgres:postgres@127.0.0.1:54322/postgres';
-const client = new pg.Client({ connectionString: url });
-beforeAll(() => client.connect());
+let client: pg.Client;
+beforeAll(async () => {
+  client = await connect('agentbase-tests');
+});
 afterAll(() => client.end());
 
 const one = async <T>(sql: string, params: unknown[] = []): Promise<T> => (await client.query(sql, params)).rows[0] as T;
@@ -103,7 +105,7 @@ describe('extensions created by migrations', () => {
 
 describe('npm run db:status', () => {
   it('reports the database as reachable with the applied migrations', () => {
-    const out = execFileSync('npx', ['tsx', 'scripts/db-status.ts'], { encoding: 'utf8', env: { ...process.env, SUPABASE_DB_URL: url } });
+    const out = execFileSync('npx', ['tsx', 'scripts/db-status.ts'], { encoding: 'utf8', env: { ...process.env, SUPABASE_DB_URL: DB_URL } });
     expect(out).toMatch(/reachable:\s+yes/);
     expect(out).toMatch(/migrations:\s+[1-9]\d* applied/);
   });

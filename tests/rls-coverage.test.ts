@@ -2,12 +2,14 @@
 // asserts a denial (tests.assert_denied / tests.assert_filtered) against it in the pgTAP suites.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, DB_URL } from './support/db.js';
 
-const url = process.env.SUPABASE_DB_URL ?? 'postgresql://postgres:postgres@127.0.0.1:54322/postgres';
-const client = new pg.Client({ connectionString: url });
-beforeAll(() => client.connect());
+let client: pg.Client;
+beforeAll(async () => {
+  client = await connect('agentbase-tests');
+});
 afterAll(() => client.end());
 
 interface TableFacts {

@@ -1,0 +1,98 @@
+// K concurrent identical enqueues with one dedup_key, from K real connections at once, must produce
+// exactly one live row: one caller creates it, the other K-1 are told deduplicated=true, and all K get
+// the same id back. Run for both queues, several rounds each, with service_role and admin callers mixed.
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  closeQuietly,
+  connect,
+  createPool,
+  createWorkspaceFixture,
+  rpc,
+  serviceRoleAuth,
+  type WorkspaceFixture,
+} from './support/db';
+
+const K = 16;
+const ROUNDS = 5;
+
+interface EnqueueRow {
+  id: string;
+  deduplicated: boolean;
+}
+
+let pool: pg.Pool;
+let clients: pg.Client[] = [];
+let fx: WorkspaceFixture;
+
+beforeAll(async () => {
+  pool = createPool(2);
+  fx = await createWorkspaceFixture(pool, 'dedup');
+  clients = await Promise.all(Array.from({ length: K }, (_, i) => connect(`dedup-race-${i}`)));
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => closeQuietly(c)));
+  await pool?.end();
+});
+
+/** Fires one enqueue per connection at the same instant (all connections are warm and idle). */
+async function race(call: (client: pg.Client, i: number) => Promise<EnqueueRow[]>): Promise<EnqueueRow[]> {
+  const results = await Promise.all(clients.map((c, i) => call(c, i)));
+  return results.map((rows) => {
+    expect(rows).toHaveLength(1);
+    return rows[0]!;
+  });
+}
+
+function expectOneWinner(results: EnqueueRow[]): string {
+  const ids = new Set(results.map((r) => r.id));
+  expect(ids.size).toBe(1);
+  expect(results.filter((r) => r.deduplicated === false)).toHaveLength(1);
+  expect(results.filter((r) => r.deduplicated === true)).toHaveLength(K - 1);
+  return results[0]!.id;
+}
+
+describe('dedup race', () => {
+  it(`command queue: ${K} concurrent enqueues with one dedup_key make one row (${ROUNDS} rounds)`, async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const key = `race-${randomUUID()}`;
+      const results = await race((c, i) =>
+        rpc<EnqueueRow>(c, i % 4 === 0 ? fx.admin.auth : serviceRoleAuth(), 'enqueue_command', {
+          p_gateway_id: fx.gatewayId,
+          p_action: 'race.test',
+          p_payload: { round, caller: i },
+          p_dedup_key: key,
+        }),
+      );
+      const id = expectOneWinner(results);
+      const { rows } = await pool.query<{ id: string }>(
+        'select id from public.agent_commands where dedup_key = $1',
+        [key],
+      );
+      expect(rows.map((r) => r.id)).toEqual([id]);
+    }
+  });
+
+  it(`inbox queue: ${K} concurrent enqueues with one dedup_key make one row (${ROUNDS} rounds)`, async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const key = `race-${randomUUID()}`;
+      const results = await race((c, i) =>
+        rpc<EnqueueRow>(c, i % 4 === 0 ? fx.admin.auth : serviceRoleAuth(), 'enqueue_inbox_item', {
+          p_agent_id: fx.agentId,
+          p_event_type: 'race.test',
+          p_summary: `round ${round}`,
+          p_context: { round, caller: i },
+          p_dedup_key: key,
+        }),
+      );
+      const id = expectOneWinner(results);
+      const { rows } = await pool.query<{ id: string }>(
+        'select id from public.agent_inbox_items where dedup_key = $1',
+        [key],
+      );
+      expect(rows.map((r) => r.id)).toEqual([id]);
+    }
+  });
+});
