@@ -141,6 +141,17 @@ function gateMigrationsTwice(url: string): void {
     failures.length === 0 ? `${files.length} migrations re-applied, schema unchanged` : `${failures.length} problems`);
 }
 
+/** The TypeScript (scripts, tests with their expectTypeOf assertions, benchmarks) compiles against the types. */
+function gateTypecheck(): void {
+  const result = run(join(projectRoot, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'tsconfig.json'], {
+    cwd: projectRoot,
+    allowFailure: true,
+  });
+  if (result.status !== 0) process.stdout.write(result.stdout + result.stderr);
+  record('typecheck', result.status === 0 ? 1 : 0, result.status === 0 ? 0 : 1,
+    result.status === 0 ? 'tsc --noEmit clean' : 'tsc reported errors');
+}
+
 async function gateTypes(url: string): Promise<void> {
   const fresh = await generateTypes(url);
   const path = join(projectRoot, typesPath);
@@ -160,6 +171,7 @@ gateAdvisors(url);
 gateLint(url);
 gateMigrationsTwice(url);
 await gateTypes(url);
+gateTypecheck();
 
 const passed = steps.reduce((n, s) => n + s.passed, 0);
 const failed = steps.reduce((n, s) => n + s.failed, 0);
