@@ -227,7 +227,7 @@ create table if not exists public.agent_commands (
   autovacuum_analyze_scale_factor = 0.02,
   autovacuum_vacuum_insert_scale_factor = 0.02
 );
--- Re-assert the storage parameters on re-apply (create table if not exists skips an existing table).
+-- Re-assert the storage parameters on re-apply (an existing table is left as it was by the create above).
 alter table public.agent_commands set (
   fillfactor = 80,
   autovacuum_vacuum_scale_factor = 0.01,
