@@ -12,6 +12,8 @@ import {
   createPool,
   createWorkspaceFixture,
   jsonbResult,
+  leaseAndTrack,
+  type LeaseTracker,
   type QueueResult,
   rng,
   rpc,
@@ -125,10 +127,9 @@ describe('command queue soak', () => {
     expect(config.size).toBe(ROWS);
 
     // ---------------------------------------------------------------- workers
-    const leases: ClientLease[] = [];
     const finishes: Finish[] = [];
-    const idempotencyMismatches: string[] = [];
-    let leaseRepeats = 0;
+    // Granted leases and lease replays; finish replays that disagree go in tracker.mismatches too.
+    const tracker: LeaseTracker = { leases: [], repeats: 0, mismatches: [] };
     let overdueMaxMs = 0;
     const LEASE_SECONDS = [5, 6]; // the RPC's minimum is 5 s
     const ids = [...config.keys()];
@@ -175,7 +176,7 @@ describe('command queue soak', () => {
         // A lost HTTP response retried with the same token: must replay the stored outcome.
         const again = await call(w, { fn: f.fn, lease, tag: 'repeat', retryable: f.retryable }, args);
         if (!(again.ok && again.idempotent === true && again.status === res.status)) {
-          idempotencyMismatches.push(`${f.fn} ${lease.id}: first ${JSON.stringify(res)} then ${JSON.stringify(again)}`);
+          tracker.mismatches.push(`${f.fn} ${lease.id}: first ${JSON.stringify(res)} then ${JSON.stringify(again)}`);
         }
       }
     };
@@ -235,36 +236,9 @@ describe('command queue soak', () => {
       const leaseSeconds = LEASE_SECONDS[Math.floor(w.rand() * LEASE_SECONDS.length)]!;
       const requestId = randomUUID();
       const args = { p_gateway_id: fx.gatewayId, p_limit: limit, p_lease_seconds: leaseSeconds, p_request_id: requestId };
-      const rows = await log.record(w.name, 'lease_command', null, null, () =>
-        rpc<LeaseRow>(w.client, w.auth, 'lease_command', args),
-      );
-      if (rows.length === 0) return false;
-      expect(rows.length).toBeLessThanOrEqual(limit);
-      const mine: ClientLease[] = rows.map((row) => ({
-        id: row.id,
-        token: row.lease_token,
-        leaseCount: row.lease_count,
-        attempt: row.attempt,
-        expiresAt: toMs(row.lease_expires_at),
-        worker: w.name,
-        receivedAt: Date.now(),
-      }));
-      for (const l of mine) {
-        leases.push(l);
-        w.held.set(l.id, l);
-      }
-      if (w.rand() < 0.05) {
-        // The same request retried (response lost): must hand back exactly the same leases.
-        leaseRepeats++;
-        const again = await log.record(w.name, 'lease_command', null, null, () =>
-          rpc<LeaseRow>(w.client, w.auth, 'lease_command', args),
-        );
-        const a = again.map((x) => `${x.id}/${x.lease_token}`).sort();
-        const b = rows.map((x) => `${x.id}/${x.lease_token}`).sort();
-        if (JSON.stringify(a) !== JSON.stringify(b)) {
-          idempotencyMismatches.push(`lease ${requestId}: ${JSON.stringify(b)} then ${JSON.stringify(a)}`);
-        }
-      }
+      const mine = await leaseAndTrack<LeaseRow>(w, log, tracker, 'lease_command', args);
+      if (mine.length === 0) return false;
+      expect(mine.length).toBeLessThanOrEqual(limit);
       for (const l of mine) await handle(w, l);
       return true;
     };
@@ -391,7 +365,7 @@ describe('command queue soak', () => {
     // Client leases: unique tokens, one holder per (row, lease_count), each granted by an event.
     const tokens = new Set<string>();
     const holders = new Map<string, ClientLease>();
-    for (const l of leases) {
+    for (const l of tracker.leases) {
       if (tokens.has(l.token)) v(`token ${l.token} handed out twice`);
       tokens.add(l.token);
       const key = `${l.id}/${l.leaseCount}`;
@@ -535,7 +509,7 @@ describe('command queue soak', () => {
     const leaseCalls = log.calls.filter((c) => c.fn === 'lease_command').length;
     console.log(
       [
-        `command soak (seed ${seed}): ${ROWS} rows, ${WORKERS} workers, ${log.calls.length} calls (${leaseCalls} lease calls, ${leases.length} leases granted, ${leaseRepeats} lease retries) in ${(stats.durationMs / 1000).toFixed(1)} s`,
+        `command soak (seed ${seed}): ${ROWS} rows, ${WORKERS} workers, ${log.calls.length} calls (${leaseCalls} lease calls, ${tracker.leases.length} leases granted, ${tracker.repeats} lease retries) in ${(stats.durationMs / 1000).toFixed(1)} s`,
         `  killed connections ${stats.kills}, reconnects ${stats.reconnects}, unexpected errors ${stats.unexpectedErrors.length}`,
         `  stale attempts ${staleAttempts}: rejected ${staleRejected}, accepted while still current ${staleAccepted}`,
         `  expiries reclaimed ${expiries} (before start ${preStartExpiries}, after start ${postStartExpiries}); leases ended by a call whose response was lost ${endedByLostResponse}; max overdue lease seen ${overdueMaxMs} ms`,
@@ -548,7 +522,7 @@ describe('command queue soak', () => {
     expect(stats.unexpectedErrors).toEqual([]);
     expect(stats.timedOut).toBe(false);
     expect(violations).toEqual([]);
-    expect(idempotencyMismatches).toEqual([]);
+    expect(tracker.mismatches).toEqual([]);
     // The run must actually have exercised what it claims to prove.
     expect(stats.kills).toBeGreaterThanOrEqual(10);
     expect(staleRejected).toBeGreaterThan(0);

@@ -516,3 +516,58 @@ export async function runSoak(opts: SoakOptions): Promise<SoakStats> {
 
 export const toMs = (v: string | Date | null | undefined): number =>
   v === null || v === undefined ? Number.NaN : v instanceof Date ? v.getTime() : Date.parse(v);
+
+/** What a soak keeps about the leases it was granted, and about lease replays that disagreed. */
+export interface LeaseTracker {
+  leases: ClientLease[];
+  repeats: number;
+  mismatches: string[];
+}
+
+/** The columns every lease RPC returns that the soaks track. */
+export interface LeasedRow {
+  id: string;
+  lease_token: string;
+  lease_count: number;
+  attempt: number;
+  lease_expires_at: string | Date;
+}
+
+/**
+ * One lease call by a soak worker: recorded in the call log, every granted lease registered as held by
+ * the worker, and 5 % of the time the same request replayed (a lost response), which must hand back
+ * exactly the same leases; a difference is kept in tracker.mismatches.
+ */
+export async function leaseAndTrack<R extends LeasedRow>(
+  w: SoakWorker,
+  log: CallLog,
+  tracker: LeaseTracker,
+  fn: string,
+  args: Record<string, unknown> & { p_request_id: string },
+): Promise<ClientLease[]> {
+  const rows = await log.record(w.name, fn, null, null, () => rpc<R>(w.client, w.auth, fn, args));
+  if (rows.length === 0) return [];
+  const mine: ClientLease[] = rows.map((row) => ({
+    id: row.id,
+    token: row.lease_token,
+    leaseCount: row.lease_count,
+    attempt: row.attempt,
+    expiresAt: toMs(row.lease_expires_at),
+    worker: w.name,
+    receivedAt: Date.now(),
+  }));
+  for (const l of mine) {
+    tracker.leases.push(l);
+    w.held.set(l.id, l);
+  }
+  if (w.rand() < 0.05) {
+    tracker.repeats++;
+    const again = await log.record(w.name, fn, null, null, () => rpc<R>(w.client, w.auth, fn, args));
+    const a = again.map((x) => `${x.id}/${x.lease_token}`).sort();
+    const b = rows.map((x) => `${x.id}/${x.lease_token}`).sort();
+    if (JSON.stringify(a) !== JSON.stringify(b)) {
+      tracker.mismatches.push(`lease ${args.p_request_id}: ${JSON.stringify(b)} then ${JSON.stringify(a)}`);
+    }
+  }
+  return mine;
+}
