@@ -125,7 +125,36 @@ $$;
 
 revoke all on function private.queue_result(boolean, text, text, timestamptz, boolean, boolean, int) from public;
 revoke all on function private.queue_retry_delay(int, int) from public;
+-- A queue's runtime vocabulary (command action, inbox event type): lowercase, dotted/namespaced words.
+create or replace function private.queue_check_vocabulary(p_name text, p_value text)
+returns void
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+  if p_value !~ '^[a-z][a-z0-9_.:-]{0,99}$' then
+    raise exception '% must match ^[a-z][a-z0-9_.:-]{0,99}$ (got %)', p_name, left(p_value, 120) using errcode = '22023';
+  end if;
+end
+$$;
+
+create or replace function private.queue_check_dedup_key(p_dedup_key text)
+returns void
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+  if p_dedup_key is not null and length(p_dedup_key) not between 1 and 200 then
+    raise exception 'p_dedup_key must be 1 to 200 characters (got %)', length(p_dedup_key) using errcode = '22023';
+  end if;
+end
+$$;
+
 revoke all on function private.queue_check_range(text, int, int, int) from public;
+revoke all on function private.queue_check_vocabulary(text, text) from public;
+revoke all on function private.queue_check_dedup_key(text) from public;
 revoke all on function private.queue_check_not_null(text, boolean) from public;
 revoke all on function private.queue_check_jsonb(text, jsonb, boolean) from public;
 revoke all on function private.queue_check_text(text, text, int) from public;
@@ -523,15 +552,11 @@ begin
   perform private.queue_check_not_null('p_action', p_action is null);
   perform private.queue_check_not_null('p_payload', p_payload is null);
   perform private.queue_check_not_null('p_safe_to_retry', p_safe_to_retry is null);
-  if p_action !~ '^[a-z][a-z0-9_.:-]{0,99}$' then
-    raise exception 'p_action must match ^[a-z][a-z0-9_.:-]{0,99}$ (got %)', left(p_action, 120) using errcode = '22023';
-  end if;
+  perform private.queue_check_vocabulary('p_action', p_action);
   perform private.queue_check_jsonb('p_payload', p_payload);
   perform private.queue_check_range('p_priority', p_priority, -1000, 1000);
   perform private.queue_check_range('p_max_attempts', p_max_attempts, 1, 100);
-  if p_dedup_key is not null and length(p_dedup_key) not between 1 and 200 then
-    raise exception 'p_dedup_key must be 1 to 200 characters (got %)', length(p_dedup_key) using errcode = '22023';
-  end if;
+  perform private.queue_check_dedup_key(p_dedup_key);
 
   select g.workspace_id into v_workspace_id from public.gateways g where g.id = p_gateway_id;
   if not found then

@@ -410,9 +410,7 @@ begin
   perform private.queue_check_not_null('p_event_type', p_event_type is null);
   perform private.queue_check_not_null('p_context', p_context is null);
   perform private.queue_check_not_null('p_serialized', p_serialized is null);
-  if p_event_type !~ '^[a-z][a-z0-9_.:-]{0,99}$' then
-    raise exception 'p_event_type must match ^[a-z][a-z0-9_.:-]{0,99}$ (got %)', left(p_event_type, 120) using errcode = '22023';
-  end if;
+  perform private.queue_check_vocabulary('p_event_type', p_event_type);
   perform private.queue_check_text('p_summary', p_summary, 16384);
   perform private.queue_check_jsonb('p_context', p_context);
   if p_subject_type is not null and p_subject_type !~ '^[a-z][a-z0-9_]{0,62}$' then
@@ -423,9 +421,7 @@ begin
   end if;
   perform private.queue_check_range('p_priority', p_priority, -1000, 1000);
   perform private.queue_check_range('p_max_attempts', p_max_attempts, 1, 100);
-  if p_dedup_key is not null and length(p_dedup_key) not between 1 and 200 then
-    raise exception 'p_dedup_key must be 1 to 200 characters (got %)', length(p_dedup_key) using errcode = '22023';
-  end if;
+  perform private.queue_check_dedup_key(p_dedup_key);
 
   select a.workspace_id into v_workspace_id from public.agents a where a.id = p_agent_id;
   if not found then
