@@ -948,6 +948,49 @@ begin
 end
 $$;
 
+-- The caller's role in the workspace, for membership changes; non-members are refused.
+create or replace function private.require_my_workspace_role(p_workspace_id uuid)
+returns public.workspace_role
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_role public.workspace_role := private.my_workspace_role(p_workspace_id);
+begin
+  if v_role is null then
+    raise exception 'permission denied: you are not a member of workspace % (p_workspace_id)', p_workspace_id
+      using errcode = '42501';
+  end if;
+  return v_role;
+end
+$$;
+revoke all on function private.require_my_workspace_role(uuid) from public;
+
+-- The membership a change targets, locked against concurrent changes; unknown members are refused.
+create or replace function private.lock_membership(p_workspace_id uuid, p_user_id uuid)
+returns public.workspace_members
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  v_target public.workspace_members;
+begin
+  select * into v_target from public.workspace_members m
+  where m.workspace_id = p_workspace_id and m.user_id = p_user_id
+  for update;
+  if not found then
+    raise exception 'user % is not a member of workspace % (p_user_id)', p_user_id, p_workspace_id
+      using errcode = 'P0002';
+  end if;
+  return v_target;
+end
+$$;
+revoke all on function private.lock_membership(uuid, uuid) from public;
+
 -- Role changes. Admins change roles up to their own, of members not above them; anyone may lower their
 -- own role; nobody raises their own. The last owner is protected by the guard_last_owner trigger.
 create or replace function public.set_member_role(p_workspace_id uuid, p_user_id uuid, p_role public.workspace_role)
@@ -973,20 +1016,9 @@ begin
     raise exception 'p_role must not be null' using errcode = '22004';
   end if;
   if not v_trusted then
-    v_my_role := private.my_workspace_role(p_workspace_id);
-    if v_my_role is null then
-      raise exception 'permission denied: you are not a member of workspace % (p_workspace_id)', p_workspace_id
-        using errcode = '42501';
-    end if;
+    v_my_role := private.require_my_workspace_role(p_workspace_id);
   end if;
-
-  select * into v_target from public.workspace_members m
-  where m.workspace_id = p_workspace_id and m.user_id = p_user_id
-  for update;
-  if not found then
-    raise exception 'user % is not a member of workspace % (p_user_id)', p_user_id, p_workspace_id
-      using errcode = 'P0002';
-  end if;
+  v_target := private.lock_membership(p_workspace_id, p_user_id);
 
   if not v_trusted then
     if p_user_id = v_uid then
@@ -1042,20 +1074,9 @@ begin
     raise exception 'p_user_id must not be null' using errcode = '22004';
   end if;
   if not v_trusted then
-    v_my_role := private.my_workspace_role(p_workspace_id);
-    if v_my_role is null then
-      raise exception 'permission denied: you are not a member of workspace % (p_workspace_id)', p_workspace_id
-        using errcode = '42501';
-    end if;
+    v_my_role := private.require_my_workspace_role(p_workspace_id);
   end if;
-
-  select * into v_target from public.workspace_members m
-  where m.workspace_id = p_workspace_id and m.user_id = p_user_id
-  for update;
-  if not found then
-    raise exception 'user % is not a member of workspace % (p_user_id)', p_user_id, p_workspace_id
-      using errcode = 'P0002';
-  end if;
+  v_target := private.lock_membership(p_workspace_id, p_user_id);
 
   if not v_trusted and p_user_id <> v_uid then
     if v_my_role < 'admin' then
