@@ -1,5 +1,11 @@
-// npm run db:stop — stops the local engine's cluster (data is kept under .engine/).
-import { stopEngine } from './lib/cluster.js';
-import { log } from './lib/engine.js';
+// npm run db:stop — stops this checkout's local engine; `npm run db:stop -- --remove` also deletes its data.
+import { removeEngine, stopEngine } from './lib/cluster.js';
+import { engineDir, log, main } from './lib/engine.js';
 
-log(stopEngine() ? 'local engine stopped' : 'local engine was not running');
+main(() => {
+  if (process.argv.includes('--remove')) {
+    log(removeEngine() ? `local engine stopped and ${engineDir} removed` : `nothing to remove at ${engineDir}`);
+  } else {
+    log(stopEngine() ? `local engine stopped (data kept in ${engineDir})` : 'local engine was not running');
+  }
+});

@@ -2,11 +2,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ensureEngine } from './lib/cluster.js';
-import { log, projectRoot } from './lib/engine.js';
+import { log, main, projectRoot } from './lib/engine.js';
 import { generateTypes, typesPath } from './lib/types.js';
 
-const { url } = await ensureEngine();
-const target = join(projectRoot, typesPath);
-mkdirSync(dirname(target), { recursive: true });
-writeFileSync(target, await generateTypes(url));
-log(`wrote ${typesPath}`);
+main(async () => {
+  const { url } = await ensureEngine();
+  const target = join(projectRoot, typesPath);
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, await generateTypes(url));
+  log(`wrote ${typesPath}`);
+});

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureEngine } from './lib/cluster.js';
-import { engineDir, log, projectRoot, run, supabase } from './lib/engine.js';
+import { engineDir, log, main, projectRoot, run, supabase } from './lib/engine.js';
 import { resetDatabase } from './lib/reset.js';
 import { generateTypes, typesPath } from './lib/types.js';
 
@@ -161,21 +161,23 @@ async function gateTypes(url: string): Promise<void> {
     same ? `${typesPath} matches a fresh generation` : `${typesPath} is stale: run npm run gen:types and commit it`);
 }
 
-const { url } = await ensureEngine();
-resetDatabase(url);
-runPgTap(url);
-runVitest(url);
-// The gates judge the schema as a fresh project sees it, not the churn the suites left behind.
-resetDatabase(url);
-gateAdvisors(url);
-gateLint(url);
-gateMigrationsTwice(url);
-await gateTypes(url);
-gateTypecheck();
+main(async () => {
+  const { url } = await ensureEngine();
+  resetDatabase(url);
+  runPgTap(url);
+  runVitest(url);
+  // The gates judge the schema as a fresh project sees it, not the churn the suites left behind.
+  resetDatabase(url);
+  gateAdvisors(url);
+  gateLint(url);
+  gateMigrationsTwice(url);
+  await gateTypes(url);
+  gateTypecheck();
 
-const passed = steps.reduce((n, s) => n + s.passed, 0);
-const failed = steps.reduce((n, s) => n + s.failed, 0);
-console.log('\nagentbase test summary');
-for (const s of steps) console.log(`  ${s.failed === 0 ? 'ok  ' : 'FAIL'} ${s.name.padEnd(18)} ${s.detail}`);
-console.log(`summary: ${passed} passed, ${failed} failed`);
-process.exitCode = failed === 0 ? 0 : 1;
+  const passed = steps.reduce((n, s) => n + s.passed, 0);
+  const failed = steps.reduce((n, s) => n + s.failed, 0);
+  console.log('\nagentbase test summary');
+  for (const s of steps) console.log(`  ${s.failed === 0 ? 'ok  ' : 'FAIL'} ${s.name.padEnd(18)} ${s.detail}`);
+  console.log(`summary: ${passed} passed, ${failed} failed`);
+  process.exitCode = failed === 0 ? 0 : 1;
+});

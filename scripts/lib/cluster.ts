@@ -1,8 +1,10 @@
 // The private cluster: create, start, stop, and load the Supabase stand-in.
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as tcpConnect } from 'node:net';
+import { dirname, join } from 'node:path';
 import {
+  CommandError,
   canConnect,
   clusterRunning,
   dataDir,
@@ -41,9 +43,15 @@ log_min_messages = warning
 `;
 
 function initCluster(): void {
-  mkdirSync(socketDir, { recursive: true });
+  // The parent is shared by every checkout's engine: root-owned and traversable, never writable by others.
+  const parent = dirname(engineDir);
+  if (!existsSync(parent)) {
+    mkdirSync(parent, { recursive: true, mode: 0o755 });
+    chmodSync(parent, 0o755);
+  }
+  mkdirSync(socketDir, { recursive: true, mode: 0o700 });
   const pwfile = join(engineDir, 'pwfile');
-  writeFileSync(pwfile, 'postgres\n');
+  writeFileSync(pwfile, 'postgres\n', { mode: 0o600 });
   if (isRoot) run('chown', ['-R', 'postgres:postgres', engineDir]);
   log(`initdb ${dataDir}`);
   runAsPostgres('initdb', [
@@ -69,8 +77,41 @@ function writeSettings(): boolean {
   return true;
 }
 
+/**
+ * What listens on a loopback port: nothing, a PostgreSQL server (it answers an SSLRequest with one byte,
+ * 'S' or 'N'), or something else.
+ */
+export function probePort(target: number): Promise<'free' | 'postgres' | 'other'> {
+  return new Promise((resolvePromise) => {
+    const socket = tcpConnect({ host: '127.0.0.1', port: target });
+    let settled = false;
+    const done = (answer: 'free' | 'postgres' | 'other'): void => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      resolvePromise(answer);
+    };
+    socket.setTimeout(2000, () => done('other'));
+    socket.on('error', (error: NodeJS.ErrnoException) => done(error.code === 'ECONNREFUSED' ? 'free' : 'other'));
+    socket.on('connect', () => socket.write(Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f])));
+    socket.on('data', (data) => done(data.length === 1 && (data[0] === 0x53 || data[0] === 0x4e) ? 'postgres' : 'other'));
+    socket.on('end', () => done('other'));
+  });
+}
+
+async function assertPortUsable(): Promise<void> {
+  const found = await probePort(port);
+  if (found === 'free') return;
+  const fix = `stop it, or run this engine on another port with AGENTBASE_DB_PORT=<port> (then use that port in the URL)`;
+  if (found === 'other') {
+    throw new CommandError(`port ${port} on 127.0.0.1 is taken by something that is not PostgreSQL: ${fix}`);
+  }
+  throw new CommandError(`port ${port} on 127.0.0.1 is taken by a PostgreSQL server that refuses ` +
+    `postgres/postgres, so it is neither this engine nor a Supabase stack: ${fix}, or point SUPABASE_DB_URL at it`);
+}
+
 function startCluster(): void {
-  log(`starting PostgreSQL 15 on 127.0.0.1:${port}`);
+  log(`starting PostgreSQL 15 on 127.0.0.1:${port} (data in ${dataDir})`);
   const result = runAsPostgres('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '60', 'start'], { allowFailure: true });
   if (result.status !== 0) {
     const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n') : '';
@@ -103,6 +144,8 @@ export async function ensureEngine(): Promise<{ url: string; kind: EngineKind }>
     log(`reusing the database already listening on ${port} (supabase start?)`);
     return { url: defaultUrl, kind: 'external' };
   }
+  // Fail fast, before installing anything, when the port is taken by something we cannot use.
+  if (!clusterRunning()) await assertPortUsable();
   provision();
   if (!ours) initCluster();
   const settingsChanged = writeSettings();
@@ -119,5 +162,13 @@ export async function ensureEngine(): Promise<{ url: string; kind: EngineKind }>
 export function stopEngine(): boolean {
   if (!clusterRunning()) return false;
   runAsPostgres('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+  return true;
+}
+
+/** Stops the engine and deletes this checkout's cluster folder. */
+export function removeEngine(): boolean {
+  stopEngine();
+  if (!existsSync(engineDir)) return false;
+  rmSync(engineDir, { recursive: true, force: true });
   return true;
 }

@@ -1,17 +1,50 @@
 // Shared facts about the local engine: where it lives, how to reach it, how to run its tools.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const engineDir = join(projectRoot, '.engine');
+export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+export class CommandError extends Error {}
+
+/**
+ * Where this checkout's cluster lives: outside the clone, so the server's OS user can reach it whatever
+ * the clone's folder allows (a 0700 mktemp folder, /root). Root runs the server as the `postgres` OS user
+ * and keeps the data under /var/lib/agentbase; anyone else runs it as themselves under their state folder.
+ * The folder name is the checkout's real path hashed, so each clone (and each symlink to one) gets one.
+ * AGENTBASE_ENGINE_DIR overrides it.
+ */
+function defaultEngineDir(): string {
+  const real = realpathSync(projectRoot);
+  const name = basename(real).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 24) || 'root';
+  const id = `${name}-${createHash('sha256').update(real).digest('hex').slice(0, 12)}`;
+  if (isRoot) return join('/var/lib/agentbase', id);
+  const state = process.env.XDG_STATE_HOME?.trim() || join(homedir(), '.local', 'state');
+  return join(state, 'agentbase', id);
+}
+
+function enginePort(): number {
+  const raw = process.env.AGENTBASE_DB_PORT?.trim();
+  if (!raw) return 54322;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1024 || value > 65535) {
+    throw new CommandError(`AGENTBASE_DB_PORT must be a port number between 1024 and 65535, got "${raw}"`);
+  }
+  return value;
+}
+
+export const engineDir = process.env.AGENTBASE_ENGINE_DIR?.trim() || defaultEngineDir();
 export const dataDir = join(engineDir, 'data');
 export const socketDir = join(engineDir, 'run');
 export const logFile = join(engineDir, 'postgres.log');
 export const pgBin = '/usr/lib/postgresql/15/bin';
-export const port = 54322;
+// 54322 is the port `supabase start` uses; AGENTBASE_DB_PORT runs a second engine beside it.
+export const port = enginePort();
 // The URL `supabase start` also serves, so one URL works with or without Docker.
 export const defaultUrl = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
 export const supabaseBin = join(projectRoot, 'node_modules', '.bin', 'supabase');
@@ -24,8 +57,6 @@ export function dbUrl(): string {
 export function log(message: string): void {
   process.stderr.write(`[agentbase] ${message}\n`);
 }
-
-export class CommandError extends Error {}
 
 export interface RunResult {
   status: number;
@@ -111,8 +142,6 @@ export async function query<T extends pg.QueryResultRow = pg.QueryResultRow>(
   }
 }
 
-export const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-
 /** Runs a Postgres server binary as the `postgres` OS user when we are root (Postgres refuses root). */
 export function runAsPostgres(bin: string, args: string[], options: { allowFailure?: boolean } = {}): RunResult {
   const full = join(pgBin, bin);
@@ -125,4 +154,19 @@ export function runAsPostgres(bin: string, args: string[], options: { allowFailu
 export function clusterRunning(): boolean {
   if (!existsSync(join(dataDir, 'PG_VERSION'))) return false;
   return runAsPostgres('pg_ctl', ['-D', dataDir, 'status'], { allowFailure: true }).status === 0;
+}
+
+/**
+ * Runs a script's main function and turns a failure into one readable line and exit code 1: users see
+ * the cause and the fix, not a stack trace. AGENTBASE_DEBUG=1 prints the stack as well.
+ */
+export function main(fn: () => Promise<void> | void): void {
+  Promise.resolve()
+    .then(fn)
+    .catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`[agentbase] error: ${message}\n`);
+      if (process.env.AGENTBASE_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+      process.exitCode = 1;
+    });
 }

@@ -127,10 +127,82 @@ as $$
   select extensions.is_empty(p_sql, p_description)
 $$;
 
+-- The standard tenant fixture every domain's tests start from. For key k it creates organization k with
+-- workspace "k-a" (users k_owner, k_admin, k_member, k_viewer in those roles) and workspace "k-b" whose
+-- admin is k_outsider: the other tenant every RLS test must be kept away from. Returns k-a's id.
+create or replace function tests.create_workspace_fixture(p_key text)
+returns uuid
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_org uuid;
+  v_a uuid;
+  v_b uuid;
+begin
+  if p_key is null or p_key !~ '^[a-z][a-z0-9_]{1,30}$' then
+    raise exception 'tests.create_workspace_fixture: key must match ^[a-z][a-z0-9_]{1,30}$, got %', p_key;
+  end if;
+  insert into public.organizations (name, slug) values ('Fixture ' || p_key, replace(p_key, '_', '-'))
+  returning id into v_org;
+  insert into public.workspaces (organization_id, name, slug)
+  values (v_org, 'Fixture ' || p_key || ' A', replace(p_key, '_', '-') || '-a') returning id into v_a;
+  insert into public.workspaces (organization_id, name, slug)
+  values (v_org, 'Fixture ' || p_key || ' B', replace(p_key, '_', '-') || '-b') returning id into v_b;
+  insert into public.workspace_members (workspace_id, user_id, role) values
+    (v_a, tests.create_user(p_key || '_owner'), 'owner'),
+    (v_a, tests.create_user(p_key || '_admin'), 'admin'),
+    (v_a, tests.create_user(p_key || '_member'), 'member'),
+    (v_a, tests.create_user(p_key || '_viewer'), 'viewer'),
+    (v_b, tests.create_user(p_key || '_outsider'), 'admin');
+  return v_a;
+end
+$$;
+
+-- The fixture's workspaces by key: 'a' (the members' tenant) or 'b' (the outsider's).
+create or replace function tests.workspace_id(p_key text, p_which text default 'a')
+returns uuid
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  select w.id into v_id from public.workspaces w
+  join public.organizations o on o.id = w.organization_id
+  where o.slug = replace(p_key, '_', '-') and w.slug = replace(p_key, '_', '-') || '-' || p_which;
+  if v_id is null then
+    raise exception 'tests.workspace_id: no fixture workspace %-%', p_key, p_which;
+  end if;
+  return v_id;
+end
+$$;
+
+-- An agent (with its own gateway) in a workspace, for tests that need one. Returns the agent id.
+create or replace function tests.create_agent_fixture(p_workspace_id uuid, p_slug text)
+returns uuid
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_gateway uuid;
+  v_agent uuid;
+begin
+  insert into public.gateways (workspace_id, slug) values (p_workspace_id, p_slug || '-gw') returning id into v_gateway;
+  insert into public.agents (workspace_id, slug, name, gateway_id)
+  values (p_workspace_id, p_slug, initcap(replace(p_slug, '-', ' ')), v_gateway) returning id into v_agent;
+  return v_agent;
+end
+$$;
+
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 
 begin;
-select plan(10);
+select plan(15);
 
 select tests.create_user('helper_probe');
 
@@ -155,6 +227,21 @@ select is(current_user::text, 'postgres', 'clear_authentication returns to the s
 
 select tests.authenticate_as_anon();
 select tests.assert_denied($$ select * from auth.users $$, 'assert_denied passes on a 42501 (anon reading auth.users)');
+
+select tests.clear_authentication();
+select tests.create_workspace_fixture('helper_fx');
+select is((select count(*)::int from public.workspace_members where workspace_id = tests.workspace_id('helper_fx')), 4,
+  'create_workspace_fixture: workspace a has owner, admin, member, viewer');
+select is((select role::text from public.workspace_members where workspace_id = tests.workspace_id('helper_fx', 'b')
+           and user_id = tests.user_id('helper_fx_outsider')), 'admin',
+  'create_workspace_fixture: the outsider is admin of workspace b only');
+select ok(not exists (select 1 from public.workspace_members where workspace_id = tests.workspace_id('helper_fx')
+          and user_id = tests.user_id('helper_fx_outsider')), 'create_workspace_fixture: the outsider is not in workspace a');
+select tests.create_agent_fixture(tests.workspace_id('helper_fx'), 'fx-agent');
+select is((select workspace_id from public.agents where slug = 'fx-agent'),
+  tests.workspace_id('helper_fx'), 'create_agent_fixture: the agent belongs to the workspace given');
+select throws_ok($$ select tests.workspace_id('helper_fx', 'c') $$, 'P0001', 'tests.workspace_id: no fixture workspace helper_fx-c',
+  'workspace_id names an unknown fixture');
 
 select * from finish();
 rollback;
