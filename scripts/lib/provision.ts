@@ -27,10 +27,42 @@ export const installHelp = `The local engine needs, on Debian bookworm or Ubuntu
 and "trusted = true" in the control files of ${privilegedExtensions.join(', ')} under ${extensionDir}.
 Alternatively run Supabase's own stack (supabase start) or set SUPABASE_DB_URL to a Supabase database.`;
 
+function canSudo(): boolean {
+  return run('sudo', ['-n', 'true'], { allowFailure: true, quiet: true }).status === 0;
+}
+
 function sudoPrefix(): string[] {
   if (isRoot) return [];
-  if (run('sudo', ['-n', 'true'], { allowFailure: true, quiet: true }).status === 0) return ['sudo', '-n'];
+  if (canSudo()) return ['sudo', '-n'];
   throw new CommandError(`Missing system packages and no root access.\n${installHelp}`);
+}
+
+/** What the machine offers and lacks, as far as provisioning cares. */
+export interface ProvisionFacts {
+  isDebian: boolean;
+  /** root, or passwordless sudo */
+  canEscalate: boolean;
+  missingPackages: string[];
+  vectorMissing: boolean;
+  untrustedExtensions: string[];
+}
+
+/**
+ * Why provisioning cannot proceed on this machine, or null when it can. Checked before anything is
+ * installed, so the user gets the cause and the fix at once instead of a half-done install.
+ */
+export function provisionBlocker(facts: ProvisionFacts): string | null {
+  const needsInstall = facts.missingPackages.length > 0 || facts.vectorMissing;
+  const missing = [...facts.missingPackages, ...(facts.vectorMissing ? ['pgvector'] : [])];
+  if (needsInstall && !facts.isDebian) {
+    return `The local engine is missing ${missing.join(', ')} and this platform has no apt-get to install them.\n${installHelp}`;
+  }
+  if ((needsInstall || facts.untrustedExtensions.length > 0) && !facts.canEscalate) {
+    const what = needsInstall ? `is missing ${missing.join(', ')}` : `needs ${facts.untrustedExtensions.join(', ')} marked trusted`;
+    return `The local engine ${what}, which takes root: run the command as root or with passwordless sudo, ` +
+      `or install them yourself.\n${installHelp}`;
+  }
+  return null;
 }
 
 function privileged(cmd: string, args: string[], env?: NodeJS.ProcessEnv): void {
@@ -109,17 +141,30 @@ function markTrusted(): void {
   }
 }
 
+function untrustedExtensions(): string[] {
+  return privilegedExtensions.filter((ext) => {
+    const control = join(extensionDir, `${ext}.control`);
+    return existsSync(control) && !/^\s*trusted\s*=\s*true/m.test(readFileSync(control, 'utf8'));
+  });
+}
+
 /** Makes sure every system piece is present. Fast when nothing is missing. */
 export function provision(): void {
-  const isDebian = existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get');
-  const missing = Object.entries(packages)
+  const missingPackages = Object.entries(packages)
     .filter(([, proof]) => !existsSync(proof))
     .map(([name]) => name);
   const vectorMissing = !existsSync(join(extensionDir, 'vector.control'));
-  if ((missing.length > 0 || vectorMissing) && !isDebian) {
-    throw new CommandError(`This platform cannot be provisioned automatically.\n${installHelp}`);
-  }
-  if (missing.length > 0) aptInstall(missing);
+  const untrusted = untrustedExtensions();
+  if (missingPackages.length === 0 && !vectorMissing && untrusted.length === 0) return;
+  const blocker = provisionBlocker({
+    isDebian: existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get'),
+    canEscalate: isRoot || canSudo(),
+    missingPackages,
+    vectorMissing,
+    untrustedExtensions: untrusted,
+  });
+  if (blocker) throw new CommandError(blocker);
+  if (missingPackages.length > 0) aptInstall(missingPackages);
   if (vectorMissing) installPgvector();
   markTrusted();
 }
