@@ -33,7 +33,9 @@ function enginePort(): number {
   if (!raw) return 54322;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1024 || value > 65535) {
-    throw new CommandError(`AGENTBASE_DB_PORT must be a port number between 1024 and 65535, got "${raw}"`);
+    // Read at import time, before any script's main() can catch it: report and stop here.
+    process.stderr.write(`[agentbase] error: AGENTBASE_DB_PORT must be a port number between 1024 and 65535, got "${raw}"\n`);
+    process.exit(1);
   }
   return value;
 }
