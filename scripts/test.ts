@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureEngine } from './lib/cluster.js';
-import { engineDir, log, main, projectRoot, run, supabase } from './lib/engine.js';
+import { engineDir, log, main, pgTool, projectRoot, run, supabase } from './lib/engine.js';
 import { resetDatabase } from './lib/reset.js';
 import { generateTypes, typesPath } from './lib/types.js';
 
@@ -121,7 +121,7 @@ function gateLint(url: string): void {
 function gateMigrationsTwice(url: string): void {
   // Schema of our two schemas (minus pg_dump's per-run \restrict key), plus what migrations put elsewhere.
   const dump = (): string =>
-    run('pg_dump', ['--schema-only', '-n', 'public', '-n', 'private'], { env: pgEnv(url) })
+    run(pgTool('pg_dump')[0], [...pgTool('pg_dump')[1], '--schema-only', '-n', 'public', '-n', 'private'], { env: pgEnv(url) })
       .stdout.split('\n').filter((line) => !/^\\(un)?restrict /.test(line)).join('\n') +
     psql(url, ['-At', '-c', `select jobname, schedule, command from cron.job order by 1`,
       '-c', `select tablename from pg_publication_tables where pubname = 'supabase_realtime' order by 1`,

@@ -11,15 +11,17 @@ import {
   dbUrl,
   defaultUrl,
   engineDir,
+  inRoot,
   isRoot,
   log,
+  pgMajor,
+  pgRoot,
   logFile,
   port,
   projectRoot,
   run,
   runAsPostgres,
   socketDir,
-  pgBin,
 } from './engine.js';
 import { provision } from './provision.js';
 
@@ -30,7 +32,9 @@ const serverSettings = `
 # agentbase local engine (scripts/lib/cluster.ts)
 listen_addresses = '127.0.0.1'
 port = ${port}
-unix_socket_directories = '${socketDir}'
+unix_socket_directories = '${inRoot(socketDir)}'${pgRoot ? `
+# The Debian root has no shared-memory filesystem mounted; files under the data folder serve instead.
+dynamic_shared_memory_type = mmap` : ''}
 shared_preload_libraries = 'pg_cron, pg_stat_statements'
 cron.database_name = 'postgres'
 # Jobs run in background workers, so they need no password to connect back (scram on TCP).
@@ -52,7 +56,9 @@ function initCluster(): void {
   mkdirSync(socketDir, { recursive: true, mode: 0o700 });
   const pwfile = join(engineDir, 'pwfile');
   writeFileSync(pwfile, 'postgres\n', { mode: 0o600 });
-  if (isRoot) run('chown', ['-R', 'postgres:postgres', engineDir]);
+  // The server's OS user owns the cluster; inside a Debian root that is the root's own `postgres` user.
+  if (pgRoot) run('chroot', [pgRoot, 'chown', '-R', 'postgres:postgres', inRoot(engineDir)]);
+  else if (isRoot) run('chown', ['-R', 'postgres:postgres', engineDir]);
   log(`initdb ${dataDir}`);
   runAsPostgres('initdb', [
     '-D', dataDir,
@@ -73,7 +79,8 @@ const settingsFile = join(dataDir, 'agentbase.conf');
 function writeSettings(): boolean {
   if (existsSync(settingsFile) && readFileSync(settingsFile, 'utf8') === serverSettings) return false;
   writeFileSync(settingsFile, serverSettings);
-  if (isRoot) run('chown', ['postgres:postgres', settingsFile]);
+  if (pgRoot) run('chroot', [pgRoot, 'chown', 'postgres:postgres', inRoot(settingsFile)]);
+  else if (isRoot) run('chown', ['postgres:postgres', settingsFile]);
   return true;
 }
 
@@ -111,7 +118,7 @@ async function assertPortUsable(): Promise<void> {
 }
 
 function startCluster(): void {
-  log(`starting PostgreSQL 15 on 127.0.0.1:${port} (data in ${dataDir})`);
+  log(`starting PostgreSQL ${pgMajor} on 127.0.0.1:${port} (data in ${dataDir})`);
   const result = runAsPostgres('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '60', 'start'], { allowFailure: true });
   if (result.status !== 0) {
     const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n') : '';
@@ -125,7 +132,7 @@ function loadStandin(): void {
   const digest = createHash('sha256').update(sql).digest('hex');
   if (existsSync(standinMarker) && readFileSync(standinMarker, 'utf8').trim() === digest) return;
   log('loading the Supabase stand-in (roles, auth, storage, vault, realtime)');
-  run(join(pgBin, 'psql'), ['-h', socketDir, '-p', String(port), '-U', 'supabase_admin', '-d', 'postgres',
+  run('psql', ['-h', socketDir, '-p', String(port), '-U', 'supabase_admin', '-d', 'postgres',
     '-v', 'ON_ERROR_STOP=1', '-q', '-f', standinFile]);
   writeFileSync(standinMarker, `${digest}\n`);
 }

@@ -23,19 +23,48 @@ function defaultEngineDir(): string {
   const real = realpathSync(projectRoot);
   const name = basename(real).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 24) || 'root';
   const id = `${name}-${createHash('sha256').update(real).digest('hex').slice(0, 12)}`;
+  // PostgreSQL 17 runs inside its Debian root, so its cluster must live inside that root too.
+  if (pgRoot) return join(pgRoot, 'srv', 'agentbase', `${id}-pg${pgMajor}`);
   if (isRoot) return join('/var/lib/agentbase', id);
   const state = process.env.XDG_STATE_HOME?.trim() || join(homedir(), '.local', 'state');
   return join(state, 'agentbase', id);
 }
 
+/** Stops at import time with one line: these settings are read before any script's main() runs. */
+function configError(message: string): never {
+  process.stderr.write(`[agentbase] error: ${message}\n`);
+  process.exit(1);
+}
+
+/**
+ * The PostgreSQL major: 15 (Debian bookworm's, the default) or 17 (what new Supabase projects run),
+ * selected with AGENTBASE_PG_MAJOR=17. 17 comes from a minimal Debian trixie root (debootstrap) under
+ * /var/lib/agentbase/roots, because trixie's binaries cannot be installed on bookworm itself.
+ */
+function engineMajor(): 15 | 17 {
+  const raw = process.env.AGENTBASE_PG_MAJOR?.trim();
+  if (!raw || raw === '15') return 15;
+  if (raw === '17') return 17;
+  return configError(`AGENTBASE_PG_MAJOR must be 15 or 17, got "${raw}"`);
+}
+
+export const pgMajor = engineMajor();
+/** The Debian root the server runs in (PostgreSQL 17), or null when it runs on this machine directly. */
+export const pgRoot: string | null =
+  pgMajor === 17 ? process.env.AGENTBASE_PG17_ROOT?.trim() || '/var/lib/agentbase/roots/trixie-pg17' : null;
+
+/** A host path as the server inside pgRoot sees it. */
+export function inRoot(hostPath: string): string {
+  return pgRoot && hostPath.startsWith(`${pgRoot}/`) ? hostPath.slice(pgRoot.length) : hostPath;
+}
+
 function enginePort(): number {
   const raw = process.env.AGENTBASE_DB_PORT?.trim();
-  if (!raw) return 54322;
+  // 17 gets its own default so both majors can run side by side.
+  if (!raw) return pgMajor === 17 ? 54332 : 54322;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1024 || value > 65535) {
-    // Read at import time, before any script's main() can catch it: report and stop here.
-    process.stderr.write(`[agentbase] error: AGENTBASE_DB_PORT must be a port number between 1024 and 65535, got "${raw}"\n`);
-    process.exit(1);
+    configError(`AGENTBASE_DB_PORT must be a port number between 1024 and 65535, got "${raw}"`);
   }
   return value;
 }
@@ -44,7 +73,8 @@ export const engineDir = process.env.AGENTBASE_ENGINE_DIR?.trim() || defaultEngi
 export const dataDir = join(engineDir, 'data');
 export const socketDir = join(engineDir, 'run');
 export const logFile = join(engineDir, 'postgres.log');
-export const pgBin = '/usr/lib/postgresql/15/bin';
+/** The server binaries, as a path on this machine (15) or inside pgRoot (17). */
+export const pgBin = `/usr/lib/postgresql/${pgMajor}/bin`;
 // 54322 is the port `supabase start` uses; AGENTBASE_DB_PORT runs a second engine beside it.
 export const port = enginePort();
 // The URL `supabase start` also serves, so one URL works with or without Docker.
@@ -144,9 +174,21 @@ export async function query<T extends pg.QueryResultRow = pg.QueryResultRow>(
   }
 }
 
+/**
+ * A PostgreSQL client tool of the server's major (pg_dump refuses servers newer than itself): the host's
+ * for 15, the one inside pgRoot for 17. Returns the command and its leading arguments.
+ */
+export function pgTool(bin: string): [string, string[]] {
+  if (pgRoot) return ['chroot', [pgRoot, join(pgBin, bin)]];
+  return [bin, []];
+}
+
 /** Runs a Postgres server binary as the `postgres` OS user when we are root (Postgres refuses root). */
 export function runAsPostgres(bin: string, args: string[], options: { allowFailure?: boolean } = {}): RunResult {
   const full = join(pgBin, bin);
+  if (pgRoot) {
+    return run('chroot', [pgRoot, 'runuser', '-u', 'postgres', '--', full, ...args.map((a) => a.split(pgRoot!).join(''))], options);
+  }
   if (isRoot) {
     return run('runuser', ['-u', 'postgres', '--', full, ...args], options);
   }

@@ -2,7 +2,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandError, isRoot, log, run } from './engine.js';
+import { CommandError, isRoot, log, pgMajor, pgRoot, run } from './engine.js';
 
 const extensionDir = '/usr/share/postgresql/15/extension';
 
@@ -105,7 +105,7 @@ function installPgvector(): void {
   if (!existsSync(srcList)) {
     log('adding a deb-src entry for Debian trixie (pgvector source only)');
     const content =
-      'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: trixie\nComponents: main\n' +
+      `Types: deb-src\nURIs: ${debianMirror()}\nSuites: trixie\nComponents: main\n` +
       'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n';
     const tmp = join(mkdtempSync(join(tmpdir(), 'agentbase-')), 'src.sources');
     writeFileSync(tmp, content);
@@ -130,7 +130,27 @@ function installPgvector(): void {
   rmSync(work, { recursive: true, force: true });
 }
 
-function markTrusted(): void {
+/** The Debian mirror this machine's apt already uses (so a local or pinned mirror is honoured). */
+export function debianMirror(): string {
+  const fromEnv = process.env.AGENTBASE_DEBIAN_MIRROR?.trim();
+  if (fromEnv) return fromEnv;
+  const candidates: string[] = [];
+  const dir = '/etc/apt/sources.list.d';
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.sources')).map((f) => join(dir, f)) : [];
+  for (const file of files) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/^URIs:\s*(\S+)/gm)) candidates.push(m[1]!);
+  }
+  if (existsSync('/etc/apt/sources.list')) {
+    for (const m of readFileSync('/etc/apt/sources.list', 'utf8').matchAll(/^deb\s+(?:\[[^\]]*\]\s+)?(\S+)/gm)) candidates.push(m[1]!);
+  }
+  const mirror = candidates.find((uri) => /\/debian\/?$/.test(uri));
+  if (!mirror) {
+    throw new CommandError('No Debian mirror found in /etc/apt/sources.list(.d): set AGENTBASE_DEBIAN_MIRROR to one (its /debian URL).');
+  }
+  return mirror.replace(/\/$/, '');
+}
+
+function markTrusted(extensionDir: string): void {
   for (const ext of privilegedExtensions) {
     const control = join(extensionDir, `${ext}.control`);
     const text = readFileSync(control, 'utf8');
@@ -141,7 +161,7 @@ function markTrusted(): void {
   }
 }
 
-function untrustedExtensions(): string[] {
+function untrustedExtensions(extensionDir: string): string[] {
   return privilegedExtensions.filter((ext) => {
     const control = join(extensionDir, `${ext}.control`);
     return existsSync(control) && !/^\s*trusted\s*=\s*true/m.test(readFileSync(control, 'utf8'));
@@ -154,7 +174,11 @@ export function provision(): void {
     .filter(([, proof]) => !existsSync(proof))
     .map(([name]) => name);
   const vectorMissing = !existsSync(join(extensionDir, 'vector.control'));
-  const untrusted = untrustedExtensions();
+  if (pgRoot) {
+    provisionPg17(pgRoot);
+    return;
+  }
+  const untrusted = untrustedExtensions(extensionDir);
   if (missingPackages.length === 0 && !vectorMissing && untrusted.length === 0) return;
   const blocker = provisionBlocker({
     isDebian: existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get'),
@@ -166,5 +190,53 @@ export function provision(): void {
   if (blocker) throw new CommandError(blocker);
   if (missingPackages.length > 0) aptInstall(missingPackages);
   if (vectorMissing) installPgvector();
-  markTrusted();
+  markTrusted(extensionDir);
+}
+
+const pg17Packages = ['postgresql-17', 'postgresql-17-pgvector', 'postgresql-17-pgtap', 'postgresql-17-cron',
+  'postgresql-17-plpgsql-check'];
+
+/**
+ * PostgreSQL 17 with pgvector, pgTAP, pg_cron and plpgsql_check as Debian trixie binary packages, inside a
+ * minimal trixie root (debootstrap): installing trixie's server on bookworm itself would upgrade libc.
+ * The host keeps its own psql and pg_prove, which talk to the server over 127.0.0.1.
+ */
+function provisionPg17(root: string): void {
+  const extDir = join(root, 'usr', 'share', 'postgresql', String(pgMajor), 'extension');
+  const ready = existsSync(join(root, 'usr', 'lib', 'postgresql', String(pgMajor), 'bin', 'postgres')) &&
+    ['vector', 'pgtap', 'pg_cron', 'plpgsql_check'].every((ext) => existsSync(join(extDir, `${ext}.control`)));
+  const hostMissing = ['/usr/bin/psql', '/usr/bin/pg_prove'].filter((f) => !existsSync(f));
+  if (ready && hostMissing.length === 0) {
+    if (untrustedExtensions(extDir).length > 0) markTrusted(extDir);
+    return;
+  }
+  if (!isRoot) {
+    throw new CommandError('PostgreSQL 17 runs inside a Debian trixie root made with debootstrap and chroot, which take root: ' +
+      'run as root, or use PostgreSQL 15 (unset AGENTBASE_PG_MAJOR), or point SUPABASE_DB_URL at a PostgreSQL 17 Supabase database.');
+  }
+  if (!existsSync('/usr/bin/apt-get')) throw new CommandError(`PostgreSQL 17 needs apt-get and debootstrap.\n${installHelp}`);
+  const hostPackages = [
+    ...(existsSync('/usr/sbin/debootstrap') ? [] : ['debootstrap']),
+    ...(existsSync('/usr/bin/psql') ? [] : ['postgresql-client-15']),
+    ...(existsSync('/usr/bin/pg_prove') ? [] : ['libtap-parser-sourcehandler-pgtap-perl']),
+  ];
+  if (hostPackages.length > 0) aptInstall(hostPackages);
+  if (!ready) {
+    if (!existsSync(join(root, 'etc', 'debian_version'))) {
+      log(`debootstrap --variant=minbase trixie ${root}`);
+      run('debootstrap', ['--variant=minbase', 'trixie', root, debianMirror()], { stdio: ['ignore', 'ignore', 'pipe'] });
+    }
+    log(`installing ${pg17Packages.join(' ')} inside ${root}`);
+    // apt inside the root needs /proc; mounted only for the install and always unmounted again.
+    run('mount', ['-t', 'proc', 'proc', join(root, 'proc')]);
+    try {
+      const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+      run('chroot', [root, 'apt-get', 'update', '-qq'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      run('chroot', [root, 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...pg17Packages],
+        { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    } finally {
+      run('umount', [join(root, 'proc')], { allowFailure: true });
+    }
+  }
+  markTrusted(extDir);
 }
