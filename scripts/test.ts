@@ -13,10 +13,19 @@ interface Step {
   detail: string;
 }
 const steps: Step[] = [];
+let phaseStarted = Date.now();
+
+/** Announces a phase, so a long run shows where it is. */
+function begin(name: string): void {
+  phaseStarted = Date.now();
+  log(`${name} ...`);
+}
 
 function record(name: string, passed: number, failed: number, detail: string): void {
-  steps.push({ name, passed, failed, detail });
-  log(`${failed === 0 ? 'PASS' : 'FAIL'} ${name}: ${detail}`);
+  const seconds = ((Date.now() - phaseStarted) / 1000).toFixed(1);
+  steps.push({ name, passed, failed, detail: `${detail} (${seconds} s)` });
+  log(`${failed === 0 ? 'PASS' : 'FAIL'} ${name}: ${detail} (${seconds} s)`);
+  phaseStarted = Date.now();
 }
 
 /** Connection settings for libpq tools (pg_prove, psql, pg_dump) from the URL. */
@@ -164,14 +173,21 @@ async function gateTypes(url: string): Promise<void> {
 main(async () => {
   const { url } = await ensureEngine();
   resetDatabase(url);
+  begin('pgTAP (pg_prove over supabase/tests)');
   runPgTap(url);
+  begin('vitest');
   runVitest(url);
   // The gates judge the schema as a fresh project sees it, not the churn the suites left behind.
   resetDatabase(url);
+  begin('gate: supabase db advisors');
   gateAdvisors(url);
+  begin('gate: supabase db lint');
   gateLint(url);
+  begin('gate: migrations applied twice');
   gateMigrationsTwice(url);
+  begin('gate: types drift');
   await gateTypes(url);
+  begin('gate: typecheck');
   gateTypecheck();
 
   const passed = steps.reduce((n, s) => n + s.passed, 0);

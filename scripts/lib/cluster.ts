@@ -22,6 +22,7 @@ import {
   run,
   runAsPostgres,
   socketDir,
+  step,
 } from './engine.js';
 import { provision } from './provision.js';
 
@@ -59,8 +60,7 @@ function initCluster(): void {
   // The server's OS user owns the cluster; inside a Debian root that is the root's own `postgres` user.
   if (pgRoot) run('chroot', [pgRoot, 'chown', '-R', 'postgres:postgres', inRoot(engineDir)]);
   else if (isRoot) run('chown', ['-R', 'postgres:postgres', engineDir]);
-  log(`initdb ${dataDir}`);
-  runAsPostgres('initdb', [
+  step(`initdb ${dataDir}`, () => runAsPostgres('initdb', [
     '-D', dataDir,
     '-U', 'supabase_admin',
     '--auth-local=trust',
@@ -68,7 +68,7 @@ function initCluster(): void {
     `--pwfile=${pwfile}`,
     '-E', 'UTF8',
     '--locale=C.UTF-8',
-  ]);
+  ]));
   rmSync(pwfile);
   appendFileSync(join(dataDir, 'postgresql.conf'), "\ninclude_if_exists = 'agentbase.conf'\n");
 }
@@ -118,8 +118,8 @@ async function assertPortUsable(): Promise<void> {
 }
 
 function startCluster(): void {
-  log(`starting PostgreSQL ${pgMajor} on 127.0.0.1:${port} (data in ${dataDir})`);
-  const result = runAsPostgres('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '60', 'start'], { allowFailure: true });
+  const result = step(`starting PostgreSQL ${pgMajor} on 127.0.0.1:${port} (data in ${dataDir})`, () =>
+    runAsPostgres('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '60', 'start'], { allowFailure: true }));
   if (result.status !== 0) {
     const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n') : '';
     throw new Error(`PostgreSQL did not start:\n${result.stdout}${result.stderr}\n${tail}`);
@@ -131,9 +131,9 @@ function loadStandin(): void {
   const sql = readFileSync(standinFile, 'utf8');
   const digest = createHash('sha256').update(sql).digest('hex');
   if (existsSync(standinMarker) && readFileSync(standinMarker, 'utf8').trim() === digest) return;
-  log('loading the Supabase stand-in (roles, auth, storage, vault, realtime)');
-  run('psql', ['-h', socketDir, '-p', String(port), '-U', 'supabase_admin', '-d', 'postgres',
-    '-v', 'ON_ERROR_STOP=1', '-q', '-f', standinFile]);
+  step('loading the Supabase stand-in (roles, auth, storage, vault, realtime)', () =>
+    run('psql', ['-h', socketDir, '-p', String(port), '-U', 'supabase_admin', '-d', 'postgres',
+      '-v', 'ON_ERROR_STOP=1', '-q', '-f', standinFile]));
   writeFileSync(standinMarker, `${digest}\n`);
 }
 

@@ -90,6 +90,18 @@ export function log(message: string): void {
   process.stderr.write(`[agentbase] ${message}\n`);
 }
 
+/**
+ * Runs one long step (an install, a build, initdb, a reset) between two log lines, the second with its
+ * elapsed time, so a slow first run shows progress instead of silence.
+ */
+export function step<T>(label: string, fn: () => T): T {
+  const started = Date.now();
+  log(`${label} ...`);
+  const result = fn();
+  log(`${label}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+}
+
 export interface RunResult {
   status: number;
   stdout: string;

@@ -2,7 +2,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CommandError, isRoot, log, pgMajor, pgRoot, run } from './engine.js';
+import { CommandError, isRoot, log, pgMajor, pgRoot, run, step } from './engine.js';
 
 const extensionDir = '/usr/share/postgresql/15/extension';
 
@@ -74,15 +74,14 @@ function privileged(cmd: string, args: string[], env?: NodeJS.ProcessEnv): void 
 let aptUpdated = false;
 function aptUpdate(): void {
   if (aptUpdated) return;
-  log('apt-get update');
-  privileged('apt-get', ['update', '-qq']);
+  step('apt-get update', () => privileged('apt-get', ['update', '-qq']));
   aptUpdated = true;
 }
 
 function aptInstall(names: string[]): void {
   aptUpdate();
-  log(`apt-get install ${names.join(' ')}`);
-  privileged('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...names]);
+  step(`apt-get install ${names.join(' ')}`, () =>
+    privileged('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...names]));
 }
 
 function aptHasCandidate(name: string): boolean {
@@ -115,15 +114,15 @@ function installPgvector(): void {
   if (build.length > 0) aptInstall(build);
   else aptUpdate();
   const work = mkdtempSync(join(tmpdir(), 'pgvector-'));
-  log('building pgvector from Debian source');
-  run('apt-get', ['source', '--download-only', '-qq', 'pgvector'], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] });
+  step('downloading the pgvector source package', () =>
+    run('apt-get', ['source', '--download-only', '-qq', 'pgvector'], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'] }));
   const tarball = readdirSync(work).find((f) => /^pgvector_.*\.orig\.tar\.gz$/.test(f));
   if (!tarball) throw new CommandError('apt-get source pgvector produced no .orig tarball');
   run('tar', ['xzf', tarball], { cwd: work });
   const srcDir = readdirSync(work).find((f) => f.startsWith('pgvector-'));
   if (!srcDir) throw new CommandError('pgvector source directory not found after unpacking');
   const makeArgs = ['PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config', 'OPTFLAGS='];
-  run('make', ['-j2', ...makeArgs], { cwd: join(work, srcDir), stdio: ['ignore', 'ignore', 'pipe'] });
+  step('building pgvector', () => run('make', ['-j2', ...makeArgs], { cwd: join(work, srcDir), stdio: ['ignore', 'ignore', 'pipe'] }));
   const prefix = sudoPrefix();
   const [bin, ...rest] = [...prefix, 'make', 'install', ...makeArgs];
   run(bin!, rest, { cwd: join(work, srcDir), stdio: ['ignore', 'ignore', 'pipe'] });
@@ -223,17 +222,18 @@ function provisionPg17(root: string): void {
   if (hostPackages.length > 0) aptInstall(hostPackages);
   if (!ready) {
     if (!existsSync(join(root, 'etc', 'debian_version'))) {
-      log(`debootstrap --variant=minbase trixie ${root}`);
-      run('debootstrap', ['--variant=minbase', 'trixie', root, debianMirror()], { stdio: ['ignore', 'ignore', 'pipe'] });
+      step(`debootstrap --variant=minbase trixie ${root}`, () =>
+        run('debootstrap', ['--variant=minbase', 'trixie', root, debianMirror()], { stdio: ['ignore', 'ignore', 'pipe'] }));
     }
-    log(`installing ${pg17Packages.join(' ')} inside ${root}`);
     // apt inside the root needs /proc; mounted only for the install and always unmounted again.
     run('mount', ['-t', 'proc', 'proc', join(root, 'proc')]);
     try {
       const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-      run('chroot', [root, 'apt-get', 'update', '-qq'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-      run('chroot', [root, 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...pg17Packages],
-        { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      step(`installing ${pg17Packages.join(' ')} inside ${root}`, () => {
+        run('chroot', [root, 'apt-get', 'update', '-qq'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+        run('chroot', [root, 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...pg17Packages],
+          { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      });
     } finally {
       run('umount', [join(root, 'proc')], { allowFailure: true });
     }

@@ -1,9 +1,9 @@
 // `supabase db reset` against the engine: drops the project's objects, applies every migration, seeds.
-import { log, supabase } from './engine.js';
+import { step, supabase } from './engine.js';
 
 export function resetDatabase(url: string): void {
-  log('supabase db reset (all migrations, then seed.sql)');
-  const result = supabase(['db', 'reset', `--remote=${url}`, '--yes'], { allowFailure: true });
+  const result = step('supabase db reset (all migrations, then the seeds)', () =>
+    supabase(['db', 'reset', `--remote=${url}`, '--yes'], { allowFailure: true }));
   const output = result.stdout + result.stderr;
   const shown = output.split('\n').filter((line) => line.trim() !== '');
   process.stderr.write(shown.map((line) => `  ${line}`).join('\n') + '\n');
