@@ -67,7 +67,9 @@ function runPgTap(url: string): void {
     record('pgTAP', 0, 1, `could not create pgtap: ${setup.stderr.trim()}`);
     return;
   }
-  const result = run('pg_prove', ['--ext', '.sql', '--ext', '.pg', ...files], {
+  // Exactly what `supabase test db` runs (recursive, the same order), so the suite cannot pass here and
+  // fail under the CLI's runner because of file selection or order.
+  const result = run('pg_prove', ['--ext', '.pg', '--ext', '.sql', '-r', 'supabase/tests'], {
     env: pgEnv(url),
     cwd: projectRoot,
     allowFailure: true,
