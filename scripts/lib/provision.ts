@@ -109,6 +109,33 @@ function markTrusted(): void {
   }
 }
 
+// Hosted projects list `supabase_vault` in pg_extension. Its real package (pgsodium-based) is not available
+// here, so the engine installs an extension of that name with no objects: the row exists, and
+// `create extension if not exists supabase_vault` in a migration is a no-op as on hosted. The Vault
+// functions themselves are the stand-in's (scripts/engine/standin.sql).
+const vaultVersion = '0.3.1';
+const vaultFiles: Record<string, string> = {
+  'supabase_vault.control':
+    "comment = 'Supabase Vault Extension (agentbase engine: marker only, objects come from the stand-in)'\n" +
+    `default_version = '${vaultVersion}'\nrelocatable = false\nschema = vault\nsuperuser = true\n`,
+  [`supabase_vault--${vaultVersion}.sql`]:
+    '-- agentbase engine: intentionally empty; the Vault interface is created by scripts/engine/standin.sql\n',
+};
+
+function installVaultMarker(): void {
+  for (const [name, content] of Object.entries(vaultFiles)) {
+    const path = join(extensionDir, name);
+    if (existsSync(path) && readFileSync(path, 'utf8') === content) continue;
+    log(`installing ${name} (the supabase_vault extension row)`);
+    if (isRoot) writeFileSync(path, content);
+    else {
+      const tmp = join(mkdtempSync(join(tmpdir(), 'agentbase-')), name);
+      writeFileSync(tmp, content);
+      run('sudo', ['-n', 'cp', tmp, path]);
+    }
+  }
+}
+
 /** Makes sure every system piece is present. Fast when nothing is missing. */
 export function provision(): void {
   const isDebian = existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get');
@@ -122,4 +149,5 @@ export function provision(): void {
   if (missing.length > 0) aptInstall(missing);
   if (vectorMissing) installPgvector();
   markTrusted();
+  installVaultMarker();
 }
