@@ -682,6 +682,7 @@ language plpgsql security definer set search_path = '' as $$
 declare
   cmd record;
   target text;
+  schema_name text;
 begin
   if pg_catalog.current_setting('supabase_standin.lent', true) = 'on' then
     revoke supabase_auth_admin, supabase_storage_admin, supabase_realtime_admin from postgres;
@@ -703,15 +704,15 @@ begin
     continue when cmd.in_extension;
     -- Policies and triggers have no schema of their own: they are named "<name> on <schema>.<table>".
     target := pg_catalog.split_part(cmd.object_identity, ' on ', 2);
-    continue when coalesce(cmd.schema_name, pg_catalog.split_part(target, '.', 1), '')
-      not in ('auth', 'storage', 'realtime', 'vault', 'cron');
+    schema_name := coalesce(cmd.schema_name, nullif(pg_catalog.split_part(target, '.', 1), ''), '');
+    continue when schema_name not in ('auth', 'storage', 'realtime', 'vault', 'cron');
     continue when cmd.command_tag in ('CREATE POLICY', 'ALTER POLICY')
       and target = any (supabase_standin.grant_tables());
     -- CREATE TRIGGER needs only the TRIGGER privilege, checked by Postgres itself; GRANT/REVOKE only
     -- ever pass what the grant options allow.
     continue when cmd.command_tag in ('CREATE TRIGGER', 'GRANT', 'REVOKE');
-    raise exception 'permission denied: % on % (%): hosted Supabase forbids this in schema %',
-      pg_catalog.lower(cmd.command_tag), cmd.object_identity, cmd.object_type, cmd.schema_name
+    raise exception 'permission denied: % %: hosted Supabase forbids this in schema %',
+      pg_catalog.lower(cmd.command_tag), cmd.object_identity, schema_name
       using errcode = '42501',
             hint = 'Only policies (and triggers) on Supabase''s own tables may be managed there by postgres.';
   end loop;
@@ -722,6 +723,7 @@ create or replace function supabase_standin.on_sql_drop() returns event_trigger
 language plpgsql security definer set search_path = '' as $$
 declare
   obj record;
+  schema_name text;
 begin
   if not supabase_standin.is_restricted(supabase_standin.acting_role())
      or tg_tag in ('CREATE EXTENSION', 'ALTER EXTENSION', 'DROP EXTENSION')
@@ -729,13 +731,13 @@ begin
     return;
   end if;
   for obj in select * from pg_catalog.pg_event_trigger_dropped_objects() loop
-    continue when coalesce(obj.schema_name,
-                           pg_catalog.split_part(pg_catalog.split_part(obj.object_identity, ' on ', 2), '.', 1), '')
-      not in ('auth', 'storage', 'realtime', 'vault', 'cron');
+    schema_name := coalesce(obj.schema_name,
+      nullif(pg_catalog.split_part(pg_catalog.split_part(obj.object_identity, ' on ', 2), '.', 1), ''), '');
+    continue when schema_name not in ('auth', 'storage', 'realtime', 'vault', 'cron');
     continue when obj.object_type in ('policy', 'trigger')
       and pg_catalog.split_part(obj.object_identity, ' on ', 2) = any (supabase_standin.grant_tables());
-    raise exception 'permission denied: drop % % : hosted Supabase forbids this in schema %',
-      obj.object_type, obj.object_identity, obj.schema_name
+    raise exception 'permission denied: drop % %: hosted Supabase forbids this in schema %',
+      obj.object_type, obj.object_identity, schema_name
       using errcode = '42501',
             hint = 'Only policies and triggers on Supabase''s own tables may be dropped there by postgres.';
   end loop;
