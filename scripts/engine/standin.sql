@@ -620,10 +620,11 @@ do $$ begin perform realtime.standin_create_partitions(); end $$;
 
 -- ---------------------------------------------------------------- hosted strictness
 -- Hosted Supabase enforces, for `postgres`, rules that come from object ownership (postgres owns nothing
--- in auth, storage, realtime, vault, cron) widened by the supautils library in three places:
+-- in auth, storage, realtime, vault, cron) widened by the supautils library:
 --   policy_grants / drop_trigger_grants: postgres may create, alter and drop policies, and drop
---   triggers, on the tables below although it does not own them; creating triggers needs only the
---   TRIGGER privilege, which postgres holds on auth and storage tables.
+--   triggers, on the tables below although it does not own them (creating triggers needs only the
+--   TRIGGER privilege, which postgres holds on auth and storage tables);
+--   privileged extensions: created as supabase_admin, yet postgres may drop them.
 -- No package here ships supautils, so the engine imitates it with event triggers owned by supabase_admin:
 --   * at ddl_command_start of CREATE/ALTER/DROP POLICY and DROP TRIGGER run by postgres, postgres is made a
 --     member of the service owners for the length of that one statement (the grant is transactional: an
