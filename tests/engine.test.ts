@@ -36,6 +36,14 @@ describe('stand-in roles', () => {
        and r.rolname in ('anon','authenticated','service_role') order by 1`);
     expect(rows.map((r) => r.rolname)).toEqual(['anon', 'authenticated', 'service_role']);
   });
+
+  it('does not make postgres a member of the service owners (hosted revoked it)', async () => {
+    const { rows } = await client.query(
+      `select r.rolname from pg_auth_members m join pg_roles r on r.oid = m.roleid
+       join pg_roles u on u.oid = m.member where u.rolname = 'postgres'
+       and r.rolname in ('supabase_admin','supabase_auth_admin','supabase_storage_admin','supabase_realtime_admin')`);
+    expect(rows).toEqual([]);
+  });
 });
 
 describe('stand-in schemas', () => {
@@ -91,13 +99,41 @@ describe('stand-in schemas', () => {
   });
 });
 
+describe('hosted strictness imitation', () => {
+  it('refuses owner-only DDL on Supabase tables with 42501', async () => {
+    await client.query('begin');
+    try {
+      await expect(client.query('comment on table storage.objects is $$x$$')).rejects.toMatchObject({ code: '42501' });
+    } finally {
+      await client.query('rollback');
+    }
+  });
+
+  it('lends owner rights for one policy statement only', async () => {
+    await client.query('begin');
+    try {
+      await client.query(`create policy engine_probe on storage.objects for select to authenticated using (false)`);
+      const r = await one<{ member: boolean }>(`select pg_has_role('postgres', 'supabase_storage_admin', 'member') as member`);
+      expect(r.member).toBe(false);
+      await expect(client.query(`alter table storage.objects add column engine_probe int`)).rejects.toMatchObject({ code: '42501' });
+    } finally {
+      await client.query('rollback');
+    }
+  });
+
+  it('has the supabase_vault extension row', async () => {
+    const r = await one<{ n: number }>(`select count(*)::int as n from pg_extension where extname = 'supabase_vault'`);
+    expect(r.n).toBe(1);
+  });
+});
+
 describe('extensions created by migrations', () => {
-  it('puts vector in extensions and pg_cron in pg_catalog, owned by postgres', async () => {
+  it('puts vector in extensions and pg_cron in pg_catalog, pg_cron owned by supabase_admin as on hosted', async () => {
     const { rows } = await client.query(
       `select extname, extnamespace::regnamespace::text as schema, extowner::regrole::text as owner
        from pg_extension where extname in ('vector','pg_cron') order by 1`);
     expect(rows).toEqual([
-      { extname: 'pg_cron', schema: 'pg_catalog', owner: 'postgres' },
+      { extname: 'pg_cron', schema: 'pg_catalog', owner: 'supabase_admin' },
       { extname: 'vector', schema: 'extensions', owner: 'postgres' },
     ]);
   });

@@ -137,6 +137,12 @@ function loadStandin(): void {
   writeFileSync(standinMarker, `${digest}\n`);
 }
 
+/** Realtime's day partitions move with the calendar, so every start makes sure today's exist. */
+function refreshRealtimePartitions(): void {
+  run('psql', ['-h', socketDir, '-p', String(port), '-U', 'supabase_admin', '-d', 'postgres',
+    '-v', 'ON_ERROR_STOP=1', '-q', '-c', 'select realtime.standin_create_partitions()'], { quiet: true });
+}
+
 export type EngineKind = 'env' | 'external' | 'local';
 
 /** Ensures a database is reachable and returns its URL: SUPABASE_DB_URL, a running stack, or ours. */
@@ -162,6 +168,7 @@ export async function ensureEngine(): Promise<{ url: string; kind: EngineKind }>
   }
   if (!clusterRunning()) startCluster();
   loadStandin();
+  refreshRealtimePartitions();
   if (!(await canConnect(defaultUrl))) throw new Error(`the local engine is running but ${defaultUrl} refuses connections`);
   return { url: defaultUrl, kind: 'local' };
 }

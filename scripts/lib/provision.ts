@@ -167,6 +167,33 @@ function untrustedExtensions(extensionDir: string): string[] {
   });
 }
 
+// Hosted projects list `supabase_vault` in pg_extension. Its real package (pgsodium-based) is not available
+// here, so the engine installs an extension of that name with no objects: the row exists, and
+// `create extension if not exists supabase_vault` in a migration is a no-op as on hosted. The Vault
+// functions themselves are the stand-in's (scripts/engine/standin.sql).
+const vaultVersion = '0.3.1';
+const vaultFiles: Record<string, string> = {
+  'supabase_vault.control':
+    "comment = 'Supabase Vault Extension (agentbase engine: marker only, objects come from the stand-in)'\n" +
+    `default_version = '${vaultVersion}'\nrelocatable = false\nschema = vault\nsuperuser = true\n`,
+  [`supabase_vault--${vaultVersion}.sql`]:
+    '-- agentbase engine: intentionally empty; the Vault interface is created by scripts/engine/standin.sql\n',
+};
+
+function installVaultMarker(extensionDir: string): void {
+  for (const [name, content] of Object.entries(vaultFiles)) {
+    const path = join(extensionDir, name);
+    if (existsSync(path) && readFileSync(path, 'utf8') === content) continue;
+    log(`installing ${name} (the supabase_vault extension row)`);
+    if (isRoot) writeFileSync(path, content);
+    else {
+      const tmp = join(mkdtempSync(join(tmpdir(), 'agentbase-')), name);
+      writeFileSync(tmp, content);
+      run('sudo', ['-n', 'cp', tmp, path]);
+    }
+  }
+}
+
 /** Makes sure every system piece is present. Fast when nothing is missing. */
 export function provision(): void {
   const missingPackages = Object.entries(packages)
@@ -178,7 +205,10 @@ export function provision(): void {
     return;
   }
   const untrusted = untrustedExtensions(extensionDir);
-  if (missingPackages.length === 0 && !vectorMissing && untrusted.length === 0) return;
+  if (missingPackages.length === 0 && !vectorMissing && untrusted.length === 0) {
+    installVaultMarker(extensionDir);
+    return;
+  }
   const blocker = provisionBlocker({
     isDebian: existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get'),
     canEscalate: isRoot || canSudo(),
@@ -190,6 +220,7 @@ export function provision(): void {
   if (missingPackages.length > 0) aptInstall(missingPackages);
   if (vectorMissing) installPgvector();
   markTrusted(extensionDir);
+  installVaultMarker(extensionDir);
 }
 
 const pg17Packages = ['postgresql-17', 'postgresql-17-pgvector', 'postgresql-17-pgtap', 'postgresql-17-cron',
@@ -207,6 +238,7 @@ function provisionPg17(root: string): void {
   const hostMissing = ['/usr/bin/psql', '/usr/bin/pg_prove'].filter((f) => !existsSync(f));
   if (ready && hostMissing.length === 0) {
     if (untrustedExtensions(extDir).length > 0) markTrusted(extDir);
+    installVaultMarker(extDir);
     return;
   }
   if (!isRoot) {
@@ -239,4 +271,5 @@ function provisionPg17(root: string): void {
     }
   }
   markTrusted(extDir);
+  installVaultMarker(extDir);
 }
