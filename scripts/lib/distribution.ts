@@ -51,3 +51,27 @@ export async function distributionProblems(url: string): Promise<DistributionPro
     )
     select "table", problem from problems order by 1, 2`);
 }
+
+const startMarker = '<!-- distribution:start (npm run docs:distribution) -->';
+const endMarker = '<!-- distribution:end -->';
+
+/** The markdown list between the markers in docs/scaling.md. */
+export function distributionBlock(problems: DistributionProblem[]): string {
+  const tables = new Set(problems.map((p) => p.table));
+  const lines = problems.map((p) => `| \`${p.table}\` | ${p.problem} |`);
+  return [`${problems.length} blockers in ${tables.size} tables.`, '', '| table | what blocks it |', '|---|---|', ...lines].join('\n');
+}
+
+export function extractDistributionBlock(doc: string): string | null {
+  const start = doc.indexOf(startMarker);
+  const end = doc.indexOf(endMarker);
+  if (start < 0 || end < start) return null;
+  return doc.slice(start + startMarker.length, end).trim();
+}
+
+export function replaceDistributionBlock(doc: string, block: string): string {
+  const start = doc.indexOf(startMarker);
+  const end = doc.indexOf(endMarker);
+  if (start < 0 || end < start) throw new Error(`docs/scaling.md lacks the markers ${startMarker} ... ${endMarker}`);
+  return `${doc.slice(0, start + startMarker.length)}\n${block}\n${doc.slice(end)}`;
+}
