@@ -173,6 +173,12 @@ export async function ensureEngine(): Promise<{ url: string; kind: EngineKind }>
   return { url: defaultUrl, kind: 'local' };
 }
 
+/** Starts this checkout's cluster when it is down (e.g. after a crash test); the stand-in is already loaded. */
+export function startLocalCluster(): void {
+  if (!clusterRunning()) startCluster();
+  refreshRealtimePartitions();
+}
+
 export function stopEngine(): boolean {
   if (!clusterRunning()) return false;
   runAsPostgres('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
