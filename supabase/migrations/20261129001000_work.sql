@@ -364,10 +364,12 @@ end
 $$;
 revoke all on function private.streams_before_write() from public;
 
--- tasks: references, steps, assignment version, status graph, completed_at.
+-- tasks: references, steps, assignment version, status graph, completed_at. Definer: the reference
+-- checks read membership and agents without exposing a lookup function to the API roles.
 create or replace function private.tasks_before_write()
 returns trigger
 language plpgsql
+security definer
 set search_path = ''
 as $$
 begin
@@ -617,7 +619,7 @@ begin
         v_last := v_due;
         v_due := private.cron_next_run(s.schedule, s.timezone, v_due);
       end loop;
-      if v_last is not null and (s.catch_up = 'latest' or v_last > p_now - p_grace) then
+      if v_last is not null and (s.catch_up = 'latest' or v_last >= p_now - p_grace) then
         v_dues := array[v_last];
       end if;
     end if;
