@@ -323,6 +323,7 @@ as $$
     when p_field like 'custom\_fields.%' then
       case jsonb_typeof(p_contact.custom_fields -> substr(p_field, 15))
         when 'string' then p_contact.custom_fields ->> substr(p_field, 15)
+        when 'number' then trim_scale((p_contact.custom_fields ->> substr(p_field, 15))::numeric)::text
         when 'null' then null
         else (p_contact.custom_fields -> substr(p_field, 15))::text
       end
@@ -471,9 +472,9 @@ begin
             null; -- another required field is absent from this one-field probe; the value itself passed
         end;
         if v_def.field_type in ('number', 'boolean') then
-          -- Compare in the canonical text the trigger sees (jsonb number / boolean text).
+          -- Compare in the canonical text the trigger sees (numbers without trailing zeros, true/false).
           new.value := case v_def.field_type
-            when 'number' then to_jsonb(new.value::numeric)::text else to_jsonb(new.value::boolean)::text end;
+            when 'number' then trim_scale(new.value::numeric)::text else to_jsonb(new.value::boolean)::text end;
         end if;
       end if;
     end if;
