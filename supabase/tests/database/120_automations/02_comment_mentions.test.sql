@@ -31,13 +31,13 @@ select is((select author_user_id from public.comments where id = 'd2000000-0000-
   'the author is the caller');
 select tests.clear_authentication();
 
-select results_eq($$ select agent_id, event_type, dedup_key from public.agent_inbox_items order by dedup_key $$,
+select results_eq($$ select agent_id, event_type, dedup_key from public.agent_inbox_items where workspace_id = tests.workspace_id('amen') order by dedup_key $$,
   $$ values ('d2000000-0000-4000-8000-000000000001'::uuid, 'task_comment_mention',
              'comment-mention:d2000000-0000-4000-8000-000000000031:1:d2000000-0000-4000-8000-000000000001'),
             ('d2000000-0000-4000-8000-000000000002'::uuid, 'task_comment_mention',
              'comment-mention:d2000000-0000-4000-8000-000000000031:1:d2000000-0000-4000-8000-000000000002') $$,
   'one item per mentioned agent of the workspace');
-select is((select count(*)::int from public.agent_inbox_items where agent_id = 'd2000000-0000-4000-8000-000000000009'), 0,
+select is((select count(*)::int from public.agent_inbox_items where workspace_id in (tests.workspace_id('amen'), tests.workspace_id('amen', 'b')) and agent_id = 'd2000000-0000-4000-8000-000000000009'), 0,
   'an agent of another workspace is never woken');
 
 -- An agent mentioning itself (and another agent): only the other one.
@@ -55,7 +55,7 @@ select results_eq($$ select agent_id, event_type from public.agent_inbox_items
 select tests.authenticate_as('amen_member');
 update public.comments set body = '@scout please research, @closer follow up' where id = 'd2000000-0000-4000-8000-000000000031';
 select tests.clear_authentication();
-select is((select count(*)::int from public.agent_inbox_items), 3, 'an edit that only keeps or drops mentions enqueues nothing');
+select is((select count(*)::int from public.agent_inbox_items where workspace_id = tests.workspace_id('amen')), 3, 'an edit that only keeps or drops mentions enqueues nothing');
 select tests.authenticate_as('amen_member');
 update public.comments set body = 'just @closer now' where id = 'd2000000-0000-4000-8000-000000000031';
 update public.comments set body = 'back to @closer and @scout' where id = 'd2000000-0000-4000-8000-000000000031';
@@ -70,7 +70,7 @@ select tests.authenticate_as('amen_member');
 update public.comments set body = body where id = 'd2000000-0000-4000-8000-000000000031';
 select tests.clear_authentication();
 select is((select revision from public.comments where id = 'd2000000-0000-4000-8000-000000000031'), 4, 'same body: same revision');
-select is((select count(*)::int from public.agent_inbox_items), 4, 'and no item');
+select is((select count(*)::int from public.agent_inbox_items where workspace_id = tests.workspace_id('amen')), 4, 'and no item');
 
 -- Comments must be on an entity of their workspace.
 select tests.authenticate_as('amen_member');
@@ -91,7 +91,7 @@ select throws_ok($$ insert into public.comments (workspace_id, entity_type, enti
   '23503', format('entity_id: task d2000000-0000-4000-8000-000000000011 is not in workspace %s', tests.workspace_id('amen', 'b')),
   'the outsider cannot comment on A''s task from its own workspace');
 select tests.clear_authentication();
-select is((select count(*)::int from public.agent_inbox_items), 4, 'refused comments woke nobody');
+select is((select count(*)::int from public.agent_inbox_items where workspace_id = tests.workspace_id('amen')), 4, 'refused comments woke nobody');
 
 select * from finish();
 rollback;

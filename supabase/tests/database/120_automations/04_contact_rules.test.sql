@@ -40,6 +40,7 @@ language sql
 as $$
   select a.slug, i.event_type, i.summary, i.dedup_key, i.priority from public.agent_inbox_items i
   join public.agents a on a.id = i.agent_id
+  where i.workspace_id in (tests.workspace_id('arul'), tests.workspace_id('arul', 'b'))
   -- One transaction: created_at is the same for all; the contact version orders the events.
   order by (i.context ->> 'contact_version')::int, i.dedup_key
 $$;
@@ -73,7 +74,7 @@ select results_eq($$ select agent, summary, priority from pg_temp.items() offset
 select tests.authenticate_as('arul_member');
 update public.contacts set job_title = 'Analyst', relationship_strength = 4 where id = 'd4000000-0000-4000-8000-000000000011';
 select tests.clear_authentication();
-select is((select count(*)::int from public.agent_inbox_items), 3, 'unrelated fields and inactive rules wake nobody');
+select is((select count(*)::int from public.agent_inbox_items where workspace_id = tests.workspace_id('arul')), 3, 'unrelated fields and inactive rules wake nobody');
 
 -- any_change on priority: null -> value and value -> value both count; setting the same value does not.
 select tests.authenticate_as('arul_member');
@@ -88,10 +89,10 @@ select tests.authenticate_as('arul_member');
 update public.contacts set priority = 'urgent' where id = 'd4000000-0000-4000-8000-000000000011';
 update public.contacts set priority = 'medium' where id = 'd4000000-0000-4000-8000-000000000011';
 select tests.clear_authentication();
-select is((select array_agg(summary order by dedup_key) from public.agent_inbox_items where summary like '%priority%'),
+select is((select array_agg(summary order by dedup_key) from public.agent_inbox_items where workspace_id in (tests.workspace_id('arul'), tests.workspace_id('arul', 'b')) and summary like '%priority%'),
   array['Ada Lovelace priority low -> high', 'Ada Lovelace priority high -> urgent', 'Ada Lovelace priority urgent -> medium'],
   'each change is its own event');
-select is((select count(distinct dedup_key)::int from public.agent_inbox_items), (select count(*)::int from public.agent_inbox_items),
+select is((select count(distinct dedup_key)::int from public.agent_inbox_items where workspace_id = tests.workspace_id('arul')), (select count(*)::int from public.agent_inbox_items where workspace_id = tests.workspace_id('arul')),
   'every item has its own event key');
 
 -- Custom field rule.
@@ -106,14 +107,14 @@ select results_eq($$ select agent, event_type, summary from pg_temp.items() wher
 select tests.authenticate_as('arul_member');
 update public.contacts set priority = null where id = 'd4000000-0000-4000-8000-000000000011';
 select tests.clear_authentication();
-select is((select summary from public.agent_inbox_items order by (context ->> 'contact_version')::int desc limit 1),
+select is((select summary from public.agent_inbox_items where workspace_id = tests.workspace_id('arul') order by (context ->> 'contact_version')::int desc limit 1),
   'Ada Lovelace priority medium -> (empty)', 'a cleared value renders as (empty)');
 
 -- The item describes the change.
-select is((select context - 'contact_id' - 'rule_id' from public.agent_inbox_items where summary like '%is won%'),
+select is((select context - 'contact_id' - 'rule_id' from public.agent_inbox_items where workspace_id in (tests.workspace_id('arul'), tests.workspace_id('arul', 'b')) and summary like '%is won%'),
   jsonb_build_object('rule_name', 'Won', 'condition', 'changed_to', 'field', 'stage_key', 'old_value', 'qualified',
     'new_value', 'won', 'contact_name', 'Ada Lovelace', 'contact_version', 3), 'context carries rule, field, old/new values');
-select is((select subject_type || ':' || subject_id from public.agent_inbox_items where summary like '%is won%'),
+select is((select subject_type || ':' || subject_id from public.agent_inbox_items where workspace_id in (tests.workspace_id('arul'), tests.workspace_id('arul', 'b')) and summary like '%is won%'),
   'contact:d4000000-0000-4000-8000-000000000011', 'subject is the contact');
 
 -- Deactivating a rule stops it; a rolled-back change enqueues nothing.
@@ -123,16 +124,16 @@ update public.contacts set priority = 'low' where id = 'd4000000-0000-4000-8000-
 select throws_ok($$ update public.contacts set stage_key = 'lead', custom_fields = '{"tier": "platinum"}' where id = 'd4000000-0000-4000-8000-000000000011' $$,
   '22023', null, 'a refused change ...');
 select tests.clear_authentication();
-select is((select count(*)::int from public.agent_inbox_items where summary like '%left lead%'), 1, '... wakes nobody (the changed_from lead rule did not fire again)');
-select is((select count(*)::int from public.agent_inbox_items where summary like '%priority%'), 4, 'an inactive rule does not fire');
+select is((select count(*)::int from public.agent_inbox_items where workspace_id in (tests.workspace_id('arul'), tests.workspace_id('arul', 'b')) and summary like '%left lead%'), 1, '... wakes nobody (the changed_from lead rule did not fire again)');
+select is((select count(*)::int from public.agent_inbox_items where workspace_id in (tests.workspace_id('arul'), tests.workspace_id('arul', 'b')) and summary like '%priority%'), 4, 'an inactive rule does not fire');
 
 -- Interaction bookkeeping updates the contact but changes no rule field: nothing fires.
 select tests.authenticate_as('arul_member');
 insert into public.interactions (workspace_id, contact_id, kind) values (tests.workspace_id('arul'), 'd4000000-0000-4000-8000-000000000011', 'call');
 select tests.clear_authentication();
-select is((select count(*)::int from public.agent_inbox_items where agent_id <> 'd4000000-0000-4000-8000-000000000009'), 8,
+select is((select count(*)::int from public.agent_inbox_items where workspace_id in (tests.workspace_id('arul'), tests.workspace_id('arul', 'b')) and agent_id <> 'd4000000-0000-4000-8000-000000000009'), 8,
   'recording an interaction triggers no rule');
-select is((select count(*)::int from public.agent_inbox_items where agent_id = 'd4000000-0000-4000-8000-000000000009'), 0,
+select is((select count(*)::int from public.agent_inbox_items where workspace_id in (tests.workspace_id('arul'), tests.workspace_id('arul', 'b')) and agent_id = 'd4000000-0000-4000-8000-000000000009'), 0,
   'workspace b''s rule never fired for a''s contact');
 
 -- The automation trigger function runs as the owner.
