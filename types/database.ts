@@ -661,6 +661,755 @@ export type Database = {
           },
         ]
       }
+      automation_rules: {
+        Row: {
+          agent_id: string
+          condition: Database["public"]["Enums"]["automation_condition"]
+          created_at: string
+          created_by: string | null
+          entity_type: Database["public"]["Enums"]["crm_entity_type"]
+          field: string | null
+          id: string
+          is_active: boolean
+          name: string
+          priority: number
+          summary_template: string
+          updated_at: string
+          value: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id: string
+          condition: Database["public"]["Enums"]["automation_condition"]
+          created_at?: string
+          created_by?: string | null
+          entity_type?: Database["public"]["Enums"]["crm_entity_type"]
+          field?: string | null
+          id?: string
+          is_active?: boolean
+          name: string
+          priority?: number
+          summary_template: string
+          updated_at?: string
+          value?: string | null
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string
+          condition?: Database["public"]["Enums"]["automation_condition"]
+          created_at?: string
+          created_by?: string | null
+          entity_type?: Database["public"]["Enums"]["crm_entity_type"]
+          field?: string | null
+          id?: string
+          is_active?: boolean
+          name?: string
+          priority?: number
+          summary_template?: string
+          updated_at?: string
+          value?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "automation_rules_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "automation_rules_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      comment_revisions: {
+        Row: {
+          body: string
+          comment_id: string
+          created_at: string
+          edited_by: string | null
+          id: string
+          mentions: string[]
+          revision: number
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          body: string
+          comment_id: string
+          created_at?: string
+          edited_by?: string | null
+          id?: string
+          mentions?: string[]
+          revision: number
+          workspace_id: string
+        }
+        Update: {
+          body?: string
+          comment_id?: string
+          created_at?: string
+          edited_by?: string | null
+          id?: string
+          mentions?: string[]
+          revision?: number
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "comment_revisions_comment_fkey"
+            columns: ["workspace_id", "comment_id"]
+            isOneToOne: false
+            referencedRelation: "comments"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "comment_revisions_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      comments: {
+        Row: {
+          author_agent_id: string | null
+          author_user_id: string | null
+          body: string
+          contact_id: string | null
+          created_at: string
+          edited_at: string | null
+          entity_id: string
+          entity_type: Database["public"]["Enums"]["comment_entity_type"]
+          id: string
+          mentioned_agent_ids: string[]
+          mentioned_user_ids: string[]
+          mentions: string[]
+          parent_id: string | null
+          revision: number
+          task_id: string | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          author_agent_id?: string | null
+          author_user_id?: string | null
+          body: string
+          contact_id?: never
+          created_at?: string
+          edited_at?: string | null
+          entity_id: string
+          entity_type: Database["public"]["Enums"]["comment_entity_type"]
+          id?: string
+          mentioned_agent_ids?: string[]
+          mentioned_user_ids?: string[]
+          mentions?: string[]
+          parent_id?: string | null
+          revision?: number
+          task_id?: never
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          author_agent_id?: string | null
+          author_user_id?: string | null
+          body?: string
+          contact_id?: never
+          created_at?: string
+          edited_at?: string | null
+          entity_id?: string
+          entity_type?: Database["public"]["Enums"]["comment_entity_type"]
+          id?: string
+          mentioned_agent_ids?: string[]
+          mentioned_user_ids?: string[]
+          mentions?: string[]
+          parent_id?: string | null
+          revision?: number
+          task_id?: never
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "comments_author_agent_fkey"
+            columns: ["workspace_id", "author_agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "comments_contact_fkey"
+            columns: ["workspace_id", "contact_id"]
+            isOneToOne: false
+            referencedRelation: "contacts"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "comments_parent_fkey"
+            columns: ["workspace_id", "parent_id"]
+            isOneToOne: false
+            referencedRelation: "comments"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "comments_task_fkey"
+            columns: ["workspace_id", "task_id"]
+            isOneToOne: false
+            referencedRelation: "tasks"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "comments_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      contacts: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          custom_fields: NonNullable<Json>
+          email: string | null
+          full_name: string
+          id: string
+          job_title: string | null
+          last_interaction_at: string | null
+          last_interaction_id: string | null
+          last_interaction_kind: Database["public"]["Enums"]["interaction_kind"] | null
+          location: string | null
+          notes: string
+          owner_user_id: string | null
+          phone: string | null
+          preferred_name: string | null
+          priority: Database["public"]["Enums"]["priority_level"] | null
+          relationship_strength: number | null
+          source: string | null
+          stage_key: string | null
+          updated_at: string
+          version: number
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          custom_fields?: NonNullable<Json>
+          email?: string | null
+          full_name: string
+          id?: string
+          job_title?: string | null
+          last_interaction_at?: string | null
+          last_interaction_id?: string | null
+          last_interaction_kind?: Database["public"]["Enums"]["interaction_kind"] | null
+          location?: string | null
+          notes?: string
+          owner_user_id?: string | null
+          phone?: string | null
+          preferred_name?: string | null
+          priority?: Database["public"]["Enums"]["priority_level"] | null
+          relationship_strength?: number | null
+          source?: string | null
+          stage_key?: string | null
+          updated_at?: string
+          version?: number
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          custom_fields?: NonNullable<Json>
+          email?: string | null
+          full_name?: string
+          id?: string
+          job_title?: string | null
+          last_interaction_at?: string | null
+          last_interaction_id?: string | null
+          last_interaction_kind?: Database["public"]["Enums"]["interaction_kind"] | null
+          location?: string | null
+          notes?: string
+          owner_user_id?: string | null
+          phone?: string | null
+          preferred_name?: string | null
+          priority?: Database["public"]["Enums"]["priority_level"] | null
+          relationship_strength?: number | null
+          source?: string | null
+          stage_key?: string | null
+          updated_at?: string
+          version?: number
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "contacts_last_interaction_fkey"
+            columns: ["last_interaction_id"]
+            isOneToOne: false
+            referencedRelation: "interactions"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "contacts_owner_fkey"
+            columns: ["workspace_id", "owner_user_id"]
+            isOneToOne: false
+            referencedRelation: "workspace_members"
+            referencedColumns: ["workspace_id", "user_id"]
+          },
+          {
+            foreignKeyName: "contacts_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      crm_campaigns: {
+        Row: {
+          agent_id: string | null
+          channel: Database["public"]["Enums"]["interaction_kind"]
+          created_at: string
+          created_by: string | null
+          description: string
+          ends_at: string | null
+          id: string
+          name: string
+          starts_at: string | null
+          status: Database["public"]["Enums"]["campaign_status"]
+          template_id: string | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          channel?: Database["public"]["Enums"]["interaction_kind"]
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          ends_at?: string | null
+          id?: string
+          name: string
+          starts_at?: string | null
+          status?: Database["public"]["Enums"]["campaign_status"]
+          template_id?: string | null
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          channel?: Database["public"]["Enums"]["interaction_kind"]
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          ends_at?: string | null
+          id?: string
+          name?: string
+          starts_at?: string | null
+          status?: Database["public"]["Enums"]["campaign_status"]
+          template_id?: string | null
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "crm_campaigns_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "crm_campaigns_template_fkey"
+            columns: ["workspace_id", "template_id"]
+            isOneToOne: false
+            referencedRelation: "crm_templates"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "crm_campaigns_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      crm_companies: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          custom_fields: NonNullable<Json>
+          domain: string | null
+          id: string
+          industry: string | null
+          name: string
+          notes: string
+          size: string | null
+          stage_key: string | null
+          updated_at: string
+          website: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          custom_fields?: NonNullable<Json>
+          domain?: string | null
+          id?: string
+          industry?: string | null
+          name: string
+          notes?: string
+          size?: string | null
+          stage_key?: string | null
+          updated_at?: string
+          website?: string | null
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          custom_fields?: NonNullable<Json>
+          domain?: string | null
+          id?: string
+          industry?: string | null
+          name?: string
+          notes?: string
+          size?: string | null
+          stage_key?: string | null
+          updated_at?: string
+          website?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "crm_companies_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      crm_contact_companies: {
+        Row: {
+          company_id: string
+          contact_id: string
+          created_at: string
+          is_primary: boolean
+          role: string | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          company_id: string
+          contact_id: string
+          created_at?: string
+          is_primary?: boolean
+          role?: string | null
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          company_id?: string
+          contact_id?: string
+          created_at?: string
+          is_primary?: boolean
+          role?: string | null
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "crm_contact_companies_company_fkey"
+            columns: ["workspace_id", "company_id"]
+            isOneToOne: false
+            referencedRelation: "crm_companies"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "crm_contact_companies_contact_fkey"
+            columns: ["workspace_id", "contact_id"]
+            isOneToOne: false
+            referencedRelation: "contacts"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "crm_contact_companies_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      crm_draft_sets: {
+        Row: {
+          agent_id: string | null
+          campaign_id: string | null
+          created_at: string
+          created_by: string | null
+          drafts: NonNullable<Json>
+          id: string
+          name: string
+          reviewed_at: string | null
+          reviewed_by: string | null
+          status: Database["public"]["Enums"]["draft_set_status"]
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          campaign_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          drafts?: NonNullable<Json>
+          id?: string
+          name: string
+          reviewed_at?: string | null
+          reviewed_by?: string | null
+          status?: Database["public"]["Enums"]["draft_set_status"]
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          campaign_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          drafts?: NonNullable<Json>
+          id?: string
+          name?: string
+          reviewed_at?: string | null
+          reviewed_by?: string | null
+          status?: Database["public"]["Enums"]["draft_set_status"]
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "crm_draft_sets_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "crm_draft_sets_campaign_fkey"
+            columns: ["workspace_id", "campaign_id"]
+            isOneToOne: false
+            referencedRelation: "crm_campaigns"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "crm_draft_sets_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      crm_taggings: {
+        Row: {
+          company_id: string | null
+          contact_id: string | null
+          created_at: string
+          id: string
+          tag_id: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          company_id?: string | null
+          contact_id?: string | null
+          created_at?: string
+          id?: string
+          tag_id: string
+          workspace_id: string
+        }
+        Update: {
+          company_id?: string | null
+          contact_id?: string | null
+          created_at?: string
+          id?: string
+          tag_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "crm_taggings_company_fkey"
+            columns: ["workspace_id", "company_id"]
+            isOneToOne: false
+            referencedRelation: "crm_companies"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "crm_taggings_contact_fkey"
+            columns: ["workspace_id", "contact_id"]
+            isOneToOne: false
+            referencedRelation: "contacts"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "crm_taggings_tag_fkey"
+            columns: ["workspace_id", "tag_id"]
+            isOneToOne: false
+            referencedRelation: "crm_tags"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "crm_taggings_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      crm_tags: {
+        Row: {
+          color: string | null
+          created_at: string
+          id: string
+          name: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          color?: string | null
+          created_at?: string
+          id?: string
+          name: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          color?: string | null
+          created_at?: string
+          id?: string
+          name?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "crm_tags_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      crm_templates: {
+        Row: {
+          body: string
+          channel: Database["public"]["Enums"]["interaction_kind"]
+          created_at: string
+          created_by: string | null
+          id: string
+          name: string
+          subject: string | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          body?: string
+          channel?: Database["public"]["Enums"]["interaction_kind"]
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          name: string
+          subject?: string | null
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          body?: string
+          channel?: Database["public"]["Enums"]["interaction_kind"]
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          name?: string
+          subject?: string | null
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "crm_templates_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      field_definitions: {
+        Row: {
+          created_at: string
+          entity_type: Database["public"]["Enums"]["crm_entity_type"]
+          field_key: string
+          field_type: Database["public"]["Enums"]["custom_field_type"]
+          id: string
+          label: string
+          options: string[]
+          position: number
+          required: boolean
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          entity_type?: Database["public"]["Enums"]["crm_entity_type"]
+          field_key: string
+          field_type: Database["public"]["Enums"]["custom_field_type"]
+          id?: string
+          label: string
+          options?: string[]
+          position?: number
+          required?: boolean
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          entity_type?: Database["public"]["Enums"]["crm_entity_type"]
+          field_key?: string
+          field_type?: Database["public"]["Enums"]["custom_field_type"]
+          id?: string
+          label?: string
+          options?: string[]
+          position?: number
+          required?: boolean
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "field_definitions_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       gateway_registration_tokens: {
         Row: {
           consumed_at: string | null
@@ -757,6 +1506,97 @@ export type Database = {
         Relationships: [
           {
             foreignKeyName: "gateways_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      interactions: {
+        Row: {
+          agent_id: string | null
+          body: string
+          company_id: string | null
+          contact_id: string
+          created_at: string
+          created_by: string | null
+          direction: Database["public"]["Enums"]["interaction_direction"] | null
+          id: string
+          kind: Database["public"]["Enums"]["interaction_kind"]
+          meta: NonNullable<Json>
+          occurred_at: string
+          subject: string | null
+          updated_at: string
+          user_id: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          body?: string
+          company_id?: string | null
+          contact_id: string
+          created_at?: string
+          created_by?: string | null
+          direction?: Database["public"]["Enums"]["interaction_direction"] | null
+          id?: string
+          kind: Database["public"]["Enums"]["interaction_kind"]
+          meta?: NonNullable<Json>
+          occurred_at?: string
+          subject?: string | null
+          updated_at?: string
+          user_id?: string | null
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          body?: string
+          company_id?: string | null
+          contact_id?: string
+          created_at?: string
+          created_by?: string | null
+          direction?: Database["public"]["Enums"]["interaction_direction"] | null
+          id?: string
+          kind?: Database["public"]["Enums"]["interaction_kind"]
+          meta?: NonNullable<Json>
+          occurred_at?: string
+          subject?: string | null
+          updated_at?: string
+          user_id?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "interactions_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "interactions_company_fkey"
+            columns: ["workspace_id", "company_id"]
+            isOneToOne: false
+            referencedRelation: "crm_companies"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "interactions_contact_fkey"
+            columns: ["workspace_id", "contact_id"]
+            isOneToOne: false
+            referencedRelation: "contacts"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "interactions_user_fkey"
+            columns: ["workspace_id", "user_id"]
+            isOneToOne: false
+            referencedRelation: "workspace_members"
+            referencedColumns: ["workspace_id", "user_id"]
+          },
+          {
+            foreignKeyName: "interactions_workspace_id_fkey"
             columns: ["workspace_id"]
             isOneToOne: false
             referencedRelation: "workspaces"
@@ -864,6 +1704,54 @@ export type Database = {
         }
         Relationships: []
       }
+      pipeline_stages: {
+        Row: {
+          color: string | null
+          created_at: string
+          entity_type: Database["public"]["Enums"]["crm_entity_type"]
+          id: string
+          is_closed: boolean
+          label: string
+          position: number
+          stage_key: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          color?: string | null
+          created_at?: string
+          entity_type?: Database["public"]["Enums"]["crm_entity_type"]
+          id?: string
+          is_closed?: boolean
+          label: string
+          position?: number
+          stage_key: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          color?: string | null
+          created_at?: string
+          entity_type?: Database["public"]["Enums"]["crm_entity_type"]
+          id?: string
+          is_closed?: boolean
+          label?: string
+          position?: number
+          stage_key?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "pipeline_stages_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       profiles: {
         Row: {
           avatar_url: string | null
@@ -933,6 +1821,485 @@ export type Database = {
         Relationships: [
           {
             foreignKeyName: "projects_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      streams: {
+        Row: {
+          archived_at: string | null
+          color: string | null
+          created_at: string
+          created_by: string | null
+          description: string
+          id: string
+          name: string
+          position: number
+          type: Database["public"]["Enums"]["stream_type"]
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          archived_at?: string | null
+          color?: string | null
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          id?: string
+          name: string
+          position?: number
+          type?: Database["public"]["Enums"]["stream_type"]
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          archived_at?: string | null
+          color?: string | null
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          id?: string
+          name?: string
+          position?: number
+          type?: Database["public"]["Enums"]["stream_type"]
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "streams_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      task_attachments: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          document_id: string | null
+          id: string
+          mime_type: string | null
+          name: string
+          size_bytes: number | null
+          storage_path: string | null
+          task_id: string
+          updated_at: string
+          url: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          document_id?: string | null
+          id?: string
+          mime_type?: string | null
+          name: string
+          size_bytes?: number | null
+          storage_path?: string | null
+          task_id: string
+          updated_at?: string
+          url?: string | null
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          document_id?: string | null
+          id?: string
+          mime_type?: string | null
+          name?: string
+          size_bytes?: number | null
+          storage_path?: string | null
+          task_id?: string
+          updated_at?: string
+          url?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "task_attachments_task_fkey"
+            columns: ["workspace_id", "task_id"]
+            isOneToOne: false
+            referencedRelation: "tasks"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "task_attachments_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      task_label_assignments: {
+        Row: {
+          created_at: string
+          label_id: string
+          task_id: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          label_id: string
+          task_id: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          label_id?: string
+          task_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "task_label_assignments_label_fkey"
+            columns: ["workspace_id", "label_id"]
+            isOneToOne: false
+            referencedRelation: "task_labels"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "task_label_assignments_task_fkey"
+            columns: ["workspace_id", "task_id"]
+            isOneToOne: false
+            referencedRelation: "tasks"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "task_label_assignments_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      task_labels: {
+        Row: {
+          color: string | null
+          created_at: string
+          id: string
+          name: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          color?: string | null
+          created_at?: string
+          id?: string
+          name: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          color?: string | null
+          created_at?: string
+          id?: string
+          name?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "task_labels_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      task_relations: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          from_task_id: string
+          id: string
+          relation_type: Database["public"]["Enums"]["task_relation_type"]
+          to_task_id: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          from_task_id: string
+          id?: string
+          relation_type: Database["public"]["Enums"]["task_relation_type"]
+          to_task_id: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          from_task_id?: string
+          id?: string
+          relation_type?: Database["public"]["Enums"]["task_relation_type"]
+          to_task_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "task_relations_from_fkey"
+            columns: ["workspace_id", "from_task_id"]
+            isOneToOne: false
+            referencedRelation: "tasks"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "task_relations_to_fkey"
+            columns: ["workspace_id", "to_task_id"]
+            isOneToOne: false
+            referencedRelation: "tasks"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "task_relations_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      task_series: {
+        Row: {
+          active: boolean
+          assignee_agent_id: string | null
+          assignee_user_id: string | null
+          catch_up: Database["public"]["Enums"]["series_catch_up"]
+          created_at: string
+          created_by: string | null
+          details: string
+          ends_at: string | null
+          id: string
+          last_due_at: string | null
+          miss_previous: boolean
+          next_run_at: string | null
+          priority: Database["public"]["Enums"]["priority_level"]
+          project_id: string | null
+          schedule: string
+          starts_at: string
+          steps: NonNullable<Json>
+          stream_id: string | null
+          summary: string
+          timezone: string
+          title: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          active?: boolean
+          assignee_agent_id?: string | null
+          assignee_user_id?: string | null
+          catch_up?: Database["public"]["Enums"]["series_catch_up"]
+          created_at?: string
+          created_by?: string | null
+          details?: string
+          ends_at?: string | null
+          id?: string
+          last_due_at?: string | null
+          miss_previous?: boolean
+          next_run_at?: string | null
+          priority?: Database["public"]["Enums"]["priority_level"]
+          project_id?: string | null
+          schedule: string
+          starts_at?: string
+          steps?: NonNullable<Json>
+          stream_id?: string | null
+          summary?: string
+          timezone?: string
+          title: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          active?: boolean
+          assignee_agent_id?: string | null
+          assignee_user_id?: string | null
+          catch_up?: Database["public"]["Enums"]["series_catch_up"]
+          created_at?: string
+          created_by?: string | null
+          details?: string
+          ends_at?: string | null
+          id?: string
+          last_due_at?: string | null
+          miss_previous?: boolean
+          next_run_at?: string | null
+          priority?: Database["public"]["Enums"]["priority_level"]
+          project_id?: string | null
+          schedule?: string
+          starts_at?: string
+          steps?: NonNullable<Json>
+          stream_id?: string | null
+          summary?: string
+          timezone?: string
+          title?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "task_series_assignee_agent_fkey"
+            columns: ["workspace_id", "assignee_agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "task_series_assignee_user_fkey"
+            columns: ["workspace_id", "assignee_user_id"]
+            isOneToOne: false
+            referencedRelation: "workspace_members"
+            referencedColumns: ["workspace_id", "user_id"]
+          },
+          {
+            foreignKeyName: "task_series_project_id_fkey"
+            columns: ["project_id"]
+            isOneToOne: false
+            referencedRelation: "projects"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "task_series_stream_fkey"
+            columns: ["workspace_id", "stream_id"]
+            isOneToOne: false
+            referencedRelation: "streams"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "task_series_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      tasks: {
+        Row: {
+          assignee_agent_id: string | null
+          assignee_user_id: string | null
+          assignment_version: number
+          completed_at: string | null
+          created_at: string
+          created_by: string | null
+          details: string
+          due_at: string | null
+          id: string
+          position: number
+          priority: Database["public"]["Enums"]["priority_level"]
+          project_id: string | null
+          search: unknown
+          series_due_at: string | null
+          series_id: string | null
+          status: Database["public"]["Enums"]["task_status"]
+          steps: NonNullable<Json>
+          stream_id: string | null
+          summary: string
+          title: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          assignee_agent_id?: string | null
+          assignee_user_id?: string | null
+          assignment_version?: number
+          completed_at?: string | null
+          created_at?: string
+          created_by?: string | null
+          details?: string
+          due_at?: string | null
+          id?: string
+          position?: number
+          priority?: Database["public"]["Enums"]["priority_level"]
+          project_id?: string | null
+          search?: never
+          series_due_at?: string | null
+          series_id?: string | null
+          status?: Database["public"]["Enums"]["task_status"]
+          steps?: NonNullable<Json>
+          stream_id?: string | null
+          summary?: string
+          title: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          assignee_agent_id?: string | null
+          assignee_user_id?: string | null
+          assignment_version?: number
+          completed_at?: string | null
+          created_at?: string
+          created_by?: string | null
+          details?: string
+          due_at?: string | null
+          id?: string
+          position?: number
+          priority?: Database["public"]["Enums"]["priority_level"]
+          project_id?: string | null
+          search?: never
+          series_due_at?: string | null
+          series_id?: string | null
+          status?: Database["public"]["Enums"]["task_status"]
+          steps?: NonNullable<Json>
+          stream_id?: string | null
+          summary?: string
+          title?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "tasks_assignee_agent_fkey"
+            columns: ["workspace_id", "assignee_agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "tasks_assignee_user_fkey"
+            columns: ["workspace_id", "assignee_user_id"]
+            isOneToOne: false
+            referencedRelation: "workspace_members"
+            referencedColumns: ["workspace_id", "user_id"]
+          },
+          {
+            foreignKeyName: "tasks_project_id_fkey"
+            columns: ["project_id"]
+            isOneToOne: false
+            referencedRelation: "projects"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "tasks_series_fkey"
+            columns: ["workspace_id", "series_id"]
+            isOneToOne: false
+            referencedRelation: "task_series"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "tasks_stream_fkey"
+            columns: ["workspace_id", "stream_id"]
+            isOneToOne: false
+            referencedRelation: "streams"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "tasks_workspace_id_fkey"
             columns: ["workspace_id"]
             isOneToOne: false
             referencedRelation: "workspaces"
@@ -1401,6 +2768,72 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      search_contacts: {
+        Args: { p_limit?: number; p_query: string; p_workspace_id: string }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          custom_fields: NonNullable<Json>
+          email: string | null
+          full_name: string
+          id: string
+          job_title: string | null
+          last_interaction_at: string | null
+          last_interaction_id: string | null
+          last_interaction_kind: Database["public"]["Enums"]["interaction_kind"] | null
+          location: string | null
+          notes: string
+          owner_user_id: string | null
+          phone: string | null
+          preferred_name: string | null
+          priority: Database["public"]["Enums"]["priority_level"] | null
+          relationship_strength: number | null
+          source: string | null
+          stage_key: string | null
+          updated_at: string
+          version: number
+          workspace_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "contacts"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      search_tasks: {
+        Args: { p_limit?: number; p_query: string; p_workspace_id: string }
+        Returns: {
+          assignee_agent_id: string | null
+          assignee_user_id: string | null
+          assignment_version: number
+          completed_at: string | null
+          created_at: string
+          created_by: string | null
+          details: string
+          due_at: string | null
+          id: string
+          position: number
+          priority: Database["public"]["Enums"]["priority_level"]
+          project_id: string | null
+          search: unknown
+          series_due_at: string | null
+          series_id: string | null
+          status: Database["public"]["Enums"]["task_status"]
+          steps: NonNullable<Json>
+          stream_id: string | null
+          summary: string
+          title: string
+          updated_at: string
+          workspace_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "tasks"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       set_member_role: {
         Args: {
           p_role: Database["public"]["Enums"]["workspace_role"]
@@ -1429,10 +2862,23 @@ export type Database = {
       agent_trust_tier: "observer" | "helper" | "partner" | "trusted"
       agent_type: "email" | "calendar" | "research" | "code" | "custom"
       agent_verbosity: "concise" | "balanced" | "detailed"
+      automation_condition: "created" | "changed_to" | "changed_from" | "any_change"
+      campaign_status: "draft" | "active" | "paused" | "completed" | "archived"
       command_status: "pending" | "leased" | "running" | "done" | "failed" | "cancelled"
+      comment_entity_type: "task" | "contact"
+      crm_entity_type: "contact" | "company"
+      custom_field_type: "text" | "number" | "date" | "select" | "multiselect" | "boolean"
+      draft_set_status: "draft" | "in_review" | "approved" | "sent" | "discarded"
       gateway_status: "provisioning" | "online" | "degraded" | "offline" | "error" | "disabled"
       inbox_item_status: "pending" | "leased" | "done" | "dead_letter" | "cancelled"
+      interaction_direction: "inbound" | "outbound"
+      interaction_kind: "call" | "email" | "message" | "meeting" | "note" | "task" | "other"
+      priority_level: "urgent" | "high" | "medium" | "low"
       project_status: "active" | "archived"
+      series_catch_up: "all" | "latest" | "none"
+      stream_type: "functional" | "project" | "custom"
+      task_relation_type: "blocks" | "relates_to" | "duplicate_of"
+      task_status: "todo" | "in_progress" | "blocked" | "done" | "cancelled" | "missed"
       workspace_role: "viewer" | "member" | "admin" | "owner"
       workspace_setup_state: "pending" | "in_progress" | "completed"
     }
@@ -1555,10 +3001,23 @@ export const Constants = {
       agent_trust_tier: ["observer", "helper", "partner", "trusted"],
       agent_type: ["email", "calendar", "research", "code", "custom"],
       agent_verbosity: ["concise", "balanced", "detailed"],
+      automation_condition: ["created", "changed_to", "changed_from", "any_change"],
+      campaign_status: ["draft", "active", "paused", "completed", "archived"],
       command_status: ["pending", "leased", "running", "done", "failed", "cancelled"],
+      comment_entity_type: ["task", "contact"],
+      crm_entity_type: ["contact", "company"],
+      custom_field_type: ["text", "number", "date", "select", "multiselect", "boolean"],
+      draft_set_status: ["draft", "in_review", "approved", "sent", "discarded"],
       gateway_status: ["provisioning", "online", "degraded", "offline", "error", "disabled"],
       inbox_item_status: ["pending", "leased", "done", "dead_letter", "cancelled"],
+      interaction_direction: ["inbound", "outbound"],
+      interaction_kind: ["call", "email", "message", "meeting", "note", "task", "other"],
+      priority_level: ["urgent", "high", "medium", "low"],
       project_status: ["active", "archived"],
+      series_catch_up: ["all", "latest", "none"],
+      stream_type: ["functional", "project", "custom"],
+      task_relation_type: ["blocks", "relates_to", "duplicate_of"],
+      task_status: ["todo", "in_progress", "blocked", "done", "cancelled", "missed"],
       workspace_role: ["viewer", "member", "admin", "owner"],
       workspace_setup_state: ["pending", "in_progress", "completed"],
     },

@@ -486,7 +486,9 @@ select results_eq($$ update public.agents set level = 2, xp = 150 where slug = '
   $$ values (2, 150::bigint) $$, 'agents: an owner (above admin) updates level and XP');
 
 select tests.authenticate_as_service_role();
-select is((select count(*)::int from public.agents), 10, 'agents: service_role reads every workspace (7 in W1, 3 in W2)');
+select is((select count(*)::int from public.agents
+           where workspace_id in ('a0000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-000000000002')), 10,
+  'agents: service_role reads every workspace (7 in W1, 3 in W2)');
 select results_eq($$ insert into public.agents (workspace_id, slug, name) values ('a0000000-0000-4000-8000-000000000002', 'svc-a', 'S') returning slug $$,
   $$ values ('svc-a') $$, 'agents: service_role inserts');
 select results_eq($$ update public.agents set status = 'online' where slug = 'svc-a' returning status::text $$,
