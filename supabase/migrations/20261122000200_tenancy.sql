@@ -538,23 +538,23 @@ $$;
 revoke all on function private.guard_last_owner() from public;
 
 -- Trigger wiring (guarded: drop + create).
-drop trigger if exists set_updated_at on public.profiles;
-create trigger set_updated_at before update on public.profiles
+drop trigger if exists profiles_set_updated_at on public.profiles;
+create trigger profiles_set_updated_at before update on public.profiles
   for each row execute function private.set_updated_at();
-drop trigger if exists set_updated_at on public.organizations;
-create trigger set_updated_at before update on public.organizations
+drop trigger if exists organizations_set_updated_at on public.organizations;
+create trigger organizations_set_updated_at before update on public.organizations
   for each row execute function private.set_updated_at();
-drop trigger if exists set_updated_at on public.workspaces;
-create trigger set_updated_at before update on public.workspaces
+drop trigger if exists workspaces_set_updated_at on public.workspaces;
+create trigger workspaces_set_updated_at before update on public.workspaces
   for each row execute function private.set_updated_at();
-drop trigger if exists set_updated_at on public.workspace_members;
-create trigger set_updated_at before update on public.workspace_members
+drop trigger if exists workspace_members_set_updated_at on public.workspace_members;
+create trigger workspace_members_set_updated_at before update on public.workspace_members
   for each row execute function private.set_updated_at();
-drop trigger if exists set_updated_at on public.projects;
-create trigger set_updated_at before update on public.projects
+drop trigger if exists projects_set_updated_at on public.projects;
+create trigger projects_set_updated_at before update on public.projects
   for each row execute function private.set_updated_at();
-drop trigger if exists set_updated_at on public.invites;
-create trigger set_updated_at before update on public.invites
+drop trigger if exists invites_set_updated_at on public.invites;
+create trigger invites_set_updated_at before update on public.invites
   for each row execute function private.set_updated_at();
 
 drop trigger if exists check_slug_available on public.organizations;

@@ -137,7 +137,7 @@ select is_empty($$
 $$, 'every tenancy RPC is executable by authenticated and service_role');
 
 select has_trigger('auth', 'users', 'on_auth_user_created', 'signup trigger on auth.users');
-select has_trigger('public', t, 'set_updated_at', t || ' maintains updated_at')
+select has_trigger('public', t, t || '_set_updated_at', t || ' maintains updated_at')
 from unnest(array['profiles', 'organizations', 'workspaces', 'workspace_members', 'projects', 'invites']) t;
 select has_trigger('public', 'workspace_members', 'guard_last_owner', 'last-owner guard trigger');
 

@@ -55,8 +55,8 @@ select col_is_fk('public', 'agent_commands', 'gateway_id', 'gateway_id reference
 select col_is_fk('public', 'agent_command_events', 'command_id', 'events reference their command');
 select is((select relrowsecurity from pg_class where oid = 'public.agent_commands'::regclass), true, 'RLS on agent_commands');
 select is((select relrowsecurity from pg_class where oid = 'public.agent_command_events'::regclass), true, 'RLS on agent_command_events');
-select policies_are('public', 'agent_commands', array['agent_commands_select_members'], 'agent_commands: one select policy');
-select policies_are('public', 'agent_command_events', array['agent_command_events_select_members'], 'events: one select policy');
+select policies_are('public', 'agent_commands', array['agent_commands_select'], 'agent_commands: one select policy');
+select policies_are('public', 'agent_command_events', array['agent_command_events_select'], 'events: one select policy');
 select matches(pg_get_indexdef('public.agent_commands_lease_idx'::regclass),
   'WHERE \(status = ''pending''::command_status\)', 'lease index covers pending rows only');
 select matches(pg_get_indexdef('public.agent_commands_live_idx'::regclass),

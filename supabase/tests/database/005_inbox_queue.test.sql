@@ -51,8 +51,8 @@ select col_is_fk('public', 'agent_inbox_items', 'agent_id', 'agent_id references
 select col_is_fk('public', 'agent_inbox_events', 'item_id', 'events reference their item');
 select is((select relrowsecurity from pg_class where oid = 'public.agent_inbox_items'::regclass), true, 'RLS on agent_inbox_items');
 select is((select relrowsecurity from pg_class where oid = 'public.agent_inbox_events'::regclass), true, 'RLS on agent_inbox_events');
-select policies_are('public', 'agent_inbox_items', array['agent_inbox_items_select_members'], 'agent_inbox_items: one select policy');
-select policies_are('public', 'agent_inbox_events', array['agent_inbox_events_select_members'], 'inbox events: one select policy');
+select policies_are('public', 'agent_inbox_items', array['agent_inbox_items_select'], 'agent_inbox_items: one select policy');
+select policies_are('public', 'agent_inbox_events', array['agent_inbox_events_select'], 'inbox events: one select policy');
 select matches(pg_get_indexdef('public.agent_inbox_items_lease_idx'::regclass),
   'WHERE \(status = ''pending''::inbox_item_status\)', 'lease index covers pending rows only');
 select matches(pg_get_indexdef('public.agent_inbox_items_one_serialized_lease_idx'::regclass),
