@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ensureEngine } from './lib/cluster.js';
 import { engineDir, log, main, projectRoot, run, supabase } from './lib/engine.js';
 import { resetDatabase } from './lib/reset.js';
+import { schemaSnapshot, schemaSnapshotPath } from './lib/schema-dump.js';
 import { generateTypes, typesPath } from './lib/types.js';
 
 interface Step {
@@ -161,6 +162,15 @@ async function gateTypes(url: string): Promise<void> {
     same ? `${typesPath} matches a fresh generation` : `${typesPath} is stale: run npm run gen:types and commit it`);
 }
 
+/** docs/schema.sql equals a fresh schema-only dump of the freshly reset database. */
+function gateSchemaSnapshot(url: string): void {
+  const path = join(projectRoot, schemaSnapshotPath);
+  const committed = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const same = committed === schemaSnapshot(url);
+  record('schema snapshot', same ? 1 : 0, same ? 0 : 1,
+    same ? `${schemaSnapshotPath} matches the schema` : `${schemaSnapshotPath} is stale: run npm run docs:schema and commit it`);
+}
+
 main(async () => {
   const { url } = await ensureEngine();
   resetDatabase(url);
@@ -170,6 +180,8 @@ main(async () => {
   resetDatabase(url);
   gateAdvisors(url);
   gateLint(url);
+  // Before re-applying the migrations: the snapshot is of the schema a fresh project gets.
+  gateSchemaSnapshot(url);
   gateMigrationsTwice(url);
   await gateTypes(url);
   gateTypecheck();

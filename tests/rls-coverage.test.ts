@@ -1,4 +1,4 @@
-// DESIGN.md §7: every public table has RLS on, policies that name their roles, and an RLS test that
+// Every public table has RLS on, policies that name their roles, and an RLS test that
 // asserts a denial (tests.assert_denied / tests.assert_filtered) against it in the pgTAP suites.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
