@@ -510,6 +510,72 @@ END),
 WITH (fillfactor='80', autovacuum_vacuum_scale_factor='0.01', autovacuum_analyze_scale_factor='0.02', autovacuum_vacuum_insert_scale_factor='0.02');
 
 --
+-- Name: TABLE agent_commands; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.agent_commands IS 'Commands for the runner on a gateway host (restart, deploy, run ...), leased per gateway. Written only through the command RPCs.';
+
+--
+-- Name: COLUMN agent_commands.workspace_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_commands.workspace_id IS 'Copied from the gateway at enqueue: the RLS boundary.';
+
+--
+-- Name: COLUMN agent_commands.attempt; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_commands.attempt IS 'Attempts counted so far (see docs/queues.md for when each queue counts one).';
+
+--
+-- Name: COLUMN agent_commands.lease_count; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_commands.lease_count IS 'Times the row was handed out; at max_leases it ends instead of being leased again.';
+
+--
+-- Name: COLUMN agent_commands.safe_to_retry; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_commands.safe_to_retry IS 'When a lease expires after start the outcome is unknown: true runs the command again, false fails it (lease_expired_after_start).';
+
+--
+-- Name: COLUMN agent_commands.dedup_key; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_commands.dedup_key IS 'Optional: unique among the open rows of one gateway; enqueue returns the open row instead of a new one.';
+
+--
+-- Name: COLUMN agent_commands.lease_token; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_commands.lease_token IS 'The live lease''s token, minted by every lease; follow-up calls must name it. Null when not leased.';
+
+--
+-- Name: COLUMN agent_commands.lease_request_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_commands.lease_request_id IS 'The p_request_id of the lease call that holds the row: repeating that call returns it again.';
+
+--
+-- Name: COLUMN agent_commands.finished_lease_token; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_commands.finished_lease_token IS 'The token of the lease that last completed or failed the row: a repeat of that call is answered idempotently.';
+
+--
+-- Name: COLUMN agent_commands.cancel_requested; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_commands.cancel_requested IS 'Set by cancel while leased: the holder sees it on its next call; an expiry then ends the row as cancelled.';
+
+--
+-- Name: COLUMN agent_commands.failure_code; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_commands.failure_code IS 'Why the row failed or ended: permanent, attempts_exhausted, lease_limit, lease_expired, cancelled ...';
+
+--
 -- Name: command_stale_result(public.agent_commands, uuid, text); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -1333,6 +1399,78 @@ END),
 WITH (fillfactor='80', autovacuum_vacuum_scale_factor='0.01', autovacuum_analyze_scale_factor='0.02', autovacuum_vacuum_insert_scale_factor='0.02');
 
 --
+-- Name: TABLE agent_inbox_items; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.agent_inbox_items IS 'Work for an agent (a task assigned, a mention, an automation rule fired ...), leased per agent by the dispatcher that wakes agents.';
+
+--
+-- Name: COLUMN agent_inbox_items.workspace_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_inbox_items.workspace_id IS 'Copied from the agent at enqueue: the RLS boundary.';
+
+--
+-- Name: COLUMN agent_inbox_items.subject_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_inbox_items.subject_type IS 'What the item is about (task, comment, contact ...), with subject_id.';
+
+--
+-- Name: COLUMN agent_inbox_items.attempt; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_inbox_items.attempt IS 'Attempts counted so far (see docs/queues.md for when each queue counts one).';
+
+--
+-- Name: COLUMN agent_inbox_items.lease_count; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_inbox_items.lease_count IS 'Times the row was handed out; at max_leases it ends instead of being leased again.';
+
+--
+-- Name: COLUMN agent_inbox_items.serialized; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_inbox_items.serialized IS 'Serialized items of one agent are leased one at a time: at most one of them is leased per agent.';
+
+--
+-- Name: COLUMN agent_inbox_items.dedup_key; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_inbox_items.dedup_key IS 'Optional: unique among the open rows of one agent; enqueue returns the open row instead of a new one.';
+
+--
+-- Name: COLUMN agent_inbox_items.lease_token; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_inbox_items.lease_token IS 'The live lease''s token, minted by every lease; follow-up calls must name it. Null when not leased.';
+
+--
+-- Name: COLUMN agent_inbox_items.lease_request_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_inbox_items.lease_request_id IS 'The p_request_id of the lease call that holds the row: repeating that call returns it again.';
+
+--
+-- Name: COLUMN agent_inbox_items.finished_lease_token; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_inbox_items.finished_lease_token IS 'The token of the lease that last completed or failed the row: a repeat of that call is answered idempotently.';
+
+--
+-- Name: COLUMN agent_inbox_items.cancel_requested; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_inbox_items.cancel_requested IS 'Set by cancel while leased: the holder sees it on its next call; an expiry then ends the row as cancelled.';
+
+--
+-- Name: COLUMN agent_inbox_items.failure_code; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_inbox_items.failure_code IS 'Why the row failed or ended: permanent, attempts_exhausted, lease_limit, lease_expired, cancelled ...';
+
+--
 -- Name: inbox_stale_result(public.agent_inbox_items, uuid, text); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -1374,6 +1512,12 @@ CREATE TABLE public.organizations (
     CONSTRAINT organizations_plan_check CHECK ((plan = ANY (ARRAY['free'::text, 'trial'::text, 'pro'::text, 'team'::text, 'enterprise'::text]))),
     CONSTRAINT organizations_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{0,62}$'::text))
 );
+
+--
+-- Name: TABLE organizations; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.organizations IS 'The billing owner of one or more workspaces (plan, trial end, billing contact). Every signup gets a personal one.';
 
 --
 -- Name: insert_organization(text, text, uuid, text, boolean); Type: FUNCTION; Schema: private; Owner: -
@@ -1654,6 +1798,12 @@ CREATE TABLE public.workspace_members (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL
 );
+
+--
+-- Name: TABLE workspace_members; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.workspace_members IS 'Who belongs to a workspace and with which role (owner > admin > member > viewer). The last owner cannot be removed or demoted.';
 
 --
 -- Name: lock_membership(uuid, uuid); Type: FUNCTION; Schema: private; Owner: -
@@ -2327,6 +2477,12 @@ end
 $$;
 
 --
+-- Name: FUNCTION accept_invite(p_token text); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.accept_invite(p_token text) IS 'Redeems an invite token: the caller (whose email must match) joins the workspace with the invite''s role. Single use.';
+
+--
 -- Name: agent_reports_chain(uuid, integer); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2368,6 +2524,12 @@ end
 $$;
 
 --
+-- Name: FUNCTION agent_reports_chain(p_agent_id uuid, p_max_depth integer); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.agent_reports_chain(p_agent_id uuid, p_max_depth integer) IS 'The agent (depth 0), its manager (1), the manager''s manager (2) ... up to p_max_depth levels; stops at a cycle.';
+
+--
 -- Name: cancel_command(uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2379,6 +2541,12 @@ begin
   return private.cancel_command(p_id);
 end
 $$;
+
+--
+-- Name: FUNCTION cancel_command(p_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.cancel_command(p_id uuid) IS 'Cancels a command: at once when pending; when leased or running the holder sees cancel_requested on its next call.';
 
 --
 -- Name: cancel_inbox_item(uuid); Type: FUNCTION; Schema: public; Owner: -
@@ -2394,6 +2562,12 @@ end
 $$;
 
 --
+-- Name: FUNCTION cancel_inbox_item(p_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.cancel_inbox_item(p_id uuid) IS 'Cancels an item: at once when pending; when leased the holder sees cancel_requested on its next call.';
+
+--
 -- Name: complete_command(uuid, uuid, jsonb, integer, text, text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2407,6 +2581,12 @@ end
 $$;
 
 --
+-- Name: FUNCTION complete_command(p_id uuid, p_lease_token uuid, p_result jsonb, p_exit_code integer, p_stdout text, p_stderr text); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.complete_command(p_id uuid, p_lease_token uuid, p_result jsonb, p_exit_code integer, p_stdout text, p_stderr text) IS 'Finishes a command as done with its result and output. Idempotent per lease token.';
+
+--
 -- Name: complete_inbox_item(uuid, uuid, jsonb); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2418,6 +2598,12 @@ begin
   return private.complete_inbox_item(p_id, p_lease_token, p_result);
 end
 $$;
+
+--
+-- Name: FUNCTION complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb) IS 'Finishes an inbox item as done with its result. Idempotent per lease token.';
 
 --
 -- Name: workspaces; Type: TABLE; Schema: public; Owner: -
@@ -2451,6 +2637,18 @@ CREATE TABLE public.workspaces (
     CONSTRAINT workspaces_setup_completed_at_check CHECK (((setup_state = 'completed'::public.workspace_setup_state) = (setup_completed_at IS NOT NULL))),
     CONSTRAINT workspaces_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{0,62}$'::text))
 );
+
+--
+-- Name: TABLE workspaces; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.workspaces IS 'The tenant: every workspace-scoped row carries workspace_id and RLS filters on it. Holds the setup wizard state and settings.';
+
+--
+-- Name: COLUMN workspaces.setup_state; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.workspaces.setup_state IS 'Setup wizard: pending (never opened) -> in_progress (a step saved) -> completed (complete_setup with p_completed true).';
 
 --
 -- Name: complete_setup(uuid, text, text, text, numeric, boolean, text, jsonb, boolean); Type: FUNCTION; Schema: public; Owner: -
@@ -2519,6 +2717,12 @@ end
 $$;
 
 --
+-- Name: FUNCTION complete_setup(p_workspace_id uuid, p_owner_name text, p_owner_preferred_name text, p_timezone text, p_monthly_budget_usd numeric, p_budget_hard_cutoff boolean, p_description text, p_settings jsonb, p_completed boolean); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.complete_setup(p_workspace_id uuid, p_owner_name text, p_owner_preferred_name text, p_timezone text, p_monthly_budget_usd numeric, p_budget_hard_cutoff boolean, p_description text, p_settings jsonb, p_completed boolean) IS 'The setup wizard (admins): null arguments keep the current value, p_settings is merged; p_completed true completes setup.';
+
+--
 -- Name: consume_gateway_token(text, text, text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2528,6 +2732,12 @@ CREATE FUNCTION public.consume_gateway_token(p_token text, p_label text DEFAULT 
     AS $$
   select * from private.gateway_consume_token(p_token, p_label, p_slug_hint)
 $$;
+
+--
+-- Name: FUNCTION consume_gateway_token(p_token text, p_label text, p_slug_hint text); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.consume_gateway_token(p_token text, p_label text, p_slug_hint text) IS 'A new gateway (anon) redeems a registration token: creates the gateway in the token''s workspace and returns its id and slug.';
 
 --
 -- Name: agents; Type: TABLE; Schema: public; Owner: -
@@ -2589,6 +2799,24 @@ CREATE TABLE public.agents (
     CONSTRAINT agents_voice_check CHECK ((length(voice) <= 200)),
     CONSTRAINT agents_xp_check CHECK ((xp >= 0))
 );
+
+--
+-- Name: TABLE agents; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.agents IS 'AI agents of a workspace: type, status, trust tier, personality and instructions, an org chart (reports_to, kept acyclic), at most one head.';
+
+--
+-- Name: COLUMN agents.is_head; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agents.is_head IS 'The workspace''s head agent (at most one per workspace).';
+
+--
+-- Name: COLUMN agents.reports_to; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agents.reports_to IS 'The agent''s manager in the same workspace; the database refuses cycles.';
 
 --
 -- Name: create_agent_from_template(uuid, text, text, text, jsonb); Type: FUNCTION; Schema: public; Owner: -
@@ -2697,6 +2925,12 @@ end
 $_$;
 
 --
+-- Name: FUNCTION create_agent_from_template(p_workspace_id uuid, p_template text, p_slug text, p_name text, p_overrides jsonb); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.create_agent_from_template(p_workspace_id uuid, p_template text, p_slug text, p_name text, p_overrides jsonb) IS 'Creates an agent from a template (id or slug): template defaults, then p_overrides, then the given workspace, slug and name.';
+
+--
 -- Name: create_gateway_token(uuid, integer, text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2706,6 +2940,12 @@ CREATE FUNCTION public.create_gateway_token(p_workspace_id uuid, p_ttl_seconds i
     AS $$
   select * from private.gateway_create_token(p_workspace_id, p_ttl_seconds, p_label)
 $$;
+
+--
+-- Name: FUNCTION create_gateway_token(p_workspace_id uuid, p_ttl_seconds integer, p_label text); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.create_gateway_token(p_workspace_id uuid, p_ttl_seconds integer, p_label text) IS 'Admins mint a gateway registration token (default 10 minutes). Returns the plaintext token once.';
 
 --
 -- Name: create_invite(uuid, text, public.workspace_role, interval); Type: FUNCTION; Schema: public; Owner: -
@@ -2774,6 +3014,12 @@ end
 $_$;
 
 --
+-- Name: FUNCTION create_invite(p_workspace_id uuid, p_email text, p_role public.workspace_role, p_expires_in interval); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.create_invite(p_workspace_id uuid, p_email text, p_role public.workspace_role, p_expires_in interval) IS 'Admins invite an email address with a role not above their own. Returns the token once; an open invite for the same address is revoked.';
+
+--
 -- Name: create_workspace(text, text, uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2823,6 +3069,12 @@ end
 $$;
 
 --
+-- Name: FUNCTION create_workspace(p_name text, p_slug text, p_organization_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.create_workspace(p_name text, p_slug text, p_organization_id uuid) IS 'Creates a workspace (and, without p_organization_id, an organization billed to the caller) with the caller as owner. Returns the workspace.';
+
+--
 -- Name: enqueue_command(uuid, text, jsonb, uuid, integer, timestamp with time zone, integer, text, boolean); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2834,6 +3086,12 @@ begin
   return query select * from private.enqueue_command(p_gateway_id, p_action, p_payload, p_agent_id, p_priority, p_available_at, p_max_attempts, p_dedup_key, p_safe_to_retry);
 end
 $$;
+
+--
+-- Name: FUNCTION enqueue_command(p_gateway_id uuid, p_action text, p_payload jsonb, p_agent_id uuid, p_priority integer, p_available_at timestamp with time zone, p_max_attempts integer, p_dedup_key text, p_safe_to_retry boolean); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.enqueue_command(p_gateway_id uuid, p_action text, p_payload jsonb, p_agent_id uuid, p_priority integer, p_available_at timestamp with time zone, p_max_attempts integer, p_dedup_key text, p_safe_to_retry boolean) IS 'Queues a command for a gateway (admins or the service role). Returns (id, deduplicated): an open command with the same dedup_key is returned instead.';
 
 --
 -- Name: enqueue_inbox_item(uuid, text, text, jsonb, text, uuid, integer, timestamp with time zone, integer, text, boolean); Type: FUNCTION; Schema: public; Owner: -
@@ -2849,6 +3107,12 @@ end
 $$;
 
 --
+-- Name: FUNCTION enqueue_inbox_item(p_agent_id uuid, p_event_type text, p_summary text, p_context jsonb, p_subject_type text, p_subject_id uuid, p_priority integer, p_available_at timestamp with time zone, p_max_attempts integer, p_dedup_key text, p_serialized boolean); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.enqueue_inbox_item(p_agent_id uuid, p_event_type text, p_summary text, p_context jsonb, p_subject_type text, p_subject_id uuid, p_priority integer, p_available_at timestamp with time zone, p_max_attempts integer, p_dedup_key text, p_serialized boolean) IS 'Queues an inbox item for an agent (admins or the service role). Returns (id, deduplicated): an open item with the same dedup_key is returned instead.';
+
+--
 -- Name: fail_command(uuid, uuid, text, boolean, integer, text, text, integer); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2862,6 +3126,12 @@ end
 $$;
 
 --
+-- Name: FUNCTION fail_command(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_exit_code integer, p_stdout text, p_stderr text, p_retry_after_seconds integer); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.fail_command(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_exit_code integer, p_stdout text, p_stderr text, p_retry_after_seconds integer) IS 'Reports a failure: retried after backoff while attempts remain and p_retryable, else failed. Idempotent per lease token.';
+
+--
 -- Name: fail_inbox_item(uuid, uuid, text, boolean, integer); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2873,6 +3143,12 @@ begin
   return private.fail_inbox_item(p_id, p_lease_token, p_error, p_retryable, p_retry_after_seconds);
 end
 $$;
+
+--
+-- Name: FUNCTION fail_inbox_item(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_retry_after_seconds integer); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.fail_inbox_item(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_retry_after_seconds integer) IS 'Reports a failure: retried after backoff while attempts remain and p_retryable, else dead_letter. Idempotent per lease token.';
 
 --
 -- Name: gateways; Type: TABLE; Schema: public; Owner: -
@@ -2897,6 +3173,12 @@ CREATE TABLE public.gateways (
     CONSTRAINT gateways_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{0,62}$'::text)),
     CONSTRAINT gateways_url_check CHECK (((url ~ '^https?://[^\s]+$'::text) AND (length(url) <= 2048)))
 );
+
+--
+-- Name: TABLE gateways; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.gateways IS 'A host that runs agents. Registered with a one-time token (consume_gateway_token) or created by an admin; reports status by heartbeat.';
 
 --
 -- Name: gateway_heartbeat(uuid, public.gateway_status, jsonb); Type: FUNCTION; Schema: public; Owner: -
@@ -2936,6 +3218,12 @@ end
 $$;
 
 --
+-- Name: FUNCTION gateway_heartbeat(p_gateway_id uuid, p_status public.gateway_status, p_meta jsonb); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.gateway_heartbeat(p_gateway_id uuid, p_status public.gateway_status, p_meta jsonb) IS 'Admins (or the service role) report a gateway''s status; p_meta is merged into meta and last_seen_at is set.';
+
+--
 -- Name: heartbeat_command(uuid, uuid, integer); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2947,6 +3235,12 @@ begin
   return private.heartbeat_command(p_id, p_lease_token, p_extend_seconds);
 end
 $$;
+
+--
+-- Name: FUNCTION heartbeat_command(p_id uuid, p_lease_token uuid, p_extend_seconds integer); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.heartbeat_command(p_id uuid, p_lease_token uuid, p_extend_seconds integer) IS 'Extends a live lease (never shortens it). Answers lease_lost when the token is no longer the live one.';
 
 --
 -- Name: heartbeat_inbox_item(uuid, uuid, integer); Type: FUNCTION; Schema: public; Owner: -
@@ -2962,6 +3256,12 @@ end
 $$;
 
 --
+-- Name: FUNCTION heartbeat_inbox_item(p_id uuid, p_lease_token uuid, p_extend_seconds integer); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.heartbeat_inbox_item(p_id uuid, p_lease_token uuid, p_extend_seconds integer) IS 'Extends a live inbox lease (never shortens it). Answers lease_lost when the token is no longer the live one.';
+
+--
 -- Name: lease_command(uuid, integer, integer, uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -2973,6 +3273,12 @@ begin
   return query select * from private.lease_command(p_gateway_id, p_limit, p_lease_seconds, p_request_id);
 end
 $$;
+
+--
+-- Name: FUNCTION lease_command(p_gateway_id uuid, p_limit integer, p_lease_seconds integer, p_request_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.lease_command(p_gateway_id uuid, p_limit integer, p_lease_seconds integer, p_request_id uuid) IS 'The runner leases up to p_limit pending commands of its gateway, each with a fresh lease_token; p_request_id makes a retried call return the same lease.';
 
 --
 -- Name: lease_inbox_item(uuid, integer, integer, uuid); Type: FUNCTION; Schema: public; Owner: -
@@ -2988,6 +3294,12 @@ end
 $$;
 
 --
+-- Name: FUNCTION lease_inbox_item(p_agent_id uuid, p_limit integer, p_lease_seconds integer, p_request_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.lease_inbox_item(p_agent_id uuid, p_limit integer, p_lease_seconds integer, p_request_id uuid) IS 'The dispatcher leases up to p_limit pending items of one agent; every lease counts an attempt. Nothing while the agent is over a hard budget.';
+
+--
 -- Name: release_command(uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -3001,6 +3313,12 @@ end
 $$;
 
 --
+-- Name: FUNCTION release_command(p_id uuid, p_lease_token uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.release_command(p_id uuid, p_lease_token uuid) IS 'Gives a leased, not yet started command back without spending an attempt.';
+
+--
 -- Name: release_inbox_item(uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -3012,6 +3330,12 @@ begin
   return private.release_inbox_item(p_id, p_lease_token);
 end
 $$;
+
+--
+-- Name: FUNCTION release_inbox_item(p_id uuid, p_lease_token uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.release_inbox_item(p_id uuid, p_lease_token uuid) IS 'Gives a leased item back; the lease''s attempt is refunded.';
 
 --
 -- Name: remove_member(uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
@@ -3056,6 +3380,12 @@ end
 $$;
 
 --
+-- Name: FUNCTION remove_member(p_workspace_id uuid, p_user_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.remove_member(p_workspace_id uuid, p_user_id uuid) IS 'Removes a member: anyone may leave, admins remove members not above their own role; the last owner stays. Returns the removed membership.';
+
+--
 -- Name: invites; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -3079,6 +3409,18 @@ CREATE TABLE public.invites (
     CONSTRAINT invites_single_outcome_check CHECK (((accepted_at IS NULL) OR (revoked_at IS NULL))),
     CONSTRAINT invites_token_hash_check CHECK ((octet_length(token_hash) = 32))
 );
+
+--
+-- Name: TABLE invites; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.invites IS 'Open and used invitations to a workspace. Only the SHA-256 of the token is stored; create_invite returns the plaintext once.';
+
+--
+-- Name: COLUMN invites.token_hash; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.invites.token_hash IS 'SHA-256 of the invite token; the plaintext is never stored.';
 
 --
 -- Name: revoke_invite(uuid); Type: FUNCTION; Schema: public; Owner: -
@@ -3111,6 +3453,12 @@ begin
   return v_invite;
 end
 $$;
+
+--
+-- Name: FUNCTION revoke_invite(p_invite_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.revoke_invite(p_invite_id uuid) IS 'Revokes an open invite (admins of its workspace). Revoking twice returns the row unchanged.';
 
 --
 -- Name: set_member_role(uuid, uuid, public.workspace_role); Type: FUNCTION; Schema: public; Owner: -
@@ -3173,6 +3521,12 @@ end
 $$;
 
 --
+-- Name: FUNCTION set_member_role(p_workspace_id uuid, p_user_id uuid, p_role public.workspace_role); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.set_member_role(p_workspace_id uuid, p_user_id uuid, p_role public.workspace_role) IS 'Changes a member''s role: admins up to their own role, for members not above them; anyone may lower their own role.';
+
+--
 -- Name: start_command(uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -3184,6 +3538,12 @@ begin
   return private.start_command(p_id, p_lease_token);
 end
 $$;
+
+--
+-- Name: FUNCTION start_command(p_id uuid, p_lease_token uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.start_command(p_id uuid, p_lease_token uuid) IS 'Marks a leased command running (counts the attempt). A cancel requested before the start ends it unexecuted.';
 
 --
 -- Name: gateway_token_hashes; Type: TABLE; Schema: private; Owner: -
@@ -3213,6 +3573,12 @@ CREATE TABLE public.agent_command_events (
     detail jsonb,
     created_at timestamp with time zone DEFAULT now() NOT NULL
 );
+
+--
+-- Name: TABLE agent_command_events; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.agent_command_events IS 'Append-only history of agent_commands: one row per transition (who, when, from, to, attempt). Members of the workspace read it.';
 
 --
 -- Name: agent_command_events_id_seq; Type: SEQUENCE; Schema: public; Owner: -
@@ -3245,6 +3611,12 @@ CREATE TABLE public.agent_inbox_events (
     detail jsonb,
     created_at timestamp with time zone DEFAULT now() NOT NULL
 );
+
+--
+-- Name: TABLE agent_inbox_events; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.agent_inbox_events IS 'Append-only history of agent_inbox_items: one row per transition (who, when, from, to, attempt). Members of the workspace read it.';
 
 --
 -- Name: agent_inbox_events_id_seq; Type: SEQUENCE; Schema: public; Owner: -
@@ -3284,6 +3656,12 @@ CREATE TABLE public.agent_skills (
 );
 
 --
+-- Name: TABLE agent_skills; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.agent_skills IS 'Skills an agent has, with a level.';
+
+--
 -- Name: agent_templates; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -3309,6 +3687,12 @@ CREATE TABLE public.agent_templates (
 );
 
 --
+-- Name: TABLE agent_templates; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.agent_templates IS 'Agent blueprints: built-in ones (workspace_id null, readable by every signed-in user) and a workspace''s own.';
+
+--
 -- Name: agent_training_data; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -3329,6 +3713,12 @@ CREATE TABLE public.agent_training_data (
 );
 
 --
+-- Name: TABLE agent_training_data; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.agent_training_data IS 'Knowledge, instructions and examples an agent is trained with.';
+
+--
 -- Name: gateway_registration_tokens; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -3346,6 +3736,12 @@ CREATE TABLE public.gateway_registration_tokens (
 );
 
 --
+-- Name: TABLE gateway_registration_tokens; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.gateway_registration_tokens IS 'Short-lived, single-use tokens that register a gateway. Minted only by create_gateway_token; their hashes live in a private table.';
+
+--
 -- Name: profiles; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -3359,6 +3755,12 @@ CREATE TABLE public.profiles (
     CONSTRAINT profiles_avatar_url_check CHECK (((avatar_url IS NULL) OR (length(avatar_url) <= 2048))),
     CONSTRAINT profiles_display_name_check CHECK ((length(display_name) <= 200))
 );
+
+--
+-- Name: TABLE profiles; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.profiles IS 'One row per auth user (created by the signup trigger): display name, avatar, the email mirrored from auth.users.';
 
 --
 -- Name: projects; Type: TABLE; Schema: public; Owner: -
@@ -3380,6 +3782,12 @@ CREATE TABLE public.projects (
     CONSTRAINT projects_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
     CONSTRAINT projects_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{0,62}$'::text))
 );
+
+--
+-- Name: TABLE projects; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.projects IS 'Optional grouping inside a workspace (agents, tasks, files may point here); archived_at follows status.';
 
 --
 -- Name: gateway_token_hashes gateway_token_hashes_pkey; Type: CONSTRAINT; Schema: private; Owner: -

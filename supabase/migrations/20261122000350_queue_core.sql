@@ -463,6 +463,20 @@ create policy {{events}}_select on public.{{events}}
   using (workspace_id = any (array(select private.my_workspace_ids())));
 $tpl$);
 
+  -- What the shared columns mean, for Studio and the API docs.
+  execute private.queue_render($tpl$
+comment on column public.{{table}}.workspace_id is 'Copied from the {{owner}} at enqueue: the RLS boundary.';
+comment on column public.{{table}}.attempt is 'Attempts counted so far (see docs/queues.md for when each queue counts one).';
+comment on column public.{{table}}.lease_count is 'Times the row was handed out; at max_leases it ends instead of being leased again.';
+comment on column public.{{table}}.dedup_key is 'Optional: unique among the open rows of one {{owner}}; enqueue returns the open row instead of a new one.';
+comment on column public.{{table}}.lease_token is 'The live lease''s token, minted by every lease; follow-up calls must name it. Null when not leased.';
+comment on column public.{{table}}.lease_request_id is 'The p_request_id of the lease call that holds the row: repeating that call returns it again.';
+comment on column public.{{table}}.finished_lease_token is 'The token of the lease that last completed or failed the row: a repeat of that call is answered idempotently.';
+comment on column public.{{table}}.cancel_requested is 'Set by cancel while leased: the holder sees it on its next call; an expiry then ends the row as cancelled.';
+comment on column public.{{table}}.failure_code is 'Why the row failed or ended: permanent, attempts_exhausted, lease_limit, lease_expired, cancelled ...';
+comment on table public.{{events}} is 'Append-only history of {{table}}: one row per transition (who, when, from, to, attempt). Members of the workspace read it.';
+$tpl$);
+
   -- Realtime: consumers subscribe to inserts (a hint; they also poll).
   if exists (select 1 from pg_catalog.pg_publication where pubname = 'supabase_realtime')
      and not exists (select 1 from pg_catalog.pg_publication_tables

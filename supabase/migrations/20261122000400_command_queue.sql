@@ -85,6 +85,11 @@ select private.queue_build_tables();
 
 create index if not exists agent_commands_agent_id_idx on public.agent_commands (agent_id);
 
+comment on table public.agent_commands is
+  'Commands for the runner on a gateway host (restart, deploy, run ...), leased per gateway. Written only through the command RPCs.';
+comment on column public.agent_commands.safe_to_retry is
+  'When a lease expires after start the outcome is unknown: true runs the command again, false fails it (lease_expired_after_start).';
+
 -- ===========================================================================================
 -- Internals and RPC implementations (private, security definer)
 -- ===========================================================================================
@@ -328,3 +333,24 @@ $body$);
 -- ===========================================================================================
 
 select private.queue_build_functions();
+
+-- ===========================================================================================
+-- RPC comments (shown by Studio and the API docs)
+-- ===========================================================================================
+
+comment on function public.enqueue_command(uuid, text, jsonb, uuid, integer, timestamptz, integer, text, boolean) is
+  'Queues a command for a gateway (admins or the service role). Returns (id, deduplicated): an open command with the same dedup_key is returned instead.';
+comment on function public.lease_command(uuid, integer, integer, uuid) is
+  'The runner leases up to p_limit pending commands of its gateway, each with a fresh lease_token; p_request_id makes a retried call return the same lease.';
+comment on function public.start_command(uuid, uuid) is
+  'Marks a leased command running (counts the attempt). A cancel requested before the start ends it unexecuted.';
+comment on function public.heartbeat_command(uuid, uuid, integer) is
+  'Extends a live lease (never shortens it). Answers lease_lost when the token is no longer the live one.';
+comment on function public.complete_command(uuid, uuid, jsonb, integer, text, text) is
+  'Finishes a command as done with its result and output. Idempotent per lease token.';
+comment on function public.fail_command(uuid, uuid, text, boolean, integer, text, text, integer) is
+  'Reports a failure: retried after backoff while attempts remain and p_retryable, else failed. Idempotent per lease token.';
+comment on function public.release_command(uuid, uuid) is
+  'Gives a leased, not yet started command back without spending an attempt.';
+comment on function public.cancel_command(uuid) is
+  'Cancels a command: at once when pending; when leased or running the holder sees cancel_requested on its next call.';

@@ -279,6 +279,28 @@ $body$);
 
 select private.queue_build_functions();
 
+-- ===========================================================================================
+-- Comments (shown by Studio and the API docs)
+-- ===========================================================================================
+
+comment on table public.agent_inbox_items is
+  'Work for an agent (a task assigned, a mention, an automation rule fired ...), leased per agent by the dispatcher that wakes agents.';
+comment on column public.agent_inbox_items.serialized is
+  'Serialized items of one agent are leased one at a time: at most one of them is leased per agent.';
+comment on column public.agent_inbox_items.subject_type is 'What the item is about (task, comment, contact ...), with subject_id.';
+comment on function public.enqueue_inbox_item(uuid, text, text, jsonb, text, uuid, integer, timestamptz, integer, text, boolean) is
+  'Queues an inbox item for an agent (admins or the service role). Returns (id, deduplicated): an open item with the same dedup_key is returned instead.';
+comment on function public.lease_inbox_item(uuid, integer, integer, uuid) is
+  'The dispatcher leases up to p_limit pending items of one agent; every lease counts an attempt. Nothing while the agent is over a hard budget.';
+comment on function public.heartbeat_inbox_item(uuid, uuid, integer) is
+  'Extends a live inbox lease (never shortens it). Answers lease_lost when the token is no longer the live one.';
+comment on function public.complete_inbox_item(uuid, uuid, jsonb) is 'Finishes an inbox item as done with its result. Idempotent per lease token.';
+comment on function public.fail_inbox_item(uuid, uuid, text, boolean, integer) is
+  'Reports a failure: retried after backoff while attempts remain and p_retryable, else dead_letter. Idempotent per lease token.';
+comment on function public.release_inbox_item(uuid, uuid) is 'Gives a leased item back; the lease''s attempt is refunded.';
+comment on function public.cancel_inbox_item(uuid) is
+  'Cancels an item: at once when pending; when leased the holder sees cancel_requested on its next call.';
+
 -- The builder is migration-time only: no trace of it stays in the schema.
 drop function if exists private.queue_build_functions();
 drop function if exists private.queue_build_tables();
