@@ -6,8 +6,8 @@
 --   * the helpers every queue RPC calls (result shape, retry delay, argument checks, the append-only guard);
 --   * the budget hook the inbox lease consults (a stub until budgets land; created only when absent);
 --   * the queue builder: the shared table shape, the events table, access rules, the follow-up skeleton
---     (lock, authorise, stale-token answer), reclaim/sweep loops, heartbeat, cancel, the public wrappers,
---     and private.sweep_queues() with its pg_cron job. Each queue migration (20261122000400_command_queue.sql,
+--     (lock, authorise, stale-token answer), reclaim/sweep loops, heartbeat, release, cancel, the public
+--     wrappers, and private.sweep_queues() with its pg_cron job. Each queue migration (20261122000400_command_queue.sql,
 --     20261122000500_inbox_queue.sql) describes only what differs and asks the builder for the rest.
 --
 -- The builder renders templates with the queue's names into ordinary static SQL and PL/pgSQL when the
@@ -209,13 +209,13 @@ revoke all on function private.agent_budget_blocked(uuid) from public;
 -- setting agentbase.queue_spec, then calls the builder. Placeholders are {{key}}: a spec key, a builder
 -- variable (call), or one of the shared fragments below.
 --
--- Spec keys: table, a / ea (row aliases), item / items / short (function name stems), noun, status_type, events,
--- event_key, owner (gateway | agent), oa (owner alias), live / not_live (status tests of a live lease),
--- open (statuses under the dedup key), terminal, ended (terminal minus cancelled), live_from /
+-- Spec keys: table, a / ea (row aliases), item / items / short (function name stems), noun, status_type,
+-- events, event_key, owner (gateway | agent), oa (owner alias), live / not_live (status tests of a live
+-- lease), open (statuses under the dedup key), terminal, ended (terminal minus cancelled), live_from /
 -- reported_status / reported_attempt (what heartbeat and cancel report), limit_status (where the lease
--- limit ends a row), release_guard / release_refund, heartbeat_default, the table
--- slots cols_subject / cols_flags / cols_started / cols_output / constraints, and api (public name ->
--- public argument list, for the RPCs the queue exposes besides release and cancel).
+-- limit ends a row), release_guard / release_refund, heartbeat_default, the table slots cols_subject /
+-- cols_flags / cols_started / cols_output / constraints, and api (public name -> public argument list,
+-- for the RPCs the queue exposes besides heartbeat, release and cancel).
 
 create or replace function private.queue_render(p_text text, p_vars jsonb default '{}'::jsonb)
 returns text
