@@ -446,7 +446,7 @@ $fixture$;
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 
 begin;
-select plan(15);
+select plan(21);
 
 select tests.create_user('helper_probe');
 
@@ -486,6 +486,26 @@ select is((select workspace_id from public.agents where slug = 'fx-agent'),
   tests.workspace_id('helper_fx'), 'create_agent_fixture: the agent belongs to the workspace given');
 select throws_ok($$ select tests.workspace_id('helper_fx', 'c') $$, 'P0001', 'tests.workspace_id: no fixture workspace helper_fx-c',
   'workspace_id names an unknown fixture');
+
+-- The domain fixtures build what their folders rely on, and the scratch tables start empty.
+select is((select count(*)::int from tests.fx) + (select count(*)::int from tests.cq) + (select count(*)::int from tests.iq), 0,
+  'the scratch tables tests.fx, tests.cq, tests.iq are empty outside a test');
+select tests.create_tenancy_fixture();
+select is((select array_agg(m.role::text order by m.role) from public.workspace_members m where m.workspace_id = tests.fx('w')),
+  array['viewer', 'member', 'admin', 'owner'], 'create_tenancy_fixture: workspace w has one member of each role');
+select tests.create_agents_fixture();
+select is((select count(*)::int from public.agents where workspace_id = 'a0000000-0000-4000-8000-000000000001'), 4,
+  'create_agents_fixture: W1 has chief, mgr, worker, intern');
+select tests.create_gateways_fixture();
+select ok(exists (select 1 from public.workspaces where id = 'b0000000-0000-4000-8000-000000000002'),
+  'create_gateways_fixture: G2 exists');
+select tests.create_command_queue_fixture();
+select is((select count(*)::int from public.gateways where workspace_id in
+  ('c4000000-0000-4000-8000-0000000000a1', 'c4000000-0000-4000-8000-0000000000b1')), 2,
+  'create_command_queue_fixture: one gateway in each of workspaces A and B');
+select tests.create_inbox_queue_fixture();
+select is((select count(*)::int from public.agents where workspace_id = 'c5000000-0000-4000-8000-0000000000a1'), 2,
+  'create_inbox_queue_fixture: two agents in workspace A');
 
 select * from finish();
 rollback;
