@@ -2,8 +2,10 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureEngine } from './lib/cluster.js';
-import { engineDir, log, main, pgTool, projectRoot, run, supabase } from './lib/engine.js';
+import { engineDir, log, main, projectRoot, run, supabase } from './lib/engine.js';
 import { resetDatabase } from './lib/reset.js';
+import { schemaSnapshot, schemaSnapshotPath, snapshotApplies, snapshotMajor } from './lib/schema-dump.js';
+import { schemaSnapshot as catalogDump, pgEnv } from './lib/snapshot.js';
 import { generateTypes, typesPath } from './lib/types.js';
 
 interface Step {
@@ -26,20 +28,6 @@ function record(name: string, passed: number, failed: number, detail: string): v
   steps.push({ name, passed, failed, detail: `${detail} (${seconds} s)` });
   log(`${failed === 0 ? 'PASS' : 'FAIL'} ${name}: ${detail} (${seconds} s)`);
   phaseStarted = Date.now();
-}
-
-/** Connection settings for libpq tools (pg_prove, psql, pg_dump) from the URL. */
-function pgEnv(url: string): NodeJS.ProcessEnv {
-  const u = new URL(url);
-  return {
-    ...process.env,
-    PGHOST: u.hostname,
-    PGPORT: u.port || '5432',
-    PGUSER: decodeURIComponent(u.username),
-    PGPASSWORD: decodeURIComponent(u.password),
-    PGDATABASE: u.pathname.replace(/^\//, '') || 'postgres',
-    PGSSLMODE: process.env.PGSSLMODE ?? 'prefer',
-  };
 }
 
 function psql(url: string, args: string[]) {
@@ -131,12 +119,7 @@ function gateLint(url: string): void {
 /** Every migration applied a second time in a row succeeds, and the schema is unchanged afterwards. */
 function gateMigrationsTwice(url: string): void {
   // Schema of our two schemas (minus pg_dump's per-run \restrict key), plus what migrations put elsewhere.
-  const dump = (): string =>
-    run(pgTool('pg_dump')[0], [...pgTool('pg_dump')[1], '--schema-only', '-n', 'public', '-n', 'private'], { env: pgEnv(url) })
-      .stdout.split('\n').filter((line) => !/^\\(un)?restrict /.test(line)).join('\n') +
-    psql(url, ['-At', '-c', `select jobname, schedule, command from cron.job order by 1`,
-      '-c', `select tablename from pg_publication_tables where pubname = 'supabase_realtime' order by 1`,
-      '-c', `select id, public from storage.buckets order by 1`]).stdout;
+  const dump = (): string => catalogDump(url);
   const before = dump();
   const dir = join(projectRoot, 'supabase', 'migrations');
   const files = readdirSync(dir).filter((f) => /^\d+_.*\.sql$/.test(f)).sort();
@@ -172,6 +155,19 @@ async function gateTypes(url: string): Promise<void> {
     same ? `${typesPath} matches a fresh generation` : `${typesPath} is stale: run npm run gen:types and commit it`);
 }
 
+/** docs/schema.sql equals a fresh schema-only dump of the freshly reset database. */
+function gateSchemaSnapshot(url: string): void {
+  if (!snapshotApplies) {
+    record('schema snapshot', 1, 0, `${schemaSnapshotPath} is PostgreSQL ${snapshotMajor}'s dump: checked in the ${snapshotMajor} run`);
+    return;
+  }
+  const path = join(projectRoot, schemaSnapshotPath);
+  const committed = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const same = committed === schemaSnapshot(url);
+  record('schema snapshot', same ? 1 : 0, same ? 0 : 1,
+    same ? `${schemaSnapshotPath} matches the schema` : `${schemaSnapshotPath} is stale: run npm run docs:schema and commit it`);
+}
+
 main(async () => {
   const { url } = await ensureEngine();
   resetDatabase(url);
@@ -185,6 +181,9 @@ main(async () => {
   gateAdvisors(url);
   begin('gate: supabase db lint');
   gateLint(url);
+  // Before re-applying the migrations: the snapshot is of the schema a fresh project gets.
+  begin('gate: schema snapshot');
+  gateSchemaSnapshot(url);
   begin('gate: migrations applied twice');
   gateMigrationsTwice(url);
   begin('gate: types drift');

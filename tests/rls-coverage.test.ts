@@ -1,4 +1,4 @@
-// DESIGN.md §7: every public table has RLS on, policies that name their roles, and an RLS test that
+// Every public table has RLS on, policies that name their roles, and an RLS test that
 // asserts a denial (tests.assert_denied / tests.assert_filtered) against it in the pgTAP suites.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,8 +34,8 @@ async function publicTables(): Promise<TableFacts[]> {
 function denialAssertions(): string[] {
   const dir = join(process.cwd(), 'supabase', 'tests', 'database');
   const found: string[] = [];
-  // Domain folders (supabase/tests/database/<NNN>_<domain>/) count too.
-  for (const file of (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.sql'))) {
+  // Domain folders hold one file per behaviour: read them all.
+  for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.sql'))) {
     const text = readFileSync(join(dir, file), 'utf8');
     const re = /tests\.assert_(?:denied|filtered)\s*\(\s*\$(\w*)\$([\s\S]*?)\$\1\$/g;
     for (const m of text.matchAll(re)) found.push(m[2]!);

@@ -16,10 +16,15 @@ export function pgEnv(url: string): NodeJS.ProcessEnv {
   };
 }
 
-export function schemaSnapshot(url: string): string {
+/** Schema-only pg_dump of `public` and `private` (pg_dump of the server's major), minus its per-run key. */
+export function dumpOurSchemas(url: string, extraArgs: string[] = []): string {
   const [dump, dumpArgs] = pgTool('pg_dump');
-  const schema = run(dump, [...dumpArgs, '--schema-only', '-n', 'public', '-n', 'private'], { env: pgEnv(url) })
+  return run(dump, [...dumpArgs, '--schema-only', ...extraArgs, '-n', 'public', '-n', 'private'], { env: pgEnv(url) })
     .stdout.split('\n').filter((line) => !/^\\(un)?restrict /.test(line)).join('\n');
+}
+
+export function schemaSnapshot(url: string): string {
+  const schema = dumpOurSchemas(url);
   const extras = run('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-q', '-At',
     '-c', 'select jobname, schedule, command from cron.job order by 1',
     '-c', `select tablename from pg_publication_tables where pubname = 'supabase_realtime' order by 1`,

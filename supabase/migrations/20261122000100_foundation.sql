@@ -1,6 +1,10 @@
 -- Foundation: extensions, the private schema, and the helpers every later domain uses.
 -- Runs as the non-superuser `postgres` role (hosted Supabase); every statement is idempotent.
 
+-- ===========================================================================================
+-- Extensions, the private schema, default privileges
+-- ===========================================================================================
+
 create extension if not exists pgcrypto with schema extensions;
 create extension if not exists "uuid-ossp" with schema extensions;
 create extension if not exists vector with schema extensions;
@@ -17,6 +21,10 @@ grant usage on schema private to anon, authenticated, service_role;
 alter default privileges in schema public revoke execute on functions from public;
 alter default privileges in schema public revoke execute on functions from anon, authenticated;
 alter default privileges in schema private revoke execute on functions from public;
+
+-- ===========================================================================================
+-- Shared helpers
+-- ===========================================================================================
 
 -- One shared trigger function keeps updated_at honest on every table that has one.
 create or replace function private.set_updated_at()

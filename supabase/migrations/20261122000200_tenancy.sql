@@ -3,7 +3,9 @@
 -- Writes that need more than a row check (creating a workspace with its owner, invites, role changes,
 -- removals, the setup wizard) go through security-definer RPCs; see docs/tenancy.md.
 
--- ============================================================================================ enums
+-- ===========================================================================================
+-- Enums (closed vocabularies; they become unions in the generated types)
+-- ===========================================================================================
 
 -- Declared from least to most privileged so `role >= 'admin'` means "admin or owner".
 do $$
@@ -25,7 +27,9 @@ begin
 exception when duplicate_object then null;
 end $$;
 
--- ============================================================================================ tables
+-- ===========================================================================================
+-- Tables
+-- ===========================================================================================
 
 -- One row per auth user, created by the signup trigger; email mirrors auth.users.
 create table if not exists public.profiles (
@@ -136,7 +140,9 @@ create index if not exists invites_revoked_by_idx on public.invites (revoked_by)
 create unique index if not exists invites_one_open_per_email_idx
   on public.invites (workspace_id, email) where accepted_at is null and revoked_at is null;
 
--- ============================================================================================ helpers
+-- ===========================================================================================
+-- Helpers (private; policies call them as (select private.fn()))
+-- ===========================================================================================
 
 -- Workspace ids the caller belongs to with at least p_min_role. Definer: reads membership without
 -- recursing into workspace_members' own policies.
@@ -354,7 +360,9 @@ end
 $$;
 revoke all on function private.insert_organization(text, text, uuid, text, boolean) from public;
 
--- ============================================================================================ triggers
+-- ===========================================================================================
+-- Triggers
+-- ===========================================================================================
 
 -- Signup: profile + personal organization + personal workspace + owner membership, in the same
 -- transaction as the auth.users insert. Slugs derive from the email's local part, de-duplicated.
@@ -538,23 +546,23 @@ $$;
 revoke all on function private.guard_last_owner() from public;
 
 -- Trigger wiring (guarded: drop + create).
-drop trigger if exists set_updated_at on public.profiles;
-create trigger set_updated_at before update on public.profiles
+drop trigger if exists profiles_set_updated_at on public.profiles;
+create trigger profiles_set_updated_at before update on public.profiles
   for each row execute function private.set_updated_at();
-drop trigger if exists set_updated_at on public.organizations;
-create trigger set_updated_at before update on public.organizations
+drop trigger if exists organizations_set_updated_at on public.organizations;
+create trigger organizations_set_updated_at before update on public.organizations
   for each row execute function private.set_updated_at();
-drop trigger if exists set_updated_at on public.workspaces;
-create trigger set_updated_at before update on public.workspaces
+drop trigger if exists workspaces_set_updated_at on public.workspaces;
+create trigger workspaces_set_updated_at before update on public.workspaces
   for each row execute function private.set_updated_at();
-drop trigger if exists set_updated_at on public.workspace_members;
-create trigger set_updated_at before update on public.workspace_members
+drop trigger if exists workspace_members_set_updated_at on public.workspace_members;
+create trigger workspace_members_set_updated_at before update on public.workspace_members
   for each row execute function private.set_updated_at();
-drop trigger if exists set_updated_at on public.projects;
-create trigger set_updated_at before update on public.projects
+drop trigger if exists projects_set_updated_at on public.projects;
+create trigger projects_set_updated_at before update on public.projects
   for each row execute function private.set_updated_at();
-drop trigger if exists set_updated_at on public.invites;
-create trigger set_updated_at before update on public.invites
+drop trigger if exists invites_set_updated_at on public.invites;
+create trigger invites_set_updated_at before update on public.invites
   for each row execute function private.set_updated_at();
 
 drop trigger if exists check_slug_available on public.organizations;
@@ -578,7 +586,9 @@ drop trigger if exists guard_last_owner on public.workspace_members;
 create trigger guard_last_owner before update or delete on public.workspace_members
   for each row execute function private.guard_last_owner();
 
--- ============================================================================================ privileges
+-- ===========================================================================================
+-- Privileges
+-- ===========================================================================================
 
 -- anon has no business with tenancy tables (Supabase's default privileges grant it everything).
 -- authenticated gets exactly the operations the policies below are written for; the rest goes
@@ -607,7 +617,9 @@ grant select, delete on public.invites to authenticated;
 grant select, insert, update, delete on public.profiles, public.organizations, public.workspaces,
   public.workspace_members, public.projects, public.invites to service_role;
 
--- ============================================================================================ RLS
+-- ===========================================================================================
+-- Row-level security
+-- ===========================================================================================
 
 alter table public.profiles enable row level security;
 alter table public.organizations enable row level security;
@@ -662,7 +674,9 @@ drop policy if exists invites_delete on public.invites;
 create policy invites_delete on public.invites for delete to authenticated
   using (workspace_id = any (array(select private.my_workspace_ids('admin'))));
 
--- ============================================================================================ RPCs
+-- ===========================================================================================
+-- RPCs
+-- ===========================================================================================
 
 -- Creates a workspace (and, without p_organization_id, an organization billed to the caller) plus the
 -- caller's owner membership, atomically. Returns the workspace row.
@@ -1109,3 +1123,38 @@ grant execute on function public.revoke_invite(uuid) to authenticated, service_r
 grant execute on function public.complete_setup(uuid, text, text, text, numeric, boolean, text, jsonb, boolean) to authenticated, service_role;
 grant execute on function public.set_member_role(uuid, uuid, public.workspace_role) to authenticated, service_role;
 grant execute on function public.remove_member(uuid, uuid) to authenticated, service_role;
+
+-- ===========================================================================================
+-- Comments (shown by Studio and the API docs)
+-- ===========================================================================================
+
+comment on table public.profiles is
+  'One row per auth user (created by the signup trigger): display name, avatar, the email mirrored from auth.users.';
+comment on table public.organizations is
+  'The billing owner of one or more workspaces (plan, trial end, billing contact). Every signup gets a personal one.';
+comment on table public.workspaces is
+  'The tenant: every workspace-scoped row carries workspace_id and RLS filters on it. Holds the setup wizard state and settings.';
+comment on table public.workspace_members is
+  'Who belongs to a workspace and with which role (owner > admin > member > viewer). The last owner cannot be removed or demoted.';
+comment on table public.projects is
+  'Optional grouping inside a workspace (agents, tasks, files may point here); archived_at follows status.';
+comment on table public.invites is
+  'Open and used invitations to a workspace. Only the SHA-256 of the token is stored; create_invite returns the plaintext once.';
+comment on column public.workspaces.setup_state is
+  'Setup wizard: pending (never opened) -> in_progress (a step saved) -> completed (complete_setup with p_completed true).';
+comment on column public.invites.token_hash is 'SHA-256 of the invite token; the plaintext is never stored.';
+
+comment on function public.create_workspace(text, text, uuid) is
+  'Creates a workspace (and, without p_organization_id, an organization billed to the caller) with the caller as owner. Returns the workspace.';
+comment on function public.create_invite(uuid, text, public.workspace_role, interval) is
+  'Admins invite an email address with a role not above their own. Returns the token once; an open invite for the same address is revoked.';
+comment on function public.accept_invite(text) is
+  'Redeems an invite token: the caller (whose email must match) joins the workspace with the invite''s role. Single use.';
+comment on function public.revoke_invite(uuid) is
+  'Revokes an open invite (admins of its workspace). Revoking twice returns the row unchanged.';
+comment on function public.complete_setup(uuid, text, text, text, numeric, boolean, text, jsonb, boolean) is
+  'The setup wizard (admins): null arguments keep the current value, p_settings is merged; p_completed true completes setup.';
+comment on function public.set_member_role(uuid, uuid, public.workspace_role) is
+  'Changes a member''s role: admins up to their own role, for members not above them; anyone may lower their own role.';
+comment on function public.remove_member(uuid, uuid) is
+  'Removes a member: anyone may leave, admins remove members not above their own role; the last owner stays. Returns the removed membership.';

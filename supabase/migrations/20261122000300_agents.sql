@@ -834,3 +834,31 @@ begin
     end if;
   end loop;
 end $$;
+
+-- ===========================================================================================
+-- Comments (shown by Studio and the API docs)
+-- ===========================================================================================
+
+comment on table public.gateways is
+  'A host that runs agents. Registered with a one-time token (consume_gateway_token) or created by an admin; reports status by heartbeat.';
+comment on table public.gateway_registration_tokens is
+  'Short-lived, single-use tokens that register a gateway. Minted only by create_gateway_token; their hashes live in a private table.';
+comment on table public.agent_templates is
+  'Agent blueprints: built-in ones (workspace_id null, readable by every signed-in user) and a workspace''s own.';
+comment on table public.agents is
+  'AI agents of a workspace: type, status, trust tier, personality and instructions, an org chart (reports_to, kept acyclic), at most one head.';
+comment on table public.agent_skills is 'Skills an agent has, with a level.';
+comment on table public.agent_training_data is 'Knowledge, instructions and examples an agent is trained with.';
+comment on column public.agents.reports_to is 'The agent''s manager in the same workspace; the database refuses cycles.';
+comment on column public.agents.is_head is 'The workspace''s head agent (at most one per workspace).';
+
+comment on function public.agent_reports_chain(uuid, integer) is
+  'The agent (depth 0), its manager (1), the manager''s manager (2) ... up to p_max_depth levels; stops at a cycle.';
+comment on function public.create_agent_from_template(uuid, text, text, text, jsonb) is
+  'Creates an agent from a template (id or slug): template defaults, then p_overrides, then the given workspace, slug and name.';
+comment on function public.create_gateway_token(uuid, integer, text) is
+  'Admins mint a gateway registration token (default 10 minutes). Returns the plaintext token once.';
+comment on function public.consume_gateway_token(text, text, text) is
+  'A new gateway (anon) redeems a registration token: creates the gateway in the token''s workspace and returns its id and slug.';
+comment on function public.gateway_heartbeat(uuid, public.gateway_status, jsonb) is
+  'Admins (or the service role) report a gateway''s status; p_meta is merged into meta and last_seen_at is set.';

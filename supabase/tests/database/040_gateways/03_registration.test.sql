@@ -1,89 +1,13 @@
--- Gateways domain: gateways, gateway_registration_tokens (+ private hashes), create_gateway_token,
--- consume_gateway_token (anon), gateway_heartbeat; RLS for every table x role x action.
+-- Gateways: create_gateway_token; consume_gateway_token (anon); gateway_heartbeat; Agents on gateways; Secrets are never readable by API roles; RLS: gateways. G1 now: edge, build-box-1-2, build-box-1-3, edge-2, garage-pi, gateway, abab...; RLS: gateway_registration_tokens. G1 has 10 tokens (tok1..tok9 and the default one); G2 has 1..
+-- Fixture: tests.create_gateways_fixture() (000_helpers.test.sql).
 begin;
-select plan(133);
+select plan(118);
 
--- ---------------------------------------------------------------------------------------------
--- Fixtures (as postgres). G1 = b0..01 (under test), G2 = b0..02 ("another workspace").
--- Gateways: G1 edge b3..01 (meta os=linux), G2 g2-gw b3..02. Agent in G1 on edge: b1..01.
--- ---------------------------------------------------------------------------------------------
-select tests.create_user('gw_admin');
-select tests.create_user('gw_member');
-select tests.create_user('gw_viewer');
-select tests.create_user('gw_other');
+select tests.create_gateways_fixture();
 
-insert into public.organizations (id, name, slug)
-values ('b0000000-0000-4000-8000-0000000000f1', 'Gateways Org', 'gateways-org');
-insert into public.workspaces (id, organization_id, name, slug) values
-  ('b0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-0000000000f1', 'G1', 'g1'),
-  ('b0000000-0000-4000-8000-000000000002', 'b0000000-0000-4000-8000-0000000000f1', 'G2', 'g2');
-insert into public.workspace_members (workspace_id, user_id, role) values
-  ('b0000000-0000-4000-8000-000000000001', tests.user_id('gw_admin'), 'admin'),
-  ('b0000000-0000-4000-8000-000000000001', tests.user_id('gw_member'), 'member'),
-  ('b0000000-0000-4000-8000-000000000001', tests.user_id('gw_viewer'), 'viewer'),
-  ('b0000000-0000-4000-8000-000000000002', tests.user_id('gw_other'), 'admin');
+-- Also needed: G2's own gateway 'edge' (the slug is unique per workspace, not globally).
+insert into public.gateways (workspace_id, slug) values ('b0000000-0000-4000-8000-000000000002', 'edge');
 
-insert into public.gateways (id, workspace_id, slug, label, labels, url, meta) values
-  ('b3000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'edge', 'Edge box',
-   array['gpu', 'eu'], 'https://edge.example.com', '{"os": "linux"}'),
-  ('b3000000-0000-4000-8000-000000000002', 'b0000000-0000-4000-8000-000000000002', 'g2-gw', 'G2 box',
-   '{}', null, '{}');
-insert into public.agents (id, workspace_id, slug, name, gateway_id) values
-  ('b1000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', 'runner', 'Runner',
-   'b3000000-0000-4000-8000-000000000001');
-
--- ---------------------------------------------------------------------------------------------
--- Structure
--- ---------------------------------------------------------------------------------------------
-select has_table('public', 'gateways', 'gateways exists');
-select has_table('public', 'gateway_registration_tokens', 'gateway_registration_tokens exists');
-select enum_has_labels('public', 'gateway_status',
-  array['provisioning', 'online', 'degraded', 'offline', 'error', 'disabled'], 'gateway_status enum');
-select is(
-  array(select c from unnest(array['id', 'workspace_id', 'slug', 'label', 'status', 'last_seen_at', 'labels', 'url',
-    'meta', 'created_at', 'updated_at']) c
-    where not exists (select 1 from information_schema.columns ic
-                      where ic.table_schema = 'public' and ic.table_name = 'gateways' and ic.column_name = c)),
-  '{}'::text[], 'gateways has slug, label, status, heartbeat, labels, url, meta');
-select hasnt_column('public', 'gateway_registration_tokens', 'token_hash',
-  'the public tokens table holds no hash column');
-select hasnt_column('public', 'gateway_registration_tokens', 'token',
-  'the public tokens table holds no plaintext column');
-select is(
-  (select count(*)::int from pg_class c where c.relnamespace = 'public'::regnamespace and c.relrowsecurity
-     and c.relname in ('gateways', 'gateway_registration_tokens')),
-  2, 'RLS is enabled on gateways and gateway_registration_tokens');
-
--- ---------------------------------------------------------------------------------------------
--- Direct writes: constraints
--- ---------------------------------------------------------------------------------------------
-select throws_ok(
-  $$ insert into public.gateways (workspace_id, slug) values ('b0000000-0000-4000-8000-000000000001', 'edge') $$,
-  '23505', 'duplicate key value violates unique constraint "gateways_workspace_id_slug_key"',
-  'gateway slug is unique per workspace');
-select lives_ok(
-  $$ insert into public.gateways (workspace_id, slug) values ('b0000000-0000-4000-8000-000000000002', 'edge') $$,
-  'the same gateway slug is allowed in another workspace');
-select throws_ok(
-  $$ insert into public.gateways (workspace_id, slug, url) values ('b0000000-0000-4000-8000-000000000001', 'ftp', 'ftp://x') $$,
-  '23514', 'new row for relation "gateways" violates check constraint "gateways_url_check"', 'gateway url must be http(s)');
-select throws_ok(
-  $$ insert into public.gateways (workspace_id, slug, status) values ('b0000000-0000-4000-8000-000000000001', 'st', 'asleep') $$,
-  '22P02', 'invalid input value for enum gateway_status: "asleep"', 'gateway status is an enum');
-select throws_ok(
-  $$ update public.gateways set workspace_id = 'b0000000-0000-4000-8000-000000000002'
-     where id = 'b3000000-0000-4000-8000-000000000001' $$,
-  '22023', 'gateways: workspace_id cannot be changed', 'a gateway cannot move to another workspace');
-select is((select count(*)::int from public.gateways where workspace_id = 'b0000000-0000-4000-8000-000000000001'), 1,
-  'rejected gateway writes left G1 with its one gateway');
-select is((select status::text from public.gateways where id = 'b3000000-0000-4000-8000-000000000001'), 'offline',
-  'a new gateway starts offline');
-select is(
-  (select count(*)::int from public.gateways where labels @> array['gpu']), 1, 'gateways can be found by label');
-
--- ---------------------------------------------------------------------------------------------
--- create_gateway_token
--- ---------------------------------------------------------------------------------------------
 select tests.authenticate_as('gw_admin');
 select set_config('test.tok1', t.token, true), set_config('test.tok1_id', t.token_id::text, true),
        set_config('test.tok1_exp', t.expires_at::text, true)
@@ -152,9 +76,6 @@ select is((select count(*)::int from public.gateway_registration_tokens), 2,
   'failed create_gateway_token calls wrote no token');
 select is((select count(*)::int from private.gateway_token_hashes), 2, 'and no hash');
 
--- ---------------------------------------------------------------------------------------------
--- consume_gateway_token (anon)
--- ---------------------------------------------------------------------------------------------
 select tests.authenticate_as_anon();
 select results_eq(
   $$ select gateway_slug, workspace_id
@@ -260,9 +181,6 @@ select throws_ok($$ select * from public.consume_gateway_token(current_setting('
 select tests.clear_authentication();
 select is((select count(*)::int from public.gateways where slug = 'rack-7'), 0, 'and no gateway was recreated');
 
--- ---------------------------------------------------------------------------------------------
--- gateway_heartbeat
--- ---------------------------------------------------------------------------------------------
 select tests.authenticate_as('gw_admin');
 select results_eq(
   $$ select status::text, last_seen_at = now(), meta
@@ -304,9 +222,6 @@ select tests.clear_authentication();
 select is((select status::text from public.gateways where id = 'b3000000-0000-4000-8000-000000000001'), 'degraded',
   'refused heartbeats changed nothing');
 
--- ---------------------------------------------------------------------------------------------
--- Agents on gateways
--- ---------------------------------------------------------------------------------------------
 select lives_ok(
   $$ update public.agents set gateway_id = current_setting('test.gw1')::uuid where slug = 'runner' $$,
   'an agent can move to another gateway of its workspace');
@@ -322,9 +237,6 @@ select results_eq(
   $$ values (null::uuid, null::uuid, 1) $$,
   'deleting a gateway clears agents.gateway_id and the token''s link, and deletes no agent');
 
--- ---------------------------------------------------------------------------------------------
--- Secrets are never readable by API roles
--- ---------------------------------------------------------------------------------------------
 select tests.authenticate_as('gw_admin');
 select tests.assert_denied($$ select * from private.gateway_token_hashes $$, 'token hashes: an admin cannot read them');
 select is(
@@ -338,9 +250,6 @@ select tests.assert_denied($$ select * from private.gateway_token_hashes $$, 'to
 select tests.authenticate_as_service_role();
 select tests.assert_denied($$ select * from private.gateway_token_hashes $$, 'token hashes: not even service_role reads them');
 
--- ---------------------------------------------------------------------------------------------
--- RLS: gateways. G1 now: edge, build-box-1-2, build-box-1-3, edge-2, garage-pi, gateway, abab...
--- ---------------------------------------------------------------------------------------------
 select tests.authenticate_as_anon();
 select tests.assert_denied($$ select * from public.gateways $$, 'gateways: anon cannot select');
 select tests.assert_denied($$ insert into public.gateways (workspace_id, slug) values ('b0000000-0000-4000-8000-000000000001', 'anon-g') $$,
@@ -394,9 +303,6 @@ select results_eq($$ update public.gateways set status = 'disabled' where slug =
 select results_eq($$ delete from public.gateways where slug = 'svc-g' returning slug $$,
   $$ values ('svc-g') $$, 'gateways: service_role deletes');
 
--- ---------------------------------------------------------------------------------------------
--- RLS: gateway_registration_tokens. G1 has 10 tokens (tok1..tok9 and the default one); G2 has 1.
--- ---------------------------------------------------------------------------------------------
 select tests.authenticate_as_anon();
 select tests.assert_denied($$ select * from public.gateway_registration_tokens $$, 'tokens: anon cannot select');
 select tests.assert_denied($$ insert into public.gateway_registration_tokens (workspace_id, expires_at) values ('b0000000-0000-4000-8000-000000000001', now()) $$,
