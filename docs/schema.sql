@@ -90,6 +90,29 @@ CREATE TYPE public.agent_verbosity AS ENUM (
 );
 
 --
+-- Name: automation_condition; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.automation_condition AS ENUM (
+    'created',
+    'changed_to',
+    'changed_from',
+    'any_change'
+);
+
+--
+-- Name: campaign_status; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.campaign_status AS ENUM (
+    'draft',
+    'active',
+    'paused',
+    'completed',
+    'archived'
+);
+
+--
 -- Name: command_status; Type: TYPE; Schema: public; Owner: -
 --
 
@@ -100,6 +123,49 @@ CREATE TYPE public.command_status AS ENUM (
     'done',
     'failed',
     'cancelled'
+);
+
+--
+-- Name: comment_entity_type; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.comment_entity_type AS ENUM (
+    'task',
+    'contact'
+);
+
+--
+-- Name: crm_entity_type; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.crm_entity_type AS ENUM (
+    'contact',
+    'company'
+);
+
+--
+-- Name: custom_field_type; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.custom_field_type AS ENUM (
+    'text',
+    'number',
+    'date',
+    'select',
+    'multiselect',
+    'boolean'
+);
+
+--
+-- Name: draft_set_status; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.draft_set_status AS ENUM (
+    'draft',
+    'in_review',
+    'approved',
+    'sent',
+    'discarded'
 );
 
 --
@@ -128,12 +194,89 @@ CREATE TYPE public.inbox_item_status AS ENUM (
 );
 
 --
+-- Name: interaction_direction; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.interaction_direction AS ENUM (
+    'inbound',
+    'outbound'
+);
+
+--
+-- Name: interaction_kind; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.interaction_kind AS ENUM (
+    'call',
+    'email',
+    'message',
+    'meeting',
+    'note',
+    'task',
+    'other'
+);
+
+--
+-- Name: priority_level; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.priority_level AS ENUM (
+    'urgent',
+    'high',
+    'medium',
+    'low'
+);
+
+--
 -- Name: project_status; Type: TYPE; Schema: public; Owner: -
 --
 
 CREATE TYPE public.project_status AS ENUM (
     'active',
     'archived'
+);
+
+--
+-- Name: series_catch_up; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.series_catch_up AS ENUM (
+    'all',
+    'latest',
+    'none'
+);
+
+--
+-- Name: stream_type; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.stream_type AS ENUM (
+    'functional',
+    'project',
+    'custom'
+);
+
+--
+-- Name: task_relation_type; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.task_relation_type AS ENUM (
+    'blocks',
+    'relates_to',
+    'duplicate_of'
+);
+
+--
+-- Name: task_status; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.task_status AS ENUM (
+    'todo',
+    'in_progress',
+    'blocked',
+    'done',
+    'cancelled',
+    'missed'
 );
 
 --
@@ -287,6 +430,121 @@ end
 $$;
 
 --
+-- Name: automation_rules_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.automation_rules_before_write() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_def public.field_definitions%rowtype;
+  v_key text;
+  v_placeholder text;
+begin
+  if tg_op = 'UPDATE' then
+    if new.workspace_id is distinct from old.workspace_id then
+      raise exception 'automation_rules: workspace_id cannot be changed' using errcode = '22023';
+    end if;
+    new.created_by := old.created_by;
+  end if;
+
+  if not exists (select 1 from public.agents a where a.workspace_id = new.workspace_id and a.id = new.agent_id) then
+    raise exception 'agent_id: agent % is not in workspace %', new.agent_id, new.workspace_id using errcode = '23503';
+  end if;
+
+  if new.condition = 'created' then
+    if new.field is not null or new.value is not null then
+      raise exception 'field: a "created" rule takes no field and no value' using errcode = '22023';
+    end if;
+  else
+    if new.field is null then
+      raise exception 'field must not be null for condition %', new.condition using errcode = '22004';
+    end if;
+    if new.field like 'custom\_fields.%' then
+      v_key := substr(new.field, 15);
+      select * into v_def from public.field_definitions f
+      where f.workspace_id = new.workspace_id and f.entity_type = 'contact' and f.field_key = v_key;
+      if not found then
+        raise exception 'field: custom field "%" is not defined for contacts in this workspace', left(v_key, 80)
+          using errcode = '22023';
+      end if;
+    elsif new.field not in ('stage_key', 'priority', 'relationship_strength') then
+      raise exception 'field: unknown field "%" (allowed: stage_key, priority, relationship_strength, custom_fields.<key>)',
+        left(new.field, 80) using errcode = '22023';
+    end if;
+
+    if new.condition = 'any_change' then
+      if new.value is not null then
+        raise exception 'value: an "any_change" rule takes no value' using errcode = '22023';
+      end if;
+    else
+      if new.value is null then
+        raise exception 'value must not be null for condition %', new.condition using errcode = '22004';
+      end if;
+      if new.field = 'stage_key' and not exists (
+        select 1 from public.pipeline_stages s
+        where s.workspace_id = new.workspace_id and s.entity_type = 'contact' and s.stage_key = new.value) then
+        raise exception 'value: "%" is not a pipeline stage for contacts in this workspace', left(new.value, 80)
+          using errcode = '22023';
+      elsif new.field = 'priority' and not new.value = any (enum_range(null::public.priority_level)::text[]) then
+        raise exception 'value: "%" is not a priority (urgent, high, medium, low)', left(new.value, 80) using errcode = '22023';
+      elsif new.field = 'relationship_strength' and new.value not in ('1', '2', '3', '4', '5') then
+        raise exception 'value: relationship_strength is 1 to 5 (got "%")', left(new.value, 80) using errcode = '22023';
+      elsif v_key is not null then
+        if v_def.field_type = 'multiselect' then
+          raise exception 'condition: % is not supported on multiselect field "%"; use any_change', new.condition, v_key
+            using errcode = '22023';
+        end if;
+        begin
+          perform private.validate_custom_fields(new.workspace_id, 'contact',
+            jsonb_build_object(v_key, case v_def.field_type
+              when 'number' then to_jsonb(new.value::numeric)
+              when 'boolean' then to_jsonb(new.value::boolean)
+              else to_jsonb(new.value) end));
+        exception
+          when invalid_text_representation then
+            raise exception 'value: "%" is not a valid % for custom field "%"', left(new.value, 80), v_def.field_type, v_key
+              using errcode = '22023';
+          when sqlstate '22023' then
+            raise exception 'value: %', sqlerrm using errcode = '22023';
+          when sqlstate '22004' then
+            null; -- another required field is absent from this one-field probe; the value itself passed
+        end;
+        if v_def.field_type in ('number', 'boolean') then
+          -- Compare in the canonical text the trigger sees (numbers without trailing zeros, true/false).
+          new.value := case v_def.field_type
+            when 'number' then trim_scale(new.value::numeric)::text else to_jsonb(new.value::boolean)::text end;
+        end if;
+      end if;
+    end if;
+  end if;
+
+  if new.summary_template is null then
+    raise exception 'summary_template must not be null' using errcode = '22004';
+  end if;
+  if length(btrim(new.summary_template)) not between 1 and 2000 then
+    raise exception 'summary_template must be 1 to 2000 characters' using errcode = '22023';
+  end if;
+  if regexp_replace(new.summary_template, '\{[a-z_]+\}', '', 'g') ~ '[{}]' then
+    raise exception 'summary_template: unbalanced or malformed braces (placeholders are {name}, {new_value}, {old_value})'
+      using errcode = '22023';
+  end if;
+  for v_placeholder in select m[1] from regexp_matches(new.summary_template, '\{([a-z_]+)\}', 'g') m loop
+    if v_placeholder not in ('name', 'new_value', 'old_value') then
+      raise exception 'summary_template: unknown placeholder {%} (allowed: {name}, {new_value}, {old_value})', v_placeholder
+        using errcode = '22023';
+    end if;
+    if new.condition = 'created' and v_placeholder <> 'name' then
+      raise exception 'summary_template: {%} has no meaning for a "created" rule (use {name})', v_placeholder
+        using errcode = '22023';
+    end if;
+  end loop;
+  return new;
+end
+$$;
+
+--
 -- Name: cancel_command(uuid); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -434,6 +692,58 @@ begin
     end if;
   end if;
   return new;
+end
+$$;
+
+--
+-- Name: check_stage_key(uuid, public.crm_entity_type, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.check_stage_key(p_workspace_id uuid, p_entity_type public.crm_entity_type, p_stage_key text) RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if p_stage_key is not null and not exists (
+    select 1 from public.pipeline_stages s
+    where s.workspace_id = p_workspace_id and s.entity_type = p_entity_type and s.stage_key = p_stage_key) then
+    raise exception 'stage_key: "%" is not a pipeline stage for % in this workspace', left(p_stage_key, 80),
+      case p_entity_type when 'contact' then 'contacts' else 'companies' end using errcode = '23503';
+  end if;
+end
+$$;
+
+--
+-- Name: check_work_references(uuid, uuid, uuid, uuid, uuid); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.check_work_references(p_workspace_id uuid, p_stream_id uuid, p_project_id uuid, p_assignee_user_id uuid, p_assignee_agent_id uuid) RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if p_assignee_user_id is not null and p_assignee_agent_id is not null then
+    raise exception 'assignee_user_id and assignee_agent_id: assign a member or an agent, not both'
+      using errcode = '23514';
+  end if;
+  if p_assignee_user_id is not null and not exists (
+    select 1 from public.workspace_members m where m.workspace_id = p_workspace_id and m.user_id = p_assignee_user_id) then
+    raise exception 'assignee_user_id: user % is not a member of workspace %', p_assignee_user_id, p_workspace_id
+      using errcode = '23503';
+  end if;
+  if p_assignee_agent_id is not null and not exists (
+    select 1 from public.agents a where a.workspace_id = p_workspace_id and a.id = p_assignee_agent_id) then
+    raise exception 'assignee_agent_id: agent % is not in workspace %', p_assignee_agent_id, p_workspace_id
+      using errcode = '23503';
+  end if;
+  if p_stream_id is not null and not exists (
+    select 1 from public.streams s where s.workspace_id = p_workspace_id and s.id = p_stream_id) then
+    raise exception 'stream_id: stream % is not in workspace %', p_stream_id, p_workspace_id using errcode = '23503';
+  end if;
+  if p_project_id is not null and not exists (
+    select 1 from public.projects p where p.workspace_id = p_workspace_id and p.id = p_project_id) then
+    raise exception 'project_id: project % is not in workspace %', p_project_id, p_workspace_id using errcode = '23503';
+  end if;
 end
 $$;
 
@@ -597,6 +907,125 @@ end
 $$;
 
 --
+-- Name: comments_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.comments_before_write() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'UPDATE' then
+    if (new.workspace_id, new.entity_type, new.entity_id, new.parent_id)
+       is distinct from (old.workspace_id, old.entity_type, old.entity_id, old.parent_id) then
+      raise exception 'comments: workspace_id, entity_type, entity_id and parent_id cannot be changed' using errcode = '22023';
+    end if;
+    if (new.author_user_id, new.author_agent_id) is distinct from (old.author_user_id, old.author_agent_id)
+       and pg_trigger_depth() = 1 then
+      raise exception 'author_user_id: the author of a comment cannot be changed' using errcode = '22023';
+    end if;
+    new.created_at := old.created_at;
+    if new.body is not distinct from old.body then
+      new.mentions := old.mentions;
+      new.mentioned_agent_ids := old.mentioned_agent_ids;
+      new.mentioned_user_ids := old.mentioned_user_ids;
+      new.revision := old.revision;
+      new.edited_at := old.edited_at;
+      return new;
+    end if;
+    insert into public.comment_revisions (workspace_id, comment_id, revision, body, mentions, edited_by)
+    values (old.workspace_id, old.id, old.revision, old.body, old.mentions, auth.uid());
+    new.revision := old.revision + 1;
+    new.edited_at := now();
+  else
+    new.revision := 1;
+    new.edited_at := null;
+    if new.entity_type = 'task' and not exists (
+      select 1 from public.tasks t where t.workspace_id = new.workspace_id and t.id = new.entity_id) then
+      raise exception 'entity_id: task % is not in workspace %', new.entity_id, new.workspace_id using errcode = '23503';
+    elsif new.entity_type = 'contact' and not exists (
+      select 1 from public.contacts c where c.workspace_id = new.workspace_id and c.id = new.entity_id) then
+      raise exception 'entity_id: contact % is not in workspace %', new.entity_id, new.workspace_id using errcode = '23503';
+    end if;
+    if new.parent_id is not null and not exists (
+      select 1 from public.comments c
+      where c.workspace_id = new.workspace_id and c.id = new.parent_id
+        and c.entity_type = new.entity_type and c.entity_id = new.entity_id) then
+      raise exception 'parent_id: comment % is not on the same % in workspace %', new.parent_id, new.entity_type, new.workspace_id
+        using errcode = '23503';
+    end if;
+    if new.author_agent_id is not null and not exists (
+      select 1 from public.agents a where a.workspace_id = new.workspace_id and a.id = new.author_agent_id) then
+      raise exception 'author_agent_id: agent % is not in workspace %', new.author_agent_id, new.workspace_id
+        using errcode = '23503';
+    end if;
+  end if;
+
+  new.mentions := private.parse_mentions(new.body);
+  new.mentioned_agent_ids := coalesce((
+    select array_agg(a.id order by array_position(new.mentions, a.slug))
+    from public.agents a where a.workspace_id = new.workspace_id and a.slug = any (new.mentions)), '{}');
+  -- Handles that are not agent slugs: members by the local part of their e-mail address.
+  new.mentioned_user_ids := coalesce((
+    select array_agg(distinct m.user_id)
+    from public.workspace_members m
+    join public.profiles p on p.id = m.user_id
+    where m.workspace_id = new.workspace_id
+      and lower(split_part(p.email, '@', 1)) = any (new.mentions)
+      and not exists (select 1 from public.agents a
+                      where a.workspace_id = new.workspace_id and a.slug = lower(split_part(p.email, '@', 1)))), '{}');
+  return new;
+end
+$$;
+
+--
+-- Name: comments_enqueue_mentions(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.comments_enqueue_mentions() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_agent uuid;
+  v_title text;
+begin
+  if tg_op = 'UPDATE' and new.revision = old.revision then
+    return null;
+  end if;
+  if new.entity_type = 'task' then
+    select t.title into v_title from public.tasks t where t.id = new.entity_id;
+  else
+    select c.full_name into v_title from public.contacts c where c.id = new.entity_id;
+  end if;
+  for v_agent in
+    select a from unnest(new.mentioned_agent_ids) with ordinality u (a, n)
+    where a is distinct from new.author_agent_id
+      and (tg_op = 'INSERT' or not a = any (old.mentioned_agent_ids))
+    order by n
+  loop
+    perform private.enqueue_inbox_item_unchecked(
+      v_agent,
+      new.entity_type || '_comment_mention',
+      left('Mentioned on ' || new.entity_type || ' "' || coalesce(v_title, '?') || '": ' || new.body, 1000),
+      jsonb_build_object(
+        'comment_id', new.id,
+        'entity_type', new.entity_type,
+        'entity_id', new.entity_id,
+        'revision', new.revision,
+        'author_user_id', new.author_user_id,
+        'author_agent_id', new.author_agent_id,
+        'body', left(new.body, 4000)),
+      'comment', new.id,
+      0, null, 3,
+      'comment-mention:' || new.id || ':' || new.revision || ':' || v_agent,
+      false);
+  end loop;
+  return null;
+end
+$$;
+
+--
 -- Name: complete_command(uuid, uuid, jsonb, integer, text, text); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -655,6 +1084,179 @@ end
 $$;
 
 --
+-- Name: contacts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.contacts (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    full_name text NOT NULL,
+    preferred_name text,
+    email text,
+    phone text,
+    job_title text,
+    location text,
+    source text,
+    notes text DEFAULT ''::text NOT NULL,
+    stage_key text,
+    priority public.priority_level,
+    relationship_strength smallint,
+    owner_user_id uuid,
+    last_interaction_at timestamp with time zone,
+    last_interaction_kind public.interaction_kind,
+    last_interaction_id uuid,
+    custom_fields jsonb DEFAULT '{}'::jsonb NOT NULL,
+    version bigint DEFAULT 1 NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT contacts_custom_fields_check CHECK ((jsonb_typeof(custom_fields) = 'object'::text)),
+    CONSTRAINT contacts_email_check CHECK (((length(email) <= 320) AND (email ~ '^[^@[:space:]]+@[^@[:space:]]+$'::text))),
+    CONSTRAINT contacts_full_name_check CHECK (((length(btrim(full_name)) >= 1) AND (length(btrim(full_name)) <= 300))),
+    CONSTRAINT contacts_job_title_check CHECK ((length(job_title) <= 200)),
+    CONSTRAINT contacts_location_check CHECK ((length(location) <= 200)),
+    CONSTRAINT contacts_notes_check CHECK ((length(notes) <= 20000)),
+    CONSTRAINT contacts_phone_check CHECK ((length(phone) <= 50)),
+    CONSTRAINT contacts_preferred_name_check CHECK ((length(preferred_name) <= 200)),
+    CONSTRAINT contacts_relationship_strength_check CHECK (((relationship_strength >= 1) AND (relationship_strength <= 5))),
+    CONSTRAINT contacts_source_check CHECK ((length(source) <= 200))
+);
+
+--
+-- Name: TABLE contacts; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.contacts IS 'CRM contacts: core fields, pipeline stage, priority, relationship strength, last interaction (maintained from interactions), validated custom_fields.';
+
+--
+-- Name: COLUMN contacts.stage_key; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.contacts.stage_key IS 'Pipeline stage (HQ''s contact status): a stage_key of pipeline_stages for contacts.';
+
+--
+-- Name: COLUMN contacts.last_interaction_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.contacts.last_interaction_at IS 'occurred_at of the latest interaction (whatever order interactions arrive in); maintained by the database.';
+
+--
+-- Name: COLUMN contacts.version; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.contacts.version IS 'Incremented by the database on every update; identifies the change event for automation rules.';
+
+--
+-- Name: contact_field_text(public.contacts, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.contact_field_text(p_contact public.contacts, p_field text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select case
+    when p_field = 'stage_key' then p_contact.stage_key
+    when p_field = 'priority' then p_contact.priority::text
+    when p_field = 'relationship_strength' then p_contact.relationship_strength::text
+    when p_field like 'custom\_fields.%' then
+      case jsonb_typeof(p_contact.custom_fields -> substr(p_field, 15))
+        when 'string' then p_contact.custom_fields ->> substr(p_field, 15)
+        when 'number' then trim_scale((p_contact.custom_fields ->> substr(p_field, 15))::numeric)::text
+        when 'null' then null
+        else (p_contact.custom_fields -> substr(p_field, 15))::text
+      end
+  end
+$$;
+
+--
+-- Name: contacts_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.contacts_before_write() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if new.owner_user_id is not null and (tg_op = 'INSERT' or new.owner_user_id is distinct from old.owner_user_id)
+     and not exists (select 1 from public.workspace_members m
+                     where m.workspace_id = new.workspace_id and m.user_id = new.owner_user_id) then
+    raise exception 'owner_user_id: user % is not a member of workspace %', new.owner_user_id, new.workspace_id
+      using errcode = '23503';
+  end if;
+  if tg_op = 'INSERT' then
+    new.version := 1;
+    new.last_interaction_at := null;
+    new.last_interaction_kind := null;
+    new.last_interaction_id := null;
+  else
+    new.version := old.version + 1;
+    -- The last-interaction fields belong to the interactions trigger.
+    if pg_trigger_depth() = 1 then
+      new.last_interaction_at := old.last_interaction_at;
+      new.last_interaction_kind := old.last_interaction_kind;
+      new.last_interaction_id := old.last_interaction_id;
+    end if;
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: contacts_run_automations(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.contacts_run_automations() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  r public.automation_rules%rowtype;
+  v_old text;
+  v_new text;
+  v_summary text;
+begin
+  for r in
+    select * from public.automation_rules ar
+    where ar.workspace_id = new.workspace_id and ar.entity_type = 'contact' and ar.is_active
+      and (ar.condition = 'created') = (tg_op = 'INSERT')
+    order by ar.created_at, ar.id
+  loop
+    v_old := case when tg_op = 'UPDATE' then private.contact_field_text(old, r.field) end;
+    v_new := case when r.field is not null then private.contact_field_text(new, r.field) end;
+    if r.condition <> 'created' then
+      continue when v_old is not distinct from v_new;
+      continue when r.condition = 'changed_to' and v_new is distinct from r.value;
+      continue when r.condition = 'changed_from' and v_old is distinct from r.value;
+    end if;
+    v_summary := replace(replace(replace(r.summary_template,
+      '{name}', new.full_name), '{new_value}', coalesce(v_new, '(empty)')), '{old_value}', coalesce(v_old, '(empty)'));
+    perform private.enqueue_inbox_item_unchecked(
+      r.agent_id,
+      case when r.condition = 'created' then 'contact_created'
+           when r.field = 'stage_key' then 'contact_status_changed'
+           else 'contact_updated' end,
+      left(v_summary, 4000),
+      jsonb_build_object(
+        'rule_id', r.id,
+        'rule_name', r.name,
+        'condition', r.condition,
+        'field', r.field,
+        'old_value', v_old,
+        'new_value', v_new,
+        'contact_id', new.id,
+        'contact_name', new.full_name,
+        'contact_version', new.version),
+      'contact', new.id,
+      r.priority, null, 3,
+      case when r.condition = 'created' then 'contact-created:' || r.id || ':' || new.id
+           else 'contact-rule:' || r.id || ':' || new.id || ':' || new.version end,
+      false);
+  end loop;
+  return null;
+end
+$$;
+
+--
 -- Name: create_workspace_policies(regclass, public.workspace_role, public.workspace_role, public.workspace_role); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -680,6 +1282,225 @@ begin
   execute format('create policy %I on %s for delete to authenticated using (%s)', v_name || '_delete', p_table, v_delete);
 end
 $$;
+
+--
+-- Name: crm_entity_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.crm_entity_before_write() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_type public.crm_entity_type := case tg_table_name when 'contacts' then 'contact' else 'company' end;
+begin
+  if tg_op = 'UPDATE' then
+    if new.workspace_id is distinct from old.workspace_id then
+      raise exception '%: workspace_id cannot be changed', tg_table_name using errcode = '22023';
+    end if;
+    new.created_by := old.created_by;
+  end if;
+  if tg_op = 'INSERT' or new.stage_key is distinct from old.stage_key then
+    perform private.check_stage_key(new.workspace_id, v_type, new.stage_key);
+  end if;
+  if tg_op = 'INSERT' or new.custom_fields is distinct from old.custom_fields then
+    perform private.validate_custom_fields(new.workspace_id, v_type, new.custom_fields);
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: cron_fields(text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.cron_fields(p_expr text, OUT minutes integer[], OUT hours integer[], OUT days integer[], OUT months integer[], OUT weekdays integer[], OUT days_restricted boolean, OUT weekdays_restricted boolean) RETURNS record
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_expr text;
+  v_fields text[];
+begin
+  if p_expr is null then
+    raise exception 'schedule must not be null' using errcode = '22004';
+  end if;
+  v_expr := case lower(btrim(p_expr))
+    when '@yearly' then '0 0 1 1 *'
+    when '@annually' then '0 0 1 1 *'
+    when '@monthly' then '0 0 1 * *'
+    when '@weekly' then '0 0 * * 0'
+    when '@daily' then '0 0 * * *'
+    when '@midnight' then '0 0 * * *'
+    when '@hourly' then '0 * * * *'
+    else btrim(p_expr)
+  end;
+  v_fields := regexp_split_to_array(v_expr, '\s+');
+  if array_length(v_fields, 1) is distinct from 5 then
+    raise exception 'schedule "%" must have 5 fields (minute hour day-of-month month day-of-week), got %',
+      left(p_expr, 100), coalesce(array_length(v_fields, 1), 0) using errcode = '22023';
+  end if;
+  minutes := private.cron_parse_field(v_fields[1], 'minute', 0, 59);
+  hours := private.cron_parse_field(v_fields[2], 'hour', 0, 23);
+  days := private.cron_parse_field(v_fields[3], 'day-of-month', 1, 31);
+  months := private.cron_parse_field(v_fields[4], 'month', 1, 12,
+    array['jan','feb','mar','apr','may','jun','jul','aug','sep','oct','nov','dec'], 1);
+  weekdays := private.cron_parse_field(v_fields[5], 'day-of-week', 0, 6,
+    array['sun','mon','tue','wed','thu','fri','sat'], 0);
+  days_restricted := v_fields[3] !~ '^\*';
+  weekdays_restricted := v_fields[5] !~ '^\*';
+end
+$$;
+
+--
+-- Name: cron_next_run(text, text, timestamp with time zone); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.cron_next_run(p_expr text, p_timezone text, p_after timestamp with time zone) RETURNS timestamp with time zone
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  f record;
+  v_local timestamp;
+  v_day date;
+  v_start_day date;
+  v_hour int;
+  v_minute int;
+  v_day_ok boolean;
+  v_candidate timestamptz;
+begin
+  if p_timezone is null or not private.is_valid_timezone(p_timezone) then
+    raise exception 'timezone "%" is not a known IANA timezone', p_timezone using errcode = '22023';
+  end if;
+  if p_after is null then
+    raise exception 'p_after must not be null' using errcode = '22004';
+  end if;
+  f := private.cron_fields(p_expr);
+  v_local := date_trunc('minute', p_after at time zone p_timezone);
+  v_start_day := v_local::date;
+  for v_day in select d::date from generate_series(v_start_day, v_start_day + 1830, interval '1 day') d loop
+    continue when not (extract(month from v_day)::int = any (f.months));
+    v_day_ok := case
+      when f.days_restricted and f.weekdays_restricted then
+        extract(day from v_day)::int = any (f.days) or extract(dow from v_day)::int = any (f.weekdays)
+      else
+        extract(day from v_day)::int = any (f.days) and extract(dow from v_day)::int = any (f.weekdays)
+    end;
+    continue when not v_day_ok;
+    foreach v_hour in array f.hours loop
+      continue when v_day = v_start_day and v_hour < extract(hour from v_local)::int;
+      foreach v_minute in array f.minutes loop
+        v_candidate := (v_day + make_time(v_hour, v_minute, 0)) at time zone p_timezone;
+        if v_candidate > p_after then
+          return v_candidate;
+        end if;
+      end loop;
+    end loop;
+  end loop;
+  return null;
+end
+$$;
+
+--
+-- Name: FUNCTION cron_next_run(p_expr text, p_timezone text, p_after timestamp with time zone); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.cron_next_run(p_expr text, p_timezone text, p_after timestamp with time zone) IS 'First fire time strictly after p_after of a five-field cron schedule evaluated in an IANA timezone; null if none within five years.';
+
+--
+-- Name: cron_parse_field(text, text, integer, integer, text[], integer); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.cron_parse_field(p_field text, p_label text, p_min integer, p_max integer, p_names text[] DEFAULT NULL::text[], p_name_base integer DEFAULT 0) RETURNS integer[]
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  v_part text;
+  v_range text;
+  v_step int;
+  v_lo int;
+  v_hi int;
+  v_bounds text[];
+  v_values int[] := '{}'::int[];
+  v_value text;
+  v_parsed int;
+begin
+  if p_field is null or p_field = '' then
+    raise exception 'schedule field % is empty', p_label using errcode = '22023';
+  end if;
+  foreach v_part in array string_to_array(lower(p_field), ',') loop
+    if v_part !~ '^(\*|[a-z0-9]+(-[a-z0-9]+)?)(/[0-9]+)?$' then
+      raise exception 'schedule field % has an invalid part "%"', p_label, v_part using errcode = '22023';
+    end if;
+    v_range := split_part(v_part, '/', 1);
+    v_step := coalesce(nullif(split_part(v_part, '/', 2), '')::int, 1);
+    if v_step < 1 or v_step > p_max then
+      raise exception 'schedule field % has step % out of range 1..%', p_label, v_step, p_max using errcode = '22023';
+    end if;
+    if v_range = '*' then
+      v_lo := p_min;
+      v_hi := p_max;
+    else
+      v_bounds := string_to_array(v_range, '-');
+      for i in 1 .. array_length(v_bounds, 1) loop
+        v_value := v_bounds[i];
+        if v_value ~ '^[0-9]+$' then
+          v_parsed := v_value::int;
+        elsif p_names is not null and array_position(p_names, v_value) is not null then
+          v_parsed := array_position(p_names, v_value) - 1 + p_name_base;
+        else
+          raise exception 'schedule field % has an unknown value "%"', p_label, v_value using errcode = '22023';
+        end if;
+        -- Day of week 7 is Sunday, as in most cron implementations.
+        if p_label = 'day-of-week' and v_parsed = 7 then
+          v_parsed := case when i = 1 then 0 else 7 end;
+        end if;
+        if v_parsed < p_min or v_parsed > (case when p_label = 'day-of-week' then 7 else p_max end) then
+          raise exception 'schedule field % has value % out of range %..%', p_label, v_parsed, p_min, p_max
+            using errcode = '22023';
+        end if;
+        if i = 1 then v_lo := v_parsed; else v_hi := v_parsed; end if;
+      end loop;
+      if array_length(v_bounds, 1) = 1 then
+        -- "a/n" means a, a+n, ... up to the field's maximum.
+        v_hi := case when v_part like '%/%' then p_max else v_lo end;
+      end if;
+      if v_lo > v_hi then
+        raise exception 'schedule field % has a backwards range "%"', p_label, v_range using errcode = '22023';
+      end if;
+    end if;
+    for i in v_lo .. v_hi by v_step loop
+      v_values := v_values || (case when p_label = 'day-of-week' and i = 7 then 0 else i end);
+    end loop;
+  end loop;
+  return (select array_agg(distinct v order by v) from unnest(v_values) as v);
+end
+$_$;
+
+--
+-- Name: cron_validate(text, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.cron_validate(p_expr text, p_arg text DEFAULT 'schedule'::text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.cron_fields(p_expr);
+  return btrim(p_expr);
+exception
+  when sqlstate '22023' or sqlstate '22004' then
+    raise exception '%: %', p_arg, sqlerrm using errcode = sqlstate;
+end
+$$;
+
+--
+-- Name: FUNCTION cron_validate(p_expr text, p_arg text); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.cron_validate(p_expr text, p_arg text) IS 'Raises 22023 naming p_arg and the offending cron field when the schedule is invalid; returns it trimmed.';
 
 --
 -- Name: enqueue_command(uuid, text, jsonb, uuid, integer, timestamp with time zone, integer, text, boolean); Type: FUNCTION; Schema: private; Owner: -
@@ -1063,6 +1884,22 @@ begin
     case v_to when 'pending' then 'retry_scheduled' when 'cancelled' then 'cancelled' else 'dead_lettered' end,
     jsonb_build_object('error', left(p_error, 1000), 'retryable', p_retryable, 'failure_code', v_code));
   return private.queue_result(true, null, v_to::text, null, r.cancel_requested, false, r.attempt);
+end
+$$;
+
+--
+-- Name: forbid_workspace_change(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.forbid_workspace_change() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if new.workspace_id is distinct from old.workspace_id then
+    raise exception '%: workspace_id cannot be changed', tg_table_name using errcode = '22023';
+  end if;
+  return new;
 end
 $$;
 
@@ -1551,6 +2388,63 @@ end
 $$;
 
 --
+-- Name: interactions_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.interactions_before_write() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'UPDATE' then
+    if new.workspace_id is distinct from old.workspace_id then
+      raise exception 'interactions: workspace_id cannot be changed' using errcode = '22023';
+    end if;
+    new.created_by := old.created_by;
+  end if;
+  if not exists (select 1 from public.contacts c where c.workspace_id = new.workspace_id and c.id = new.contact_id) then
+    raise exception 'contact_id: contact % is not in workspace %', new.contact_id, new.workspace_id using errcode = '23503';
+  end if;
+  if new.agent_id is not null and not exists (
+    select 1 from public.agents a where a.workspace_id = new.workspace_id and a.id = new.agent_id) then
+    raise exception 'agent_id: agent % is not in workspace %', new.agent_id, new.workspace_id using errcode = '23503';
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: interactions_sync_contact(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.interactions_sync_contact() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'INSERT' then
+    update public.contacts c
+    set last_interaction_at = new.occurred_at, last_interaction_kind = new.kind, last_interaction_id = new.id
+    where c.id = new.contact_id
+      and (c.last_interaction_at is null
+           or (new.occurred_at, new.id) > (c.last_interaction_at, c.last_interaction_id));
+    return null;
+  end if;
+  update public.contacts c
+  set last_interaction_at = l.occurred_at, last_interaction_kind = l.kind, last_interaction_id = l.id
+  from (select c2.id as contact_id, i.occurred_at, i.kind, i.id
+        from public.contacts c2
+        left join lateral (
+          select i.occurred_at, i.kind, i.id from public.interactions i
+          where i.contact_id = c2.id order by i.occurred_at desc, i.id desc limit 1) i on true
+        where c2.id in (old.contact_id, case when tg_op = 'UPDATE' then new.contact_id end)) l
+  where c.id = l.contact_id
+    and (c.last_interaction_id, c.last_interaction_at, c.last_interaction_kind) is distinct from (l.id, l.occurred_at, l.kind);
+  return null;
+end
+$$;
+
+--
 -- Name: is_trusted_caller(); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -1559,6 +2453,22 @@ CREATE FUNCTION private.is_trusted_caller() RETURNS boolean
     SET search_path TO ''
     AS $$
   select private.request_role() in ('service_role', 'postgres', 'supabase_admin')
+$$;
+
+--
+-- Name: is_valid_date(text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.is_valid_date(p_text text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  perform p_text::date;
+  return true;
+exception when invalid_datetime_format or datetime_field_overflow then
+  return false;
+end
 $$;
 
 --
@@ -1915,6 +2825,111 @@ CREATE FUNCTION private.my_workspace_role(p_workspace_id uuid) RETURNS public.wo
     AS $$
   select m.role from public.workspace_members m
   where m.workspace_id = p_workspace_id and m.user_id = (select auth.uid())
+$$;
+
+--
+-- Name: normalize_task_steps(jsonb, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.normalize_task_steps(p_steps jsonb, p_arg text DEFAULT 'steps'::text) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_step jsonb;
+  v_i int := 0;
+  v_key text;
+begin
+  if p_steps is null or jsonb_typeof(p_steps) <> 'array' then
+    raise exception '% must be a JSON array of steps', p_arg using errcode = '22023';
+  end if;
+  if jsonb_array_length(p_steps) > 500 then
+    raise exception '% has % steps (max 500)', p_arg, jsonb_array_length(p_steps) using errcode = '22023';
+  end if;
+  for v_step in select e from jsonb_array_elements(p_steps) e loop
+    v_i := v_i + 1;
+    if jsonb_typeof(v_step) <> 'object' then
+      raise exception '%[%] must be an object with "text"', p_arg, v_i using errcode = '22023';
+    end if;
+    for v_key in select jsonb_object_keys(v_step) loop
+      if v_key not in ('text', 'done', 'position') then
+        raise exception '%[%] has an unknown key "%" (allowed: text, done, position)', p_arg, v_i, v_key
+          using errcode = '22023';
+      end if;
+    end loop;
+    if jsonb_typeof(v_step -> 'text') is distinct from 'string'
+       or length(btrim(v_step ->> 'text')) not between 1 and 2000 then
+      raise exception '%[%].text must be a string of 1 to 2000 characters', p_arg, v_i using errcode = '22023';
+    end if;
+    if v_step ? 'done' and jsonb_typeof(v_step -> 'done') <> 'boolean' then
+      raise exception '%[%].done must be a boolean', p_arg, v_i using errcode = '22023';
+    end if;
+    if v_step ? 'position' and jsonb_typeof(v_step -> 'position') <> 'number' then
+      raise exception '%[%].position must be a number', p_arg, v_i using errcode = '22023';
+    end if;
+  end loop;
+  return coalesce((
+    select jsonb_agg(jsonb_build_object(
+             'position', s.n,
+             'text', btrim(s.e ->> 'text'),
+             'done', coalesce((s.e ->> 'done')::boolean, false)) order by s.n)
+    from (
+      select e, row_number() over (order by (e ->> 'position')::numeric nulls last, ord) as n
+      from jsonb_array_elements(p_steps) with ordinality as t (e, ord)
+    ) s), '[]'::jsonb);
+end
+$$;
+
+--
+-- Name: parse_mentions(text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.parse_mentions(p_body text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(array_agg(h order by first_pos), '{}')
+  from (
+    select h, min(n) as first_pos
+    from (
+      select rtrim(lower(m[1]), '._-') as h, n
+      from regexp_matches(coalesce(p_body, ''), '(?:^|[^[:alnum:]_@.])@([[:alnum:]][[:alnum:]._-]{0,99})', 'g')
+        with ordinality as t (m, n)
+    ) x
+    where h <> ''
+    group by h
+  ) y
+$$;
+
+--
+-- Name: pipeline_stages_guard(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.pipeline_stages_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_in_use boolean;
+begin
+  if tg_op = 'UPDATE' then
+    if new.workspace_id is distinct from old.workspace_id or new.entity_type is distinct from old.entity_type then
+      raise exception 'pipeline_stages: workspace_id and entity_type cannot be changed' using errcode = '22023';
+    end if;
+    if new.stage_key = old.stage_key then
+      return new;
+    end if;
+  end if;
+  v_in_use := case old.entity_type
+    when 'contact' then exists (select 1 from public.contacts c where c.workspace_id = old.workspace_id and c.stage_key = old.stage_key)
+    else exists (select 1 from public.crm_companies c where c.workspace_id = old.workspace_id and c.stage_key = old.stage_key)
+  end;
+  if v_in_use then
+    raise exception 'stage_key: pipeline stage "%" is in use; move its % to another stage first', old.stage_key,
+      case old.entity_type when 'contact' then 'contacts' else 'companies' end using errcode = '23503';
+  end if;
+  return case when tg_op = 'DELETE' then old else new end;
+end
 $$;
 
 --
@@ -2289,6 +3304,95 @@ CREATE FUNCTION private.slugify(p_text text, p_fallback text DEFAULT 'workspace'
 $$;
 
 --
+-- Name: spawn_due_task_series(timestamp with time zone, integer, interval); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.spawn_due_task_series(p_now timestamp with time zone DEFAULT now(), p_max_per_series integer DEFAULT 100, p_grace interval DEFAULT '00:10:00'::interval) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  s public.task_series%rowtype;
+  v_horizon timestamptz;
+  v_due timestamptz;
+  v_from timestamptz;
+  v_probe timestamptz;
+  v_last timestamptz;
+  v_window interval;
+  v_dues timestamptz[];
+  v_inserted int;
+  v_total int := 0;
+begin
+  for s in
+    select * from public.task_series ts
+    where ts.active and ts.next_run_at is not null and ts.next_run_at <= p_now
+    order by ts.next_run_at
+    for update skip locked
+  loop
+    v_horizon := least(p_now, coalesce(s.ends_at, p_now));
+    v_dues := '{}';
+    if s.catch_up = 'all' then
+      v_due := s.next_run_at;
+      while v_due is not null and v_due <= v_horizon and cardinality(v_dues) < p_max_per_series loop
+        v_dues := v_dues || v_due;
+        v_due := private.cron_next_run(s.schedule, s.timezone, v_due);
+      end loop;
+    else
+      -- Only the last due time matters: probe growing windows back from the horizon instead of
+      -- walking a long backlog one due time at a time.
+      v_from := s.next_run_at;
+      foreach v_window in array array['1 hour', '1 day', '32 days', '366 days']::interval[] loop
+        v_probe := private.cron_next_run(s.schedule, s.timezone,
+          greatest(s.next_run_at, v_horizon - v_window) - interval '1 microsecond');
+        if v_probe is not null and v_probe <= v_horizon then
+          v_from := v_probe;
+          exit;
+        end if;
+      end loop;
+      v_due := v_from;
+      v_last := null;
+      while v_due is not null and v_due <= v_horizon loop
+        v_last := v_due;
+        v_due := private.cron_next_run(s.schedule, s.timezone, v_due);
+      end loop;
+      if v_last is not null and (s.catch_up = 'latest' or v_last >= p_now - p_grace) then
+        v_dues := array[v_last];
+      end if;
+    end if;
+
+    insert into public.tasks (workspace_id, stream_id, project_id, title, summary, details, steps, priority,
+                              due_at, assignee_user_id, assignee_agent_id, series_id, series_due_at, created_by)
+    select s.workspace_id, s.stream_id, s.project_id, s.title, s.summary, s.details, s.steps, s.priority,
+           d, s.assignee_user_id, s.assignee_agent_id, s.id, d, s.created_by
+    from unnest(v_dues) d
+    order by d
+    on conflict on constraint tasks_series_occurrence_key do nothing;
+    get diagnostics v_inserted = row_count;
+    v_total := v_total + v_inserted;
+
+    if s.miss_previous and cardinality(v_dues) > 0 then
+      update public.tasks t set status = 'missed'
+      where t.series_id = s.id and t.status in ('todo', 'in_progress', 'blocked')
+        and t.series_due_at < v_dues[cardinality(v_dues)];
+    end if;
+
+    update public.task_series ts
+    set last_due_at = coalesce(v_dues[cardinality(v_dues)], ts.last_due_at),
+        -- Past the end of the series: nothing more to spawn.
+        next_run_at = case when s.ends_at is null or v_due <= s.ends_at then v_due end
+    where ts.id = s.id;
+  end loop;
+  return v_total;
+end
+$$;
+
+--
+-- Name: FUNCTION spawn_due_task_series(p_now timestamp with time zone, p_max_per_series integer, p_grace interval); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.spawn_due_task_series(p_now timestamp with time zone, p_max_per_series integer, p_grace interval) IS 'Spawns due task-series occurrences exactly once per (series, due time), per each series'' catch_up policy; run every minute by pg_cron job agentbase-task-series.';
+
+--
 -- Name: start_command(uuid, uuid); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -2320,6 +3424,25 @@ begin
   returning c.* into r;
   perform private.log_command_event(r, 'leased', 'started');
   return private.queue_result(true, null, 'running', r.lease_expires_at, r.cancel_requested, false, r.attempt);
+end
+$$;
+
+--
+-- Name: streams_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.streams_before_write() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'UPDATE' then
+    if new.workspace_id is distinct from old.workspace_id then
+      raise exception 'streams: workspace_id cannot be changed' using errcode = '22023';
+    end if;
+    new.created_by := old.created_by;
+  end if;
+  return new;
 end
 $$;
 
@@ -2395,6 +3518,285 @@ begin
   return new;
 end
 $$;
+
+--
+-- Name: task_inbox_priority(public.priority_level); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.task_inbox_priority(p_priority public.priority_level) RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select case p_priority when 'urgent' then 100 when 'high' then 50 when 'medium' then 0 else -50 end
+$$;
+
+--
+-- Name: task_relations_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.task_relations_before_write() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_cycle boolean;
+begin
+  if tg_op = 'UPDATE' then
+    raise exception 'task_relations: relations are not updated; delete and insert instead' using errcode = '55000';
+  end if;
+  if new.from_task_id = new.to_task_id then
+    raise exception 'to_task_id: a task cannot relate to itself' using errcode = '23514';
+  end if;
+  if not exists (select 1 from public.tasks t where t.workspace_id = new.workspace_id and t.id = new.from_task_id) then
+    raise exception 'from_task_id: task % is not in workspace %', new.from_task_id, new.workspace_id using errcode = '23503';
+  end if;
+  if not exists (select 1 from public.tasks t where t.workspace_id = new.workspace_id and t.id = new.to_task_id) then
+    raise exception 'to_task_id: task % is not in workspace %', new.to_task_id, new.workspace_id using errcode = '23503';
+  end if;
+  if new.relation_type = 'blocks' then
+    perform pg_advisory_xact_lock(hashtextextended('agentbase.task_blocks:' || new.workspace_id::text, 0));
+    with recursive reach (task_id) as (
+      select new.to_task_id
+      union
+      select r.to_task_id from public.task_relations r join reach on r.from_task_id = reach.task_id
+      where r.relation_type = 'blocks'
+    )
+    select exists (select 1 from reach where task_id = new.from_task_id) into v_cycle;
+    if v_cycle then
+      raise exception 'to_task_id: task % already blocks task % (directly or through others); "blocks" cannot form a cycle',
+        new.to_task_id, new.from_task_id using errcode = '23514';
+    end if;
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: task_series_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.task_series_before_write() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'UPDATE' then
+    if new.workspace_id is distinct from old.workspace_id then
+      raise exception 'task_series: workspace_id cannot be changed' using errcode = '22023';
+    end if;
+    new.created_by := old.created_by;
+    -- Bookkeeping columns belong to the job.
+    if not private.is_trusted_caller() then
+      new.next_run_at := old.next_run_at;
+      new.last_due_at := old.last_due_at;
+    end if;
+  end if;
+  new.schedule := private.cron_validate(new.schedule, 'schedule');
+  if not private.is_valid_timezone(new.timezone) then
+    raise exception 'timezone: "%" is not a known IANA timezone', new.timezone using errcode = '22023';
+  end if;
+  perform private.check_work_references(new.workspace_id, new.stream_id, new.project_id,
+    new.assignee_user_id, new.assignee_agent_id);
+  new.steps := private.normalize_task_steps(new.steps, 'steps');
+  if tg_op = 'INSERT'
+     or (new.schedule, new.timezone, new.starts_at, new.active) is distinct from
+        (old.schedule, old.timezone, old.starts_at, old.active) then
+    new.next_run_at := case when new.active then
+      private.cron_next_run(new.schedule, new.timezone,
+        greatest(new.starts_at - interval '1 microsecond',
+                 case when tg_op = 'UPDATE' then coalesce(old.last_due_at, '-infinity') else '-infinity' end))
+    end;
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: task_status_next(public.task_status); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.task_status_next(p_from public.task_status) RETURNS public.task_status[]
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select case p_from
+    when 'todo' then array['in_progress', 'blocked', 'done', 'cancelled', 'missed']
+    when 'in_progress' then array['todo', 'blocked', 'done', 'cancelled', 'missed']
+    when 'blocked' then array['todo', 'in_progress', 'cancelled', 'missed']
+    when 'done' then array['todo', 'in_progress']
+    when 'cancelled' then array['todo']
+    when 'missed' then array['todo', 'done', 'cancelled']
+  end::public.task_status[]
+$$;
+
+--
+-- Name: tasks_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.tasks_before_write() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'UPDATE' then
+    if new.workspace_id is distinct from old.workspace_id then
+      raise exception 'tasks: workspace_id cannot be changed' using errcode = '22023';
+    end if;
+    new.created_by := old.created_by;
+    -- Deleting a series (FK set null on series_id) turns its occurrences into plain tasks.
+    if new.series_id is null and old.series_id is not null then
+      new.series_due_at := null;
+    end if;
+    if (new.series_id, new.series_due_at) is distinct from (old.series_id, old.series_due_at)
+       and not (new.series_id is null and new.series_due_at is null) then
+      raise exception 'series_id: the series occurrence of a task cannot be changed' using errcode = '22023';
+    end if;
+  elsif new.series_id is not null and not private.is_trusted_caller() then
+    raise exception 'series_id: occurrences are spawned by the series job, not inserted' using errcode = '42501';
+  end if;
+
+  perform private.check_work_references(new.workspace_id,
+    case when tg_op = 'INSERT' or new.stream_id is distinct from old.stream_id then new.stream_id end,
+    case when tg_op = 'INSERT' or new.project_id is distinct from old.project_id then new.project_id end,
+    new.assignee_user_id, new.assignee_agent_id);
+
+  if tg_op = 'INSERT' or new.steps is distinct from old.steps then
+    new.steps := private.normalize_task_steps(new.steps, 'steps');
+  end if;
+
+  if tg_op = 'INSERT' then
+    new.assignment_version := case when num_nonnulls(new.assignee_user_id, new.assignee_agent_id) > 0 then 1 else 0 end;
+    new.completed_at := case when new.status = 'done' then coalesce(new.completed_at, now()) end;
+  else
+    new.assignment_version := old.assignment_version
+      + case when (new.assignee_user_id, new.assignee_agent_id) is distinct from (old.assignee_user_id, old.assignee_agent_id)
+             then 1 else 0 end;
+    if new.status is distinct from old.status then
+      if not new.status = any (private.task_status_next(old.status)) then
+        raise exception 'status: illegal transition from % to % (allowed from %: %)',
+          old.status, new.status, old.status, array_to_string(private.task_status_next(old.status), ', ')
+          using errcode = '55000';
+      end if;
+      new.completed_at := case when new.status = 'done' then now() end;
+    else
+      -- completed_at follows status; a direct write cannot desynchronise them.
+      new.completed_at := old.completed_at;
+    end if;
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: tasks_enqueue_assignment(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.tasks_enqueue_assignment() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_first boolean;
+begin
+  if new.assignee_agent_id is null then
+    return null;
+  end if;
+  if tg_op = 'UPDATE' and new.assignment_version = old.assignment_version then
+    return null;
+  end if;
+  v_first := tg_op = 'INSERT' or num_nonnulls(old.assignee_user_id, old.assignee_agent_id) = 0;
+  perform private.enqueue_inbox_item_unchecked(
+    new.assignee_agent_id,
+    case when v_first then 'task_assignment' else 'task_reassignment' end,
+    left(case when v_first then 'Task assigned: ' else 'Task reassigned to you: ' end || new.title, 1000),
+    jsonb_build_object(
+      'task_id', new.id,
+      'title', new.title,
+      'status', new.status,
+      'priority', new.priority,
+      'due_at', new.due_at,
+      'assignment_version', new.assignment_version,
+      'previous_assignee_agent_id', case when tg_op = 'UPDATE' then old.assignee_agent_id end,
+      'previous_assignee_user_id', case when tg_op = 'UPDATE' then old.assignee_user_id end,
+      'series_id', new.series_id,
+      'assigned_by', auth.uid()),
+    'task', new.id,
+    private.task_inbox_priority(new.priority),
+    null, 3,
+    'task-assigned:' || new.id || ':' || new.assignment_version,
+    false);
+  return null;
+end
+$$;
+
+--
+-- Name: validate_custom_fields(uuid, public.crm_entity_type, jsonb); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.validate_custom_fields(p_workspace_id uuid, p_entity_type public.crm_entity_type, p_values jsonb) RETURNS void
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_key text;
+  v_value jsonb;
+  d public.field_definitions%rowtype;
+  v_entity text := case p_entity_type when 'contact' then 'contacts' else 'companies' end;
+begin
+  if p_values is null or jsonb_typeof(p_values) <> 'object' then
+    raise exception 'custom_fields must be a JSON object' using errcode = '22023';
+  end if;
+  for v_key, v_value in select e.key, e.value from jsonb_each(p_values) e loop
+    select * into d from public.field_definitions f
+    where f.workspace_id = p_workspace_id and f.entity_type = p_entity_type and f.field_key = v_key;
+    if not found then
+      raise exception 'custom_fields.%: no such field is defined for % in this workspace', left(v_key, 80), v_entity
+        using errcode = '22023';
+    end if;
+    continue when jsonb_typeof(v_value) = 'null';
+    case d.field_type
+      when 'text' then
+        if jsonb_typeof(v_value) <> 'string' or length(v_value #>> '{}') > 10000 then
+          raise exception 'custom_fields.%: expected text (a string of at most 10000 characters), got %', v_key, left(v_value::text, 80)
+            using errcode = '22023';
+        end if;
+      when 'number' then
+        if jsonb_typeof(v_value) <> 'number' then
+          raise exception 'custom_fields.%: expected a number, got %', v_key, left(v_value::text, 80) using errcode = '22023';
+        end if;
+      when 'boolean' then
+        if jsonb_typeof(v_value) <> 'boolean' then
+          raise exception 'custom_fields.%: expected true or false, got %', v_key, left(v_value::text, 80) using errcode = '22023';
+        end if;
+      when 'date' then
+        if jsonb_typeof(v_value) <> 'string' or (v_value #>> '{}') !~ '^\d{4}-\d{2}-\d{2}$'
+           or not private.is_valid_date(v_value #>> '{}') then
+          raise exception 'custom_fields.%: expected a date YYYY-MM-DD, got %', v_key, left(v_value::text, 80) using errcode = '22023';
+        end if;
+      when 'select' then
+        if jsonb_typeof(v_value) <> 'string' or not (v_value #>> '{}') = any (d.options) then
+          raise exception 'custom_fields.%: % is not one of the options (%)', v_key, left(v_value::text, 80),
+            array_to_string(d.options, ', ') using errcode = '22023';
+        end if;
+      when 'multiselect' then
+        if jsonb_typeof(v_value) <> 'array' or exists (
+             select 1 from jsonb_array_elements(v_value) x
+             where jsonb_typeof(x) <> 'string' or not (x #>> '{}') = any (d.options)) then
+          raise exception 'custom_fields.%: expected an array of options (%), got %', v_key,
+            array_to_string(d.options, ', '), left(v_value::text, 80) using errcode = '22023';
+        end if;
+    end case;
+  end loop;
+  -- Required fields must be present and not null.
+  for d in select * from public.field_definitions f
+           where f.workspace_id = p_workspace_id and f.entity_type = p_entity_type and f.required
+           order by f.position, f.field_key loop
+    if coalesce(jsonb_typeof(p_values -> d.field_key), 'null') = 'null' then
+      raise exception 'custom_fields.% is required for %', d.field_key, v_entity using errcode = '22004';
+    end if;
+  end loop;
+end
+$_$;
 
 --
 -- Name: workspaces_before_write(); Type: FUNCTION; Schema: private; Owner: -
@@ -3461,6 +4863,145 @@ $$;
 COMMENT ON FUNCTION public.revoke_invite(p_invite_id uuid) IS 'Revokes an open invite (admins of its workspace). Revoking twice returns the row unchanged.';
 
 --
+-- Name: search_contacts(uuid, text, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.search_contacts(p_workspace_id uuid, p_query text, p_limit integer DEFAULT 20) RETURNS SETOF public.contacts
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_workspace_id is null then
+    raise exception 'p_workspace_id must not be null' using errcode = '22004';
+  end if;
+  if p_query is null or length(btrim(p_query)) not between 1 and 200 then
+    raise exception 'p_query must be 1 to 200 characters' using errcode = '22023';
+  end if;
+  if p_limit is null or p_limit not between 1 and 200 then
+    raise exception 'p_limit must be between 1 and 200 (got %)', p_limit using errcode = '22023';
+  end if;
+  return query
+  select c.* from public.contacts c
+  where c.workspace_id = p_workspace_id
+    and (c.full_name operator(extensions.%) p_query or c.full_name ilike '%' || p_query || '%'
+         or c.email ilike '%' || p_query || '%')
+  order by greatest(extensions.similarity(c.full_name, p_query), extensions.similarity(coalesce(c.email, ''), p_query)) desc,
+           c.full_name
+  limit p_limit;
+end
+$$;
+
+--
+-- Name: FUNCTION search_contacts(p_workspace_id uuid, p_query text, p_limit integer); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.search_contacts(p_workspace_id uuid, p_query text, p_limit integer) IS 'Contacts of a workspace whose name is trigram-similar to p_query or whose name/e-mail contains it; best first.';
+
+--
+-- Name: tasks; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.tasks (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    stream_id uuid,
+    project_id uuid,
+    title text NOT NULL,
+    summary text DEFAULT ''::text NOT NULL,
+    details text DEFAULT ''::text NOT NULL,
+    steps jsonb DEFAULT '[]'::jsonb NOT NULL,
+    status public.task_status DEFAULT 'todo'::public.task_status NOT NULL,
+    priority public.priority_level DEFAULT 'medium'::public.priority_level NOT NULL,
+    due_at timestamp with time zone,
+    "position" double precision DEFAULT 0 NOT NULL,
+    assignee_user_id uuid,
+    assignee_agent_id uuid,
+    assignment_version integer DEFAULT 0 NOT NULL,
+    series_id uuid,
+    series_due_at timestamp with time zone,
+    completed_at timestamp with time zone,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    search tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, ((COALESCE(title, ''::text) || ' '::text) || COALESCE(summary, ''::text)))) STORED,
+    CONSTRAINT tasks_completed_at_check CHECK (((status = 'done'::public.task_status) = (completed_at IS NOT NULL))),
+    CONSTRAINT tasks_details_check CHECK ((length(details) <= 100000)),
+    CONSTRAINT tasks_one_assignee_check CHECK ((num_nonnulls(assignee_user_id, assignee_agent_id) <= 1)),
+    CONSTRAINT tasks_series_check CHECK (((series_id IS NULL) = (series_due_at IS NULL))),
+    CONSTRAINT tasks_steps_check CHECK ((jsonb_typeof(steps) = 'array'::text)),
+    CONSTRAINT tasks_summary_check CHECK ((length(summary) <= 4000)),
+    CONSTRAINT tasks_title_check CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 500)))
+);
+
+--
+-- Name: TABLE tasks; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.tasks IS 'Work items: status graph checked by trigger, completed_at set iff status is done, assignee a member or an agent of the workspace (never both), ordered steps.';
+
+--
+-- Name: COLUMN tasks.steps; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.tasks.steps IS 'Ordered checklist, normalised to [{"position": 1, "text": "...", "done": false}, ...] on write.';
+
+--
+-- Name: COLUMN tasks.assignment_version; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.tasks.assignment_version IS 'Incremented by the database on every assignee change; identifies the assignment event (inbox dedup key).';
+
+--
+-- Name: COLUMN tasks.series_due_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.tasks.series_due_at IS 'For an occurrence of a task series: the due time it was spawned for; unique with series_id.';
+
+--
+-- Name: COLUMN tasks.completed_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.tasks.completed_at IS 'Set by the database when status becomes done, cleared when it leaves done.';
+
+--
+-- Name: search_tasks(uuid, text, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.search_tasks(p_workspace_id uuid, p_query text, p_limit integer DEFAULT 20) RETURNS SETOF public.tasks
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  v_tsq tsquery;
+begin
+  if p_workspace_id is null then
+    raise exception 'p_workspace_id must not be null' using errcode = '22004';
+  end if;
+  if p_query is null or length(btrim(p_query)) not between 1 and 200 then
+    raise exception 'p_query must be 1 to 200 characters' using errcode = '22023';
+  end if;
+  if p_limit is null or p_limit not between 1 and 200 then
+    raise exception 'p_limit must be between 1 and 200 (got %)', p_limit using errcode = '22023';
+  end if;
+  v_tsq := nullif(regexp_replace(
+             array_to_string(array(select quote_literal(w) || ':*' from regexp_split_to_table(lower(btrim(p_query)), '[^[:alnum:]]+') w
+                                   where w <> ''), ' & '), '^$', ''), '')::tsquery;
+  return query
+  select t.* from public.tasks t
+  where t.workspace_id = p_workspace_id
+    and ((v_tsq is not null and t.search @@ v_tsq) or t.title operator(extensions.%) p_query)
+  order by extensions.similarity(t.title, p_query) desc, t.created_at desc
+  limit p_limit;
+end
+$_$;
+
+--
+-- Name: FUNCTION search_tasks(p_workspace_id uuid, p_query text, p_limit integer); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.search_tasks(p_workspace_id uuid, p_query text, p_limit integer) IS 'Tasks of a workspace whose title/summary match the words of p_query (prefix full-text) or whose title is trigram-similar; best first.';
+
+--
 -- Name: set_member_role(uuid, uuid, public.workspace_role); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -3719,6 +5260,340 @@ CREATE TABLE public.agent_training_data (
 COMMENT ON TABLE public.agent_training_data IS 'Knowledge, instructions and examples an agent is trained with.';
 
 --
+-- Name: automation_rules; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.automation_rules (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    name text NOT NULL,
+    entity_type public.crm_entity_type DEFAULT 'contact'::public.crm_entity_type NOT NULL,
+    condition public.automation_condition NOT NULL,
+    field text,
+    value text,
+    summary_template text NOT NULL,
+    agent_id uuid NOT NULL,
+    priority integer DEFAULT 0 NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT automation_rules_entity_type_check CHECK ((entity_type = 'contact'::public.crm_entity_type)),
+    CONSTRAINT automation_rules_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT automation_rules_priority_check CHECK (((priority >= '-1000'::integer) AND (priority <= 1000)))
+);
+
+--
+-- Name: TABLE automation_rules; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.automation_rules IS 'Contact automation rules: created / changed_to / changed_from / any_change on a field; each match puts one item in the target agent''s inbox.';
+
+--
+-- Name: COLUMN automation_rules.field; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.automation_rules.field IS 'stage_key, priority, relationship_strength or custom_fields.<key> (a defined contact field); null for created.';
+
+--
+-- Name: COLUMN automation_rules.summary_template; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.automation_rules.summary_template IS 'Inbox summary; {name}, {new_value}, {old_value} are replaced when the rule fires.';
+
+--
+-- Name: comment_revisions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.comment_revisions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    comment_id uuid NOT NULL,
+    revision integer NOT NULL,
+    body text NOT NULL,
+    mentions text[] DEFAULT '{}'::text[] NOT NULL,
+    edited_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE comment_revisions; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.comment_revisions IS 'Append-only history of comment bodies: one row per replaced revision.';
+
+--
+-- Name: comments; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.comments (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    entity_type public.comment_entity_type NOT NULL,
+    entity_id uuid NOT NULL,
+    task_id uuid GENERATED ALWAYS AS (
+CASE
+    WHEN (entity_type = 'task'::public.comment_entity_type) THEN entity_id
+    ELSE NULL::uuid
+END) STORED,
+    contact_id uuid GENERATED ALWAYS AS (
+CASE
+    WHEN (entity_type = 'contact'::public.comment_entity_type) THEN entity_id
+    ELSE NULL::uuid
+END) STORED,
+    parent_id uuid,
+    body text NOT NULL,
+    mentions text[] DEFAULT '{}'::text[] NOT NULL,
+    mentioned_agent_ids uuid[] DEFAULT '{}'::uuid[] NOT NULL,
+    mentioned_user_ids uuid[] DEFAULT '{}'::uuid[] NOT NULL,
+    author_user_id uuid DEFAULT auth.uid(),
+    author_agent_id uuid,
+    revision integer DEFAULT 1 NOT NULL,
+    edited_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT comments_body_check CHECK (((length(btrim(body)) >= 1) AND (length(btrim(body)) <= 20000))),
+    CONSTRAINT comments_one_author_check CHECK ((num_nonnulls(author_user_id, author_agent_id) <= 1))
+);
+
+--
+-- Name: TABLE comments; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.comments IS 'Comments on tasks and contacts; @mentions parsed into mentions / mentioned_agent_ids / mentioned_user_ids; edits keep history in comment_revisions and wake newly mentioned agents.';
+
+--
+-- Name: COLUMN comments.mentions; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.comments.mentions IS 'The @handles in body (lowercase, in order), parsed by the database.';
+
+--
+-- Name: COLUMN comments.mentioned_agent_ids; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.comments.mentioned_agent_ids IS 'Agents of the workspace whose slug was @mentioned.';
+
+--
+-- Name: COLUMN comments.mentioned_user_ids; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.comments.mentioned_user_ids IS 'Members whose e-mail local part was @mentioned (handles that are not agent slugs).';
+
+--
+-- Name: COLUMN comments.revision; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.comments.revision IS 'Starts at 1, +1 on each edit of body; the previous body is in comment_revisions.';
+
+--
+-- Name: crm_campaigns; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.crm_campaigns (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    name text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    status public.campaign_status DEFAULT 'draft'::public.campaign_status NOT NULL,
+    channel public.interaction_kind DEFAULT 'email'::public.interaction_kind NOT NULL,
+    template_id uuid,
+    agent_id uuid,
+    starts_at timestamp with time zone,
+    ends_at timestamp with time zone,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT crm_campaigns_dates_check CHECK (((ends_at IS NULL) OR (starts_at IS NULL) OR (ends_at > starts_at))),
+    CONSTRAINT crm_campaigns_description_check CHECK ((length(description) <= 4000)),
+    CONSTRAINT crm_campaigns_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200)))
+);
+
+--
+-- Name: TABLE crm_campaigns; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.crm_campaigns IS 'Outreach campaigns: status, channel, template, the agent running it, dates.';
+
+--
+-- Name: crm_companies; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.crm_companies (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    name text NOT NULL,
+    domain text,
+    website text,
+    industry text,
+    size text,
+    notes text DEFAULT ''::text NOT NULL,
+    stage_key text,
+    custom_fields jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT crm_companies_custom_fields_check CHECK ((jsonb_typeof(custom_fields) = 'object'::text)),
+    CONSTRAINT crm_companies_domain_check CHECK (((domain ~ '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$'::text) AND (length(domain) <= 253))),
+    CONSTRAINT crm_companies_industry_check CHECK ((length(industry) <= 200)),
+    CONSTRAINT crm_companies_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 300))),
+    CONSTRAINT crm_companies_notes_check CHECK ((length(notes) <= 20000)),
+    CONSTRAINT crm_companies_size_check CHECK ((length(size) <= 100)),
+    CONSTRAINT crm_companies_website_check CHECK (((website ~ '^https?://[^\s]+$'::text) AND (length(website) <= 2048)))
+);
+
+--
+-- Name: TABLE crm_companies; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.crm_companies IS 'CRM companies (not the billing `organizations`).';
+
+--
+-- Name: crm_contact_companies; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.crm_contact_companies (
+    workspace_id uuid NOT NULL,
+    contact_id uuid NOT NULL,
+    company_id uuid NOT NULL,
+    role text,
+    is_primary boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT crm_contact_companies_role_check CHECK ((length(role) <= 200))
+);
+
+--
+-- Name: TABLE crm_contact_companies; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.crm_contact_companies IS 'Which companies a contact belongs to, with a role; at most one primary company per contact.';
+
+--
+-- Name: crm_draft_sets; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.crm_draft_sets (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    campaign_id uuid,
+    agent_id uuid,
+    name text NOT NULL,
+    status public.draft_set_status DEFAULT 'draft'::public.draft_set_status NOT NULL,
+    drafts jsonb DEFAULT '[]'::jsonb NOT NULL,
+    reviewed_by uuid,
+    reviewed_at timestamp with time zone,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT crm_draft_sets_drafts_check CHECK ((jsonb_typeof(drafts) = 'array'::text)),
+    CONSTRAINT crm_draft_sets_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200)))
+);
+
+--
+-- Name: TABLE crm_draft_sets; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.crm_draft_sets IS 'Batches of drafted messages awaiting review (drafts: [{contact_id, subject, body}]).';
+
+--
+-- Name: crm_taggings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.crm_taggings (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    tag_id uuid NOT NULL,
+    contact_id uuid,
+    company_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT crm_taggings_one_target_check CHECK ((num_nonnulls(contact_id, company_id) = 1))
+);
+
+--
+-- Name: TABLE crm_taggings; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.crm_taggings IS 'A tag on a contact or on a company (exactly one).';
+
+--
+-- Name: crm_tags; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.crm_tags (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    name text NOT NULL,
+    color text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT crm_tags_color_check CHECK ((color ~ '^#[0-9a-fA-F]{6}$'::text)),
+    CONSTRAINT crm_tags_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100)))
+);
+
+--
+-- Name: TABLE crm_tags; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.crm_tags IS 'CRM tags of a workspace (name unique case-insensitively).';
+
+--
+-- Name: crm_templates; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.crm_templates (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    name text NOT NULL,
+    channel public.interaction_kind DEFAULT 'email'::public.interaction_kind NOT NULL,
+    subject text,
+    body text DEFAULT ''::text NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT crm_templates_body_check CHECK ((length(body) <= 100000)),
+    CONSTRAINT crm_templates_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT crm_templates_subject_check CHECK ((length(subject) <= 1000))
+);
+
+--
+-- Name: TABLE crm_templates; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.crm_templates IS 'Message templates for outreach.';
+
+--
+-- Name: field_definitions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.field_definitions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    entity_type public.crm_entity_type DEFAULT 'contact'::public.crm_entity_type NOT NULL,
+    field_key text NOT NULL,
+    label text NOT NULL,
+    field_type public.custom_field_type NOT NULL,
+    options text[] DEFAULT '{}'::text[] NOT NULL,
+    required boolean DEFAULT false NOT NULL,
+    "position" integer DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT field_definitions_field_key_check CHECK ((field_key ~ '^[a-z][a-z0-9_]{0,62}$'::text)),
+    CONSTRAINT field_definitions_label_check CHECK (((length(btrim(label)) >= 1) AND (length(btrim(label)) <= 200))),
+    CONSTRAINT field_definitions_options_check CHECK (
+CASE
+    WHEN (field_type = ANY (ARRAY['select'::public.custom_field_type, 'multiselect'::public.custom_field_type])) THEN (((cardinality(options) >= 1) AND (cardinality(options) <= 200)) AND (array_position(options, NULL::text) IS NULL))
+    ELSE (cardinality(options) = 0)
+END)
+);
+
+--
+-- Name: TABLE field_definitions; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.field_definitions IS 'Custom fields per workspace and entity type: key, type (text/number/date/select/multiselect/boolean), options, required, position; custom_fields are validated against them on write.';
+
+--
 -- Name: gateway_registration_tokens; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -3740,6 +5615,64 @@ CREATE TABLE public.gateway_registration_tokens (
 --
 
 COMMENT ON TABLE public.gateway_registration_tokens IS 'Short-lived, single-use tokens that register a gateway. Minted only by create_gateway_token; their hashes live in a private table.';
+
+--
+-- Name: interactions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.interactions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    contact_id uuid NOT NULL,
+    company_id uuid,
+    kind public.interaction_kind NOT NULL,
+    direction public.interaction_direction,
+    subject text,
+    body text DEFAULT ''::text NOT NULL,
+    occurred_at timestamp with time zone DEFAULT now() NOT NULL,
+    user_id uuid,
+    agent_id uuid,
+    meta jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT interactions_body_check CHECK ((length(body) <= 100000)),
+    CONSTRAINT interactions_meta_check CHECK ((jsonb_typeof(meta) = 'object'::text)),
+    CONSTRAINT interactions_one_actor_check CHECK ((num_nonnulls(user_id, agent_id) <= 1)),
+    CONSTRAINT interactions_subject_check CHECK ((length(subject) <= 1000))
+);
+
+--
+-- Name: TABLE interactions; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.interactions IS 'Calls, e-mails, messages, meetings, notes with a contact; they keep the contact''s last_interaction_* right.';
+
+--
+-- Name: pipeline_stages; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.pipeline_stages (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    entity_type public.crm_entity_type DEFAULT 'contact'::public.crm_entity_type NOT NULL,
+    stage_key text NOT NULL,
+    label text NOT NULL,
+    color text,
+    "position" integer DEFAULT 0 NOT NULL,
+    is_closed boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT pipeline_stages_color_check CHECK ((color ~ '^#[0-9a-fA-F]{6}$'::text)),
+    CONSTRAINT pipeline_stages_label_check CHECK (((length(btrim(label)) >= 1) AND (length(btrim(label)) <= 200))),
+    CONSTRAINT pipeline_stages_stage_key_check CHECK ((stage_key ~ '^[a-z][a-z0-9_]{0,62}$'::text))
+);
+
+--
+-- Name: TABLE pipeline_stages; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.pipeline_stages IS 'Pipeline stages per workspace and entity type (stage_key unique); contacts.stage_key and crm_companies.stage_key must name one.';
 
 --
 -- Name: profiles; Type: TABLE; Schema: public; Owner: -
@@ -3788,6 +5721,182 @@ CREATE TABLE public.projects (
 --
 
 COMMENT ON TABLE public.projects IS 'Optional grouping inside a workspace (agents, tasks, files may point here); archived_at follows status.';
+
+--
+-- Name: streams; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.streams (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    name text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    type public.stream_type DEFAULT 'functional'::public.stream_type NOT NULL,
+    color text,
+    "position" double precision DEFAULT 0 NOT NULL,
+    archived_at timestamp with time zone,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT streams_color_check CHECK ((color ~ '^#[0-9a-fA-F]{6}$'::text)),
+    CONSTRAINT streams_description_check CHECK ((length(description) <= 4000)),
+    CONSTRAINT streams_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200)))
+);
+
+--
+-- Name: TABLE streams; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.streams IS 'Board lanes of a workspace (functional, project or custom), ordered by position; archived_at hides a lane.';
+
+--
+-- Name: task_attachments; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.task_attachments (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    task_id uuid NOT NULL,
+    name text NOT NULL,
+    storage_path text,
+    url text,
+    document_id uuid,
+    mime_type text,
+    size_bytes bigint,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT task_attachments_mime_type_check CHECK ((length(mime_type) <= 200)),
+    CONSTRAINT task_attachments_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 500))),
+    CONSTRAINT task_attachments_one_target_check CHECK ((num_nonnulls(storage_path, url, document_id) = 1)),
+    CONSTRAINT task_attachments_size_bytes_check CHECK ((size_bytes >= 0)),
+    CONSTRAINT task_attachments_storage_path_check CHECK (((storage_path ~ '^[a-z0-9][a-z0-9_-]{1,62}/.+'::text) AND (length(storage_path) <= 1024))),
+    CONSTRAINT task_attachments_url_check CHECK (((url ~ '^https?://[^\s]+$'::text) AND (length(url) <= 2048)))
+);
+
+--
+-- Name: TABLE task_attachments; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.task_attachments IS 'A file on a task: a Storage object path, an external URL or a document id (exactly one).';
+
+--
+-- Name: task_label_assignments; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.task_label_assignments (
+    workspace_id uuid NOT NULL,
+    task_id uuid NOT NULL,
+    label_id uuid NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE task_label_assignments; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.task_label_assignments IS 'Which labels a task carries.';
+
+--
+-- Name: task_labels; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.task_labels (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    name text NOT NULL,
+    color text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT task_labels_color_check CHECK ((color ~ '^#[0-9a-fA-F]{6}$'::text)),
+    CONSTRAINT task_labels_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100)))
+);
+
+--
+-- Name: TABLE task_labels; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.task_labels IS 'Labels of a workspace (name unique case-insensitively).';
+
+--
+-- Name: task_relations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.task_relations (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    from_task_id uuid NOT NULL,
+    to_task_id uuid NOT NULL,
+    relation_type public.task_relation_type NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT task_relations_not_self_check CHECK ((from_task_id <> to_task_id))
+);
+
+--
+-- Name: TABLE task_relations; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.task_relations IS 'from_task blocks / relates to / duplicates to_task; "blocks" never forms a cycle.';
+
+--
+-- Name: task_series; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.task_series (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    schedule text NOT NULL,
+    timezone text DEFAULT 'UTC'::text NOT NULL,
+    catch_up public.series_catch_up DEFAULT 'latest'::public.series_catch_up NOT NULL,
+    miss_previous boolean DEFAULT false NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    starts_at timestamp with time zone DEFAULT now() NOT NULL,
+    ends_at timestamp with time zone,
+    title text NOT NULL,
+    summary text DEFAULT ''::text NOT NULL,
+    details text DEFAULT ''::text NOT NULL,
+    steps jsonb DEFAULT '[]'::jsonb NOT NULL,
+    priority public.priority_level DEFAULT 'medium'::public.priority_level NOT NULL,
+    stream_id uuid,
+    project_id uuid,
+    assignee_user_id uuid,
+    assignee_agent_id uuid,
+    next_run_at timestamp with time zone,
+    last_due_at timestamp with time zone,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT task_series_details_check CHECK ((length(details) <= 100000)),
+    CONSTRAINT task_series_ends_check CHECK (((ends_at IS NULL) OR (ends_at > starts_at))),
+    CONSTRAINT task_series_one_assignee_check CHECK ((num_nonnulls(assignee_user_id, assignee_agent_id) <= 1)),
+    CONSTRAINT task_series_summary_check CHECK ((length(summary) <= 4000)),
+    CONSTRAINT task_series_title_check CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 500)))
+);
+
+--
+-- Name: TABLE task_series; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.task_series IS 'Recurring task definitions: cron schedule in a timezone, a task template, a catch-up policy; spawned by pg_cron job agentbase-task-series.';
+
+--
+-- Name: COLUMN task_series.catch_up; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.task_series.catch_up IS 'After downtime: all = every missed due time, latest = only the most recent, none = only one due within the grace window.';
+
+--
+-- Name: COLUMN task_series.miss_previous; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.task_series.miss_previous IS 'When a new occurrence spawns, older open occurrences of the series become missed.';
+
+--
+-- Name: COLUMN task_series.next_run_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.task_series.next_run_at IS 'Next due time to spawn (maintained by the database).';
 
 --
 -- Name: gateway_token_hashes gateway_token_hashes_pkey; Type: CONSTRAINT; Schema: private; Owner: -
@@ -3888,6 +5997,146 @@ ALTER TABLE ONLY public.agents
     ADD CONSTRAINT agents_workspace_id_slug_key UNIQUE (workspace_id, slug);
 
 --
+-- Name: automation_rules automation_rules_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.automation_rules
+    ADD CONSTRAINT automation_rules_pkey PRIMARY KEY (id);
+
+--
+-- Name: comment_revisions comment_revisions_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.comment_revisions
+    ADD CONSTRAINT comment_revisions_key UNIQUE (comment_id, revision);
+
+--
+-- Name: comment_revisions comment_revisions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.comment_revisions
+    ADD CONSTRAINT comment_revisions_pkey PRIMARY KEY (id);
+
+--
+-- Name: comments comments_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.comments
+    ADD CONSTRAINT comments_pkey PRIMARY KEY (id);
+
+--
+-- Name: comments comments_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.comments
+    ADD CONSTRAINT comments_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: contacts contacts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contacts
+    ADD CONSTRAINT contacts_pkey PRIMARY KEY (id);
+
+--
+-- Name: contacts contacts_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contacts
+    ADD CONSTRAINT contacts_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: crm_campaigns crm_campaigns_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_campaigns
+    ADD CONSTRAINT crm_campaigns_pkey PRIMARY KEY (id);
+
+--
+-- Name: crm_campaigns crm_campaigns_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_campaigns
+    ADD CONSTRAINT crm_campaigns_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: crm_companies crm_companies_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_companies
+    ADD CONSTRAINT crm_companies_pkey PRIMARY KEY (id);
+
+--
+-- Name: crm_companies crm_companies_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_companies
+    ADD CONSTRAINT crm_companies_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: crm_contact_companies crm_contact_companies_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_contact_companies
+    ADD CONSTRAINT crm_contact_companies_pkey PRIMARY KEY (contact_id, company_id);
+
+--
+-- Name: crm_draft_sets crm_draft_sets_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_draft_sets
+    ADD CONSTRAINT crm_draft_sets_pkey PRIMARY KEY (id);
+
+--
+-- Name: crm_taggings crm_taggings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_taggings
+    ADD CONSTRAINT crm_taggings_pkey PRIMARY KEY (id);
+
+--
+-- Name: crm_tags crm_tags_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_tags
+    ADD CONSTRAINT crm_tags_pkey PRIMARY KEY (id);
+
+--
+-- Name: crm_tags crm_tags_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_tags
+    ADD CONSTRAINT crm_tags_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: crm_templates crm_templates_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_templates
+    ADD CONSTRAINT crm_templates_pkey PRIMARY KEY (id);
+
+--
+-- Name: crm_templates crm_templates_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_templates
+    ADD CONSTRAINT crm_templates_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: field_definitions field_definitions_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.field_definitions
+    ADD CONSTRAINT field_definitions_key UNIQUE (workspace_id, entity_type, field_key);
+
+--
+-- Name: field_definitions field_definitions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.field_definitions
+    ADD CONSTRAINT field_definitions_pkey PRIMARY KEY (id);
+
+--
 -- Name: gateway_registration_tokens gateway_registration_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3914,6 +6163,13 @@ ALTER TABLE ONLY public.gateways
 
 ALTER TABLE ONLY public.gateways
     ADD CONSTRAINT gateways_workspace_id_slug_key UNIQUE (workspace_id, slug);
+
+--
+-- Name: interactions interactions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.interactions
+    ADD CONSTRAINT interactions_pkey PRIMARY KEY (id);
 
 --
 -- Name: invites invites_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -3944,6 +6200,20 @@ ALTER TABLE ONLY public.organizations
     ADD CONSTRAINT organizations_slug_key UNIQUE (slug);
 
 --
+-- Name: pipeline_stages pipeline_stages_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pipeline_stages
+    ADD CONSTRAINT pipeline_stages_key UNIQUE (workspace_id, entity_type, stage_key);
+
+--
+-- Name: pipeline_stages pipeline_stages_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pipeline_stages
+    ADD CONSTRAINT pipeline_stages_pkey PRIMARY KEY (id);
+
+--
 -- Name: profiles profiles_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -3963,6 +6233,97 @@ ALTER TABLE ONLY public.projects
 
 ALTER TABLE ONLY public.projects
     ADD CONSTRAINT projects_workspace_id_slug_key UNIQUE (workspace_id, slug);
+
+--
+-- Name: streams streams_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.streams
+    ADD CONSTRAINT streams_pkey PRIMARY KEY (id);
+
+--
+-- Name: streams streams_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.streams
+    ADD CONSTRAINT streams_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: task_attachments task_attachments_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_attachments
+    ADD CONSTRAINT task_attachments_pkey PRIMARY KEY (id);
+
+--
+-- Name: task_label_assignments task_label_assignments_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_label_assignments
+    ADD CONSTRAINT task_label_assignments_pkey PRIMARY KEY (task_id, label_id);
+
+--
+-- Name: task_labels task_labels_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_labels
+    ADD CONSTRAINT task_labels_pkey PRIMARY KEY (id);
+
+--
+-- Name: task_labels task_labels_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_labels
+    ADD CONSTRAINT task_labels_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: task_relations task_relations_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_relations
+    ADD CONSTRAINT task_relations_key UNIQUE (from_task_id, to_task_id, relation_type);
+
+--
+-- Name: task_relations task_relations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_relations
+    ADD CONSTRAINT task_relations_pkey PRIMARY KEY (id);
+
+--
+-- Name: task_series task_series_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_series
+    ADD CONSTRAINT task_series_pkey PRIMARY KEY (id);
+
+--
+-- Name: task_series task_series_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_series
+    ADD CONSTRAINT task_series_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: tasks tasks_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_pkey PRIMARY KEY (id);
+
+--
+-- Name: tasks tasks_series_occurrence_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_series_occurrence_key UNIQUE (series_id, series_due_at);
+
+--
+-- Name: tasks tasks_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_workspace_id_id_key UNIQUE (workspace_id, id);
 
 --
 -- Name: workspace_members workspace_members_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -4154,6 +6515,246 @@ CREATE INDEX agents_workspace_gateway_idx ON public.agents USING btree (workspac
 CREATE INDEX agents_workspace_reports_to_idx ON public.agents USING btree (workspace_id, reports_to);
 
 --
+-- Name: automation_rules_active_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX automation_rules_active_idx ON public.automation_rules USING btree (workspace_id, entity_type) WHERE is_active;
+
+--
+-- Name: automation_rules_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX automation_rules_created_by_idx ON public.automation_rules USING btree (created_by);
+
+--
+-- Name: automation_rules_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX automation_rules_workspace_agent_idx ON public.automation_rules USING btree (workspace_id, agent_id);
+
+--
+-- Name: comment_revisions_edited_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX comment_revisions_edited_by_idx ON public.comment_revisions USING btree (edited_by);
+
+--
+-- Name: comment_revisions_workspace_comment_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX comment_revisions_workspace_comment_idx ON public.comment_revisions USING btree (workspace_id, comment_id);
+
+--
+-- Name: comments_author_user_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX comments_author_user_id_idx ON public.comments USING btree (author_user_id);
+
+--
+-- Name: comments_entity_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX comments_entity_idx ON public.comments USING btree (workspace_id, entity_type, entity_id, created_at);
+
+--
+-- Name: comments_mentioned_agent_ids_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX comments_mentioned_agent_ids_idx ON public.comments USING gin (mentioned_agent_ids);
+
+--
+-- Name: comments_workspace_author_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX comments_workspace_author_agent_idx ON public.comments USING btree (workspace_id, author_agent_id);
+
+--
+-- Name: comments_workspace_contact_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX comments_workspace_contact_idx ON public.comments USING btree (workspace_id, contact_id);
+
+--
+-- Name: comments_workspace_parent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX comments_workspace_parent_idx ON public.comments USING btree (workspace_id, parent_id);
+
+--
+-- Name: comments_workspace_task_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX comments_workspace_task_idx ON public.comments USING btree (workspace_id, task_id);
+
+--
+-- Name: contacts_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contacts_created_by_idx ON public.contacts USING btree (created_by);
+
+--
+-- Name: contacts_email_trgm_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contacts_email_trgm_idx ON public.contacts USING gin (email extensions.gin_trgm_ops);
+
+--
+-- Name: contacts_full_name_trgm_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contacts_full_name_trgm_idx ON public.contacts USING gin (full_name extensions.gin_trgm_ops);
+
+--
+-- Name: contacts_last_interaction_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contacts_last_interaction_id_idx ON public.contacts USING btree (last_interaction_id);
+
+--
+-- Name: contacts_workspace_last_interaction_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contacts_workspace_last_interaction_idx ON public.contacts USING btree (workspace_id, last_interaction_at DESC);
+
+--
+-- Name: contacts_workspace_owner_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contacts_workspace_owner_idx ON public.contacts USING btree (workspace_id, owner_user_id);
+
+--
+-- Name: contacts_workspace_stage_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX contacts_workspace_stage_idx ON public.contacts USING btree (workspace_id, stage_key);
+
+--
+-- Name: crm_campaigns_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX crm_campaigns_created_by_idx ON public.crm_campaigns USING btree (created_by);
+
+--
+-- Name: crm_campaigns_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX crm_campaigns_workspace_agent_idx ON public.crm_campaigns USING btree (workspace_id, agent_id);
+
+--
+-- Name: crm_campaigns_workspace_template_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX crm_campaigns_workspace_template_idx ON public.crm_campaigns USING btree (workspace_id, template_id);
+
+--
+-- Name: crm_companies_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX crm_companies_created_by_idx ON public.crm_companies USING btree (created_by);
+
+--
+-- Name: crm_companies_workspace_name_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX crm_companies_workspace_name_idx ON public.crm_companies USING btree (workspace_id, name);
+
+--
+-- Name: crm_contact_companies_one_primary_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX crm_contact_companies_one_primary_idx ON public.crm_contact_companies USING btree (contact_id) WHERE is_primary;
+
+--
+-- Name: crm_contact_companies_workspace_company_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX crm_contact_companies_workspace_company_idx ON public.crm_contact_companies USING btree (workspace_id, company_id);
+
+--
+-- Name: crm_contact_companies_workspace_contact_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX crm_contact_companies_workspace_contact_idx ON public.crm_contact_companies USING btree (workspace_id, contact_id);
+
+--
+-- Name: crm_draft_sets_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX crm_draft_sets_created_by_idx ON public.crm_draft_sets USING btree (created_by);
+
+--
+-- Name: crm_draft_sets_reviewed_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX crm_draft_sets_reviewed_by_idx ON public.crm_draft_sets USING btree (reviewed_by);
+
+--
+-- Name: crm_draft_sets_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX crm_draft_sets_workspace_agent_idx ON public.crm_draft_sets USING btree (workspace_id, agent_id);
+
+--
+-- Name: crm_draft_sets_workspace_campaign_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX crm_draft_sets_workspace_campaign_idx ON public.crm_draft_sets USING btree (workspace_id, campaign_id);
+
+--
+-- Name: crm_taggings_company_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX crm_taggings_company_key ON public.crm_taggings USING btree (tag_id, company_id) WHERE (company_id IS NOT NULL);
+
+--
+-- Name: crm_taggings_contact_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX crm_taggings_contact_key ON public.crm_taggings USING btree (tag_id, contact_id) WHERE (contact_id IS NOT NULL);
+
+--
+-- Name: crm_taggings_workspace_company_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX crm_taggings_workspace_company_idx ON public.crm_taggings USING btree (workspace_id, company_id);
+
+--
+-- Name: crm_taggings_workspace_contact_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX crm_taggings_workspace_contact_idx ON public.crm_taggings USING btree (workspace_id, contact_id);
+
+--
+-- Name: crm_taggings_workspace_tag_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX crm_taggings_workspace_tag_idx ON public.crm_taggings USING btree (workspace_id, tag_id);
+
+--
+-- Name: crm_tags_workspace_name_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX crm_tags_workspace_name_idx ON public.crm_tags USING btree (workspace_id, lower(name));
+
+--
+-- Name: crm_templates_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX crm_templates_created_by_idx ON public.crm_templates USING btree (created_by);
+
+--
+-- Name: crm_templates_workspace_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX crm_templates_workspace_id_idx ON public.crm_templates USING btree (workspace_id);
+
+--
+-- Name: field_definitions_workspace_position_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX field_definitions_workspace_position_idx ON public.field_definitions USING btree (workspace_id, entity_type, "position");
+
+--
 -- Name: gateway_registration_tokens_created_by_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -4176,6 +6777,42 @@ CREATE INDEX gateways_created_by_idx ON public.gateways USING btree (created_by)
 --
 
 CREATE INDEX gateways_labels_idx ON public.gateways USING gin (labels);
+
+--
+-- Name: interactions_contact_latest_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX interactions_contact_latest_idx ON public.interactions USING btree (contact_id, occurred_at DESC, id DESC);
+
+--
+-- Name: interactions_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX interactions_created_by_idx ON public.interactions USING btree (created_by);
+
+--
+-- Name: interactions_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX interactions_workspace_agent_idx ON public.interactions USING btree (workspace_id, agent_id);
+
+--
+-- Name: interactions_workspace_company_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX interactions_workspace_company_idx ON public.interactions USING btree (workspace_id, company_id);
+
+--
+-- Name: interactions_workspace_contact_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX interactions_workspace_contact_idx ON public.interactions USING btree (workspace_id, contact_id);
+
+--
+-- Name: interactions_workspace_user_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX interactions_workspace_user_idx ON public.interactions USING btree (workspace_id, user_id);
 
 --
 -- Name: invites_accepted_by_idx; Type: INDEX; Schema: public; Owner: -
@@ -4220,10 +6857,178 @@ CREATE INDEX organizations_billing_owner_id_idx ON public.organizations USING bt
 CREATE INDEX organizations_created_by_idx ON public.organizations USING btree (created_by);
 
 --
+-- Name: pipeline_stages_workspace_position_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX pipeline_stages_workspace_position_idx ON public.pipeline_stages USING btree (workspace_id, entity_type, "position");
+
+--
 -- Name: projects_created_by_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX projects_created_by_idx ON public.projects USING btree (created_by);
+
+--
+-- Name: streams_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX streams_created_by_idx ON public.streams USING btree (created_by);
+
+--
+-- Name: streams_workspace_position_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX streams_workspace_position_idx ON public.streams USING btree (workspace_id, "position");
+
+--
+-- Name: task_attachments_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX task_attachments_created_by_idx ON public.task_attachments USING btree (created_by);
+
+--
+-- Name: task_attachments_workspace_task_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX task_attachments_workspace_task_idx ON public.task_attachments USING btree (workspace_id, task_id);
+
+--
+-- Name: task_label_assignments_workspace_label_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX task_label_assignments_workspace_label_idx ON public.task_label_assignments USING btree (workspace_id, label_id);
+
+--
+-- Name: task_label_assignments_workspace_task_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX task_label_assignments_workspace_task_idx ON public.task_label_assignments USING btree (workspace_id, task_id);
+
+--
+-- Name: task_labels_workspace_name_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX task_labels_workspace_name_idx ON public.task_labels USING btree (workspace_id, lower(name));
+
+--
+-- Name: task_relations_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX task_relations_created_by_idx ON public.task_relations USING btree (created_by);
+
+--
+-- Name: task_relations_workspace_from_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX task_relations_workspace_from_idx ON public.task_relations USING btree (workspace_id, from_task_id);
+
+--
+-- Name: task_relations_workspace_to_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX task_relations_workspace_to_idx ON public.task_relations USING btree (workspace_id, to_task_id);
+
+--
+-- Name: task_series_assignee_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX task_series_assignee_agent_idx ON public.task_series USING btree (workspace_id, assignee_agent_id);
+
+--
+-- Name: task_series_assignee_user_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX task_series_assignee_user_idx ON public.task_series USING btree (workspace_id, assignee_user_id);
+
+--
+-- Name: task_series_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX task_series_created_by_idx ON public.task_series USING btree (created_by);
+
+--
+-- Name: task_series_due_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX task_series_due_idx ON public.task_series USING btree (next_run_at) WHERE active;
+
+--
+-- Name: task_series_project_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX task_series_project_id_idx ON public.task_series USING btree (project_id);
+
+--
+-- Name: task_series_stream_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX task_series_stream_idx ON public.task_series USING btree (workspace_id, stream_id);
+
+--
+-- Name: task_series_workspace_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX task_series_workspace_id_idx ON public.task_series USING btree (workspace_id);
+
+--
+-- Name: tasks_assignee_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_assignee_agent_idx ON public.tasks USING btree (workspace_id, assignee_agent_id);
+
+--
+-- Name: tasks_assignee_user_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_assignee_user_idx ON public.tasks USING btree (workspace_id, assignee_user_id);
+
+--
+-- Name: tasks_board_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_board_idx ON public.tasks USING btree (workspace_id, stream_id, status, "position");
+
+--
+-- Name: tasks_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_created_by_idx ON public.tasks USING btree (created_by);
+
+--
+-- Name: tasks_due_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_due_idx ON public.tasks USING btree (workspace_id, due_at) WHERE (status = ANY (ARRAY['todo'::public.task_status, 'in_progress'::public.task_status, 'blocked'::public.task_status]));
+
+--
+-- Name: tasks_open_series_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_open_series_idx ON public.tasks USING btree (series_id, series_due_at) WHERE (status = ANY (ARRAY['todo'::public.task_status, 'in_progress'::public.task_status, 'blocked'::public.task_status]));
+
+--
+-- Name: tasks_project_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_project_id_idx ON public.tasks USING btree (project_id);
+
+--
+-- Name: tasks_search_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_search_idx ON public.tasks USING gin (search);
+
+--
+-- Name: tasks_series_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_series_idx ON public.tasks USING btree (workspace_id, series_id);
+
+--
+-- Name: tasks_title_trgm_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_title_trgm_idx ON public.tasks USING gin (title extensions.gin_trgm_ops);
 
 --
 -- Name: workspace_members_user_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -4298,6 +7103,18 @@ CREATE TRIGGER agents_before_write BEFORE INSERT OR UPDATE ON public.agents FOR 
 CREATE TRIGGER agents_set_updated_at BEFORE UPDATE ON public.agents FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
+-- Name: automation_rules automation_rules_before_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER automation_rules_before_write BEFORE INSERT OR UPDATE ON public.automation_rules FOR EACH ROW EXECUTE FUNCTION private.automation_rules_before_write();
+
+--
+-- Name: automation_rules automation_rules_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER automation_rules_set_updated_at BEFORE UPDATE ON public.automation_rules FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
 -- Name: organizations check_slug_available; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4314,6 +7131,144 @@ CREATE TRIGGER check_slug_available BEFORE INSERT OR UPDATE OF slug ON public.pr
 --
 
 CREATE TRIGGER check_slug_available BEFORE INSERT OR UPDATE OF slug ON public.workspaces FOR EACH ROW EXECUTE FUNCTION private.check_slug_available();
+
+--
+-- Name: comment_revisions comment_revisions_append_only; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER comment_revisions_append_only BEFORE DELETE OR UPDATE ON public.comment_revisions FOR EACH ROW EXECUTE FUNCTION private.queue_events_append_only();
+
+--
+-- Name: comments comments_before_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER comments_before_write BEFORE INSERT OR UPDATE ON public.comments FOR EACH ROW EXECUTE FUNCTION private.comments_before_write();
+
+--
+-- Name: comments comments_enqueue_mentions; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER comments_enqueue_mentions AFTER INSERT OR UPDATE OF body ON public.comments FOR EACH ROW EXECUTE FUNCTION private.comments_enqueue_mentions();
+
+--
+-- Name: comments comments_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER comments_set_updated_at BEFORE UPDATE ON public.comments FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: contacts contacts_before_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER contacts_before_write BEFORE INSERT OR UPDATE ON public.contacts FOR EACH ROW EXECUTE FUNCTION private.contacts_before_write();
+
+--
+-- Name: contacts contacts_run_automations; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER contacts_run_automations AFTER INSERT OR UPDATE ON public.contacts FOR EACH ROW EXECUTE FUNCTION private.contacts_run_automations();
+
+--
+-- Name: contacts contacts_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER contacts_set_updated_at BEFORE UPDATE ON public.contacts FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: contacts contacts_validate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER contacts_validate BEFORE INSERT OR UPDATE ON public.contacts FOR EACH ROW EXECUTE FUNCTION private.crm_entity_before_write();
+
+--
+-- Name: crm_campaigns crm_campaigns_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER crm_campaigns_forbid_workspace_change BEFORE UPDATE ON public.crm_campaigns FOR EACH ROW EXECUTE FUNCTION private.forbid_workspace_change();
+
+--
+-- Name: crm_campaigns crm_campaigns_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER crm_campaigns_set_updated_at BEFORE UPDATE ON public.crm_campaigns FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: crm_companies crm_companies_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER crm_companies_set_updated_at BEFORE UPDATE ON public.crm_companies FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: crm_companies crm_companies_validate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER crm_companies_validate BEFORE INSERT OR UPDATE ON public.crm_companies FOR EACH ROW EXECUTE FUNCTION private.crm_entity_before_write();
+
+--
+-- Name: crm_contact_companies crm_contact_companies_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER crm_contact_companies_forbid_workspace_change BEFORE UPDATE ON public.crm_contact_companies FOR EACH ROW EXECUTE FUNCTION private.forbid_workspace_change();
+
+--
+-- Name: crm_contact_companies crm_contact_companies_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER crm_contact_companies_set_updated_at BEFORE UPDATE ON public.crm_contact_companies FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: crm_draft_sets crm_draft_sets_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER crm_draft_sets_forbid_workspace_change BEFORE UPDATE ON public.crm_draft_sets FOR EACH ROW EXECUTE FUNCTION private.forbid_workspace_change();
+
+--
+-- Name: crm_draft_sets crm_draft_sets_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER crm_draft_sets_set_updated_at BEFORE UPDATE ON public.crm_draft_sets FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: crm_taggings crm_taggings_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER crm_taggings_forbid_workspace_change BEFORE UPDATE ON public.crm_taggings FOR EACH ROW EXECUTE FUNCTION private.forbid_workspace_change();
+
+--
+-- Name: crm_tags crm_tags_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER crm_tags_forbid_workspace_change BEFORE UPDATE ON public.crm_tags FOR EACH ROW EXECUTE FUNCTION private.forbid_workspace_change();
+
+--
+-- Name: crm_tags crm_tags_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER crm_tags_set_updated_at BEFORE UPDATE ON public.crm_tags FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: crm_templates crm_templates_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER crm_templates_forbid_workspace_change BEFORE UPDATE ON public.crm_templates FOR EACH ROW EXECUTE FUNCTION private.forbid_workspace_change();
+
+--
+-- Name: crm_templates crm_templates_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER crm_templates_set_updated_at BEFORE UPDATE ON public.crm_templates FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: field_definitions field_definitions_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER field_definitions_forbid_workspace_change BEFORE UPDATE ON public.field_definitions FOR EACH ROW EXECUTE FUNCTION private.forbid_workspace_change();
+
+--
+-- Name: field_definitions field_definitions_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER field_definitions_set_updated_at BEFORE UPDATE ON public.field_definitions FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
 -- Name: gateways gateways_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
@@ -4334,6 +7289,24 @@ CREATE TRIGGER gateways_set_updated_at BEFORE UPDATE ON public.gateways FOR EACH
 CREATE TRIGGER guard_last_owner BEFORE DELETE OR UPDATE ON public.workspace_members FOR EACH ROW EXECUTE FUNCTION private.guard_last_owner();
 
 --
+-- Name: interactions interactions_before_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER interactions_before_write BEFORE INSERT OR UPDATE ON public.interactions FOR EACH ROW EXECUTE FUNCTION private.interactions_before_write();
+
+--
+-- Name: interactions interactions_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER interactions_set_updated_at BEFORE UPDATE ON public.interactions FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: interactions interactions_sync_contact; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER interactions_sync_contact AFTER INSERT OR DELETE OR UPDATE OF occurred_at, kind, contact_id ON public.interactions FOR EACH ROW EXECUTE FUNCTION private.interactions_sync_contact();
+
+--
 -- Name: invites invites_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -4344,6 +7317,18 @@ CREATE TRIGGER invites_set_updated_at BEFORE UPDATE ON public.invites FOR EACH R
 --
 
 CREATE TRIGGER organizations_set_updated_at BEFORE UPDATE ON public.organizations FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: pipeline_stages pipeline_stages_guard; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pipeline_stages_guard BEFORE DELETE OR UPDATE ON public.pipeline_stages FOR EACH ROW EXECUTE FUNCTION private.pipeline_stages_guard();
+
+--
+-- Name: pipeline_stages pipeline_stages_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER pipeline_stages_set_updated_at BEFORE UPDATE ON public.pipeline_stages FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
 -- Name: profiles profiles_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
@@ -4362,6 +7347,78 @@ CREATE TRIGGER projects_before_write BEFORE INSERT OR UPDATE ON public.projects 
 --
 
 CREATE TRIGGER projects_set_updated_at BEFORE UPDATE ON public.projects FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: streams streams_before_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER streams_before_write BEFORE INSERT OR UPDATE ON public.streams FOR EACH ROW EXECUTE FUNCTION private.streams_before_write();
+
+--
+-- Name: streams streams_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER streams_set_updated_at BEFORE UPDATE ON public.streams FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: task_attachments task_attachments_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER task_attachments_forbid_workspace_change BEFORE UPDATE ON public.task_attachments FOR EACH ROW EXECUTE FUNCTION private.forbid_workspace_change();
+
+--
+-- Name: task_attachments task_attachments_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER task_attachments_set_updated_at BEFORE UPDATE ON public.task_attachments FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: task_labels task_labels_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER task_labels_forbid_workspace_change BEFORE UPDATE ON public.task_labels FOR EACH ROW EXECUTE FUNCTION private.forbid_workspace_change();
+
+--
+-- Name: task_labels task_labels_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER task_labels_set_updated_at BEFORE UPDATE ON public.task_labels FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: task_relations task_relations_before_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER task_relations_before_write BEFORE INSERT OR UPDATE ON public.task_relations FOR EACH ROW EXECUTE FUNCTION private.task_relations_before_write();
+
+--
+-- Name: task_series task_series_before_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER task_series_before_write BEFORE INSERT OR UPDATE ON public.task_series FOR EACH ROW EXECUTE FUNCTION private.task_series_before_write();
+
+--
+-- Name: task_series task_series_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER task_series_set_updated_at BEFORE UPDATE ON public.task_series FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: tasks tasks_before_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tasks_before_write BEFORE INSERT OR UPDATE ON public.tasks FOR EACH ROW EXECUTE FUNCTION private.tasks_before_write();
+
+--
+-- Name: tasks tasks_enqueue_assignment; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tasks_enqueue_assignment AFTER INSERT OR UPDATE OF assignee_agent_id, assignee_user_id ON public.tasks FOR EACH ROW EXECUTE FUNCTION private.tasks_enqueue_assignment();
+
+--
+-- Name: tasks tasks_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tasks_set_updated_at BEFORE UPDATE ON public.tasks FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
 -- Name: workspace_members workspace_members_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
@@ -4494,6 +7551,272 @@ ALTER TABLE ONLY public.agents
     ADD CONSTRAINT agents_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
 
 --
+-- Name: automation_rules automation_rules_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.automation_rules
+    ADD CONSTRAINT automation_rules_agent_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: automation_rules automation_rules_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.automation_rules
+    ADD CONSTRAINT automation_rules_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: automation_rules automation_rules_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.automation_rules
+    ADD CONSTRAINT automation_rules_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: comment_revisions comment_revisions_comment_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.comment_revisions
+    ADD CONSTRAINT comment_revisions_comment_fkey FOREIGN KEY (workspace_id, comment_id) REFERENCES public.comments(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: comment_revisions comment_revisions_edited_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.comment_revisions
+    ADD CONSTRAINT comment_revisions_edited_by_fkey FOREIGN KEY (edited_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: comment_revisions comment_revisions_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.comment_revisions
+    ADD CONSTRAINT comment_revisions_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: comments comments_author_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.comments
+    ADD CONSTRAINT comments_author_agent_fkey FOREIGN KEY (workspace_id, author_agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE SET NULL (author_agent_id);
+
+--
+-- Name: comments comments_author_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.comments
+    ADD CONSTRAINT comments_author_user_id_fkey FOREIGN KEY (author_user_id) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: comments comments_contact_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.comments
+    ADD CONSTRAINT comments_contact_fkey FOREIGN KEY (workspace_id, contact_id) REFERENCES public.contacts(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: comments comments_parent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.comments
+    ADD CONSTRAINT comments_parent_fkey FOREIGN KEY (workspace_id, parent_id) REFERENCES public.comments(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: comments comments_task_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.comments
+    ADD CONSTRAINT comments_task_fkey FOREIGN KEY (workspace_id, task_id) REFERENCES public.tasks(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: comments comments_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.comments
+    ADD CONSTRAINT comments_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: contacts contacts_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contacts
+    ADD CONSTRAINT contacts_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: contacts contacts_last_interaction_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contacts
+    ADD CONSTRAINT contacts_last_interaction_fkey FOREIGN KEY (last_interaction_id) REFERENCES public.interactions(id) ON DELETE SET NULL;
+
+--
+-- Name: contacts contacts_owner_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contacts
+    ADD CONSTRAINT contacts_owner_fkey FOREIGN KEY (workspace_id, owner_user_id) REFERENCES public.workspace_members(workspace_id, user_id) ON DELETE SET NULL (owner_user_id);
+
+--
+-- Name: contacts contacts_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.contacts
+    ADD CONSTRAINT contacts_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: crm_campaigns crm_campaigns_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_campaigns
+    ADD CONSTRAINT crm_campaigns_agent_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE SET NULL (agent_id);
+
+--
+-- Name: crm_campaigns crm_campaigns_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_campaigns
+    ADD CONSTRAINT crm_campaigns_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: crm_campaigns crm_campaigns_template_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_campaigns
+    ADD CONSTRAINT crm_campaigns_template_fkey FOREIGN KEY (workspace_id, template_id) REFERENCES public.crm_templates(workspace_id, id) ON DELETE SET NULL (template_id);
+
+--
+-- Name: crm_campaigns crm_campaigns_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_campaigns
+    ADD CONSTRAINT crm_campaigns_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: crm_companies crm_companies_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_companies
+    ADD CONSTRAINT crm_companies_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: crm_companies crm_companies_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_companies
+    ADD CONSTRAINT crm_companies_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: crm_contact_companies crm_contact_companies_company_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_contact_companies
+    ADD CONSTRAINT crm_contact_companies_company_fkey FOREIGN KEY (workspace_id, company_id) REFERENCES public.crm_companies(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: crm_contact_companies crm_contact_companies_contact_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_contact_companies
+    ADD CONSTRAINT crm_contact_companies_contact_fkey FOREIGN KEY (workspace_id, contact_id) REFERENCES public.contacts(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: crm_contact_companies crm_contact_companies_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_contact_companies
+    ADD CONSTRAINT crm_contact_companies_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: crm_draft_sets crm_draft_sets_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_draft_sets
+    ADD CONSTRAINT crm_draft_sets_agent_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE SET NULL (agent_id);
+
+--
+-- Name: crm_draft_sets crm_draft_sets_campaign_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_draft_sets
+    ADD CONSTRAINT crm_draft_sets_campaign_fkey FOREIGN KEY (workspace_id, campaign_id) REFERENCES public.crm_campaigns(workspace_id, id) ON DELETE SET NULL (campaign_id);
+
+--
+-- Name: crm_draft_sets crm_draft_sets_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_draft_sets
+    ADD CONSTRAINT crm_draft_sets_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: crm_draft_sets crm_draft_sets_reviewed_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_draft_sets
+    ADD CONSTRAINT crm_draft_sets_reviewed_by_fkey FOREIGN KEY (reviewed_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: crm_draft_sets crm_draft_sets_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_draft_sets
+    ADD CONSTRAINT crm_draft_sets_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: crm_taggings crm_taggings_company_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_taggings
+    ADD CONSTRAINT crm_taggings_company_fkey FOREIGN KEY (workspace_id, company_id) REFERENCES public.crm_companies(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: crm_taggings crm_taggings_contact_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_taggings
+    ADD CONSTRAINT crm_taggings_contact_fkey FOREIGN KEY (workspace_id, contact_id) REFERENCES public.contacts(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: crm_taggings crm_taggings_tag_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_taggings
+    ADD CONSTRAINT crm_taggings_tag_fkey FOREIGN KEY (workspace_id, tag_id) REFERENCES public.crm_tags(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: crm_taggings crm_taggings_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_taggings
+    ADD CONSTRAINT crm_taggings_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: crm_tags crm_tags_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_tags
+    ADD CONSTRAINT crm_tags_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: crm_templates crm_templates_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_templates
+    ADD CONSTRAINT crm_templates_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: crm_templates crm_templates_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.crm_templates
+    ADD CONSTRAINT crm_templates_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: field_definitions field_definitions_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.field_definitions
+    ADD CONSTRAINT field_definitions_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
 -- Name: gateway_registration_tokens gateway_registration_tokens_consumed_gateway_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -4527,6 +7850,48 @@ ALTER TABLE ONLY public.gateways
 
 ALTER TABLE ONLY public.gateways
     ADD CONSTRAINT gateways_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: interactions interactions_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.interactions
+    ADD CONSTRAINT interactions_agent_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE SET NULL (agent_id);
+
+--
+-- Name: interactions interactions_company_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.interactions
+    ADD CONSTRAINT interactions_company_fkey FOREIGN KEY (workspace_id, company_id) REFERENCES public.crm_companies(workspace_id, id) ON DELETE SET NULL (company_id);
+
+--
+-- Name: interactions interactions_contact_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.interactions
+    ADD CONSTRAINT interactions_contact_fkey FOREIGN KEY (workspace_id, contact_id) REFERENCES public.contacts(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: interactions interactions_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.interactions
+    ADD CONSTRAINT interactions_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: interactions interactions_user_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.interactions
+    ADD CONSTRAINT interactions_user_fkey FOREIGN KEY (workspace_id, user_id) REFERENCES public.workspace_members(workspace_id, user_id) ON DELETE SET NULL (user_id);
+
+--
+-- Name: interactions interactions_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.interactions
+    ADD CONSTRAINT interactions_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
 
 --
 -- Name: invites invites_accepted_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -4571,6 +7936,13 @@ ALTER TABLE ONLY public.organizations
     ADD CONSTRAINT organizations_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
 
 --
+-- Name: pipeline_stages pipeline_stages_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.pipeline_stages
+    ADD CONSTRAINT pipeline_stages_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
 -- Name: profiles profiles_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -4590,6 +7962,188 @@ ALTER TABLE ONLY public.projects
 
 ALTER TABLE ONLY public.projects
     ADD CONSTRAINT projects_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: streams streams_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.streams
+    ADD CONSTRAINT streams_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: streams streams_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.streams
+    ADD CONSTRAINT streams_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: task_attachments task_attachments_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_attachments
+    ADD CONSTRAINT task_attachments_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: task_attachments task_attachments_task_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_attachments
+    ADD CONSTRAINT task_attachments_task_fkey FOREIGN KEY (workspace_id, task_id) REFERENCES public.tasks(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: task_attachments task_attachments_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_attachments
+    ADD CONSTRAINT task_attachments_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: task_label_assignments task_label_assignments_label_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_label_assignments
+    ADD CONSTRAINT task_label_assignments_label_fkey FOREIGN KEY (workspace_id, label_id) REFERENCES public.task_labels(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: task_label_assignments task_label_assignments_task_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_label_assignments
+    ADD CONSTRAINT task_label_assignments_task_fkey FOREIGN KEY (workspace_id, task_id) REFERENCES public.tasks(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: task_label_assignments task_label_assignments_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_label_assignments
+    ADD CONSTRAINT task_label_assignments_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: task_labels task_labels_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_labels
+    ADD CONSTRAINT task_labels_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: task_relations task_relations_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_relations
+    ADD CONSTRAINT task_relations_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: task_relations task_relations_from_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_relations
+    ADD CONSTRAINT task_relations_from_fkey FOREIGN KEY (workspace_id, from_task_id) REFERENCES public.tasks(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: task_relations task_relations_to_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_relations
+    ADD CONSTRAINT task_relations_to_fkey FOREIGN KEY (workspace_id, to_task_id) REFERENCES public.tasks(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: task_relations task_relations_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_relations
+    ADD CONSTRAINT task_relations_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: task_series task_series_assignee_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_series
+    ADD CONSTRAINT task_series_assignee_agent_fkey FOREIGN KEY (workspace_id, assignee_agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE SET NULL (assignee_agent_id);
+
+--
+-- Name: task_series task_series_assignee_user_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_series
+    ADD CONSTRAINT task_series_assignee_user_fkey FOREIGN KEY (workspace_id, assignee_user_id) REFERENCES public.workspace_members(workspace_id, user_id) ON DELETE SET NULL (assignee_user_id);
+
+--
+-- Name: task_series task_series_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_series
+    ADD CONSTRAINT task_series_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: task_series task_series_project_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_series
+    ADD CONSTRAINT task_series_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE SET NULL;
+
+--
+-- Name: task_series task_series_stream_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_series
+    ADD CONSTRAINT task_series_stream_fkey FOREIGN KEY (workspace_id, stream_id) REFERENCES public.streams(workspace_id, id) ON DELETE SET NULL (stream_id);
+
+--
+-- Name: task_series task_series_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_series
+    ADD CONSTRAINT task_series_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: tasks tasks_assignee_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_assignee_agent_fkey FOREIGN KEY (workspace_id, assignee_agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE SET NULL (assignee_agent_id);
+
+--
+-- Name: tasks tasks_assignee_user_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_assignee_user_fkey FOREIGN KEY (workspace_id, assignee_user_id) REFERENCES public.workspace_members(workspace_id, user_id) ON DELETE SET NULL (assignee_user_id);
+
+--
+-- Name: tasks tasks_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: tasks tasks_project_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE SET NULL;
+
+--
+-- Name: tasks tasks_series_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_series_fkey FOREIGN KEY (workspace_id, series_id) REFERENCES public.task_series(workspace_id, id) ON DELETE SET NULL (series_id);
+
+--
+-- Name: tasks tasks_stream_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_stream_fkey FOREIGN KEY (workspace_id, stream_id) REFERENCES public.streams(workspace_id, id) ON DELETE SET NULL (stream_id);
+
+--
+-- Name: tasks tasks_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
 
 --
 -- Name: workspace_members workspace_members_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -4788,6 +8342,348 @@ CREATE POLICY agents_select ON public.agents FOR SELECT TO authenticated USING (
 CREATE POLICY agents_update ON public.agents FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: automation_rules; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.automation_rules ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: automation_rules automation_rules_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY automation_rules_delete ON public.automation_rules FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: automation_rules automation_rules_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY automation_rules_insert ON public.automation_rules FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: automation_rules automation_rules_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY automation_rules_select ON public.automation_rules FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: automation_rules automation_rules_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY automation_rules_update ON public.automation_rules FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: comment_revisions; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.comment_revisions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: comment_revisions comment_revisions_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY comment_revisions_select ON public.comment_revisions FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: comments; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.comments ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: comments comments_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY comments_delete ON public.comments FOR DELETE TO authenticated USING (((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))) OR ((author_user_id = ( SELECT auth.uid() AS uid)) AND (workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))))));
+
+--
+-- Name: comments comments_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY comments_insert ON public.comments FOR INSERT TO authenticated WITH CHECK (((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))) AND (author_user_id = ( SELECT auth.uid() AS uid)) AND (author_agent_id IS NULL)));
+
+--
+-- Name: comments comments_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY comments_select ON public.comments FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: comments comments_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY comments_update ON public.comments FOR UPDATE TO authenticated USING (((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))) AND (author_user_id = ( SELECT auth.uid() AS uid)))) WITH CHECK (((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))) AND (author_user_id = ( SELECT auth.uid() AS uid))));
+
+--
+-- Name: contacts; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.contacts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: contacts contacts_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY contacts_delete ON public.contacts FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: contacts contacts_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY contacts_insert ON public.contacts FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: contacts contacts_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY contacts_select ON public.contacts FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: contacts contacts_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY contacts_update ON public.contacts FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_campaigns; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.crm_campaigns ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: crm_campaigns crm_campaigns_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_campaigns_delete ON public.crm_campaigns FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_campaigns crm_campaigns_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_campaigns_insert ON public.crm_campaigns FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_campaigns crm_campaigns_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_campaigns_select ON public.crm_campaigns FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_campaigns crm_campaigns_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_campaigns_update ON public.crm_campaigns FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_companies; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.crm_companies ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: crm_companies crm_companies_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_companies_delete ON public.crm_companies FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_companies crm_companies_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_companies_insert ON public.crm_companies FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_companies crm_companies_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_companies_select ON public.crm_companies FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_companies crm_companies_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_companies_update ON public.crm_companies FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_contact_companies; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.crm_contact_companies ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: crm_contact_companies crm_contact_companies_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_contact_companies_delete ON public.crm_contact_companies FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_contact_companies crm_contact_companies_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_contact_companies_insert ON public.crm_contact_companies FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_contact_companies crm_contact_companies_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_contact_companies_select ON public.crm_contact_companies FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_contact_companies crm_contact_companies_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_contact_companies_update ON public.crm_contact_companies FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_draft_sets; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.crm_draft_sets ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: crm_draft_sets crm_draft_sets_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_draft_sets_delete ON public.crm_draft_sets FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_draft_sets crm_draft_sets_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_draft_sets_insert ON public.crm_draft_sets FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_draft_sets crm_draft_sets_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_draft_sets_select ON public.crm_draft_sets FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_draft_sets crm_draft_sets_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_draft_sets_update ON public.crm_draft_sets FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_taggings; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.crm_taggings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: crm_taggings crm_taggings_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_taggings_delete ON public.crm_taggings FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_taggings crm_taggings_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_taggings_insert ON public.crm_taggings FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_taggings crm_taggings_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_taggings_select ON public.crm_taggings FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_taggings crm_taggings_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_taggings_update ON public.crm_taggings FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_tags; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.crm_tags ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: crm_tags crm_tags_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_tags_delete ON public.crm_tags FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_tags crm_tags_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_tags_insert ON public.crm_tags FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_tags crm_tags_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_tags_select ON public.crm_tags FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_tags crm_tags_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_tags_update ON public.crm_tags FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_templates; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.crm_templates ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: crm_templates crm_templates_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_templates_delete ON public.crm_templates FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_templates crm_templates_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_templates_insert ON public.crm_templates FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_templates crm_templates_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_templates_select ON public.crm_templates FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: crm_templates crm_templates_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY crm_templates_update ON public.crm_templates FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: field_definitions; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.field_definitions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: field_definitions field_definitions_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY field_definitions_delete ON public.field_definitions FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: field_definitions field_definitions_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY field_definitions_insert ON public.field_definitions FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: field_definitions field_definitions_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY field_definitions_select ON public.field_definitions FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: field_definitions field_definitions_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY field_definitions_update ON public.field_definitions FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
 -- Name: gateway_registration_tokens; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -4842,6 +8738,36 @@ CREATE POLICY gateways_select ON public.gateways FOR SELECT TO authenticated USI
 CREATE POLICY gateways_update ON public.gateways FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: interactions; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.interactions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: interactions interactions_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY interactions_delete ON public.interactions FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: interactions interactions_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY interactions_insert ON public.interactions FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: interactions interactions_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY interactions_select ON public.interactions FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: interactions interactions_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY interactions_update ON public.interactions FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
 -- Name: invites; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -4876,6 +8802,36 @@ CREATE POLICY organizations_select ON public.organizations FOR SELECT TO authent
 --
 
 CREATE POLICY organizations_update ON public.organizations FOR UPDATE TO authenticated USING ((id = ANY (ARRAY( SELECT private.my_organization_ids('owner'::public.workspace_role) AS my_organization_ids)))) WITH CHECK ((id = ANY (ARRAY( SELECT private.my_organization_ids('owner'::public.workspace_role) AS my_organization_ids))));
+
+--
+-- Name: pipeline_stages; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.pipeline_stages ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: pipeline_stages pipeline_stages_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY pipeline_stages_delete ON public.pipeline_stages FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: pipeline_stages pipeline_stages_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY pipeline_stages_insert ON public.pipeline_stages FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: pipeline_stages pipeline_stages_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY pipeline_stages_select ON public.pipeline_stages FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: pipeline_stages pipeline_stages_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY pipeline_stages_update ON public.pipeline_stages FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
 
 --
 -- Name: profiles; Type: ROW SECURITY; Schema: public; Owner: -
@@ -4924,6 +8880,216 @@ CREATE POLICY projects_select ON public.projects FOR SELECT TO authenticated USI
 --
 
 CREATE POLICY projects_update ON public.projects FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: streams; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.streams ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: streams streams_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY streams_delete ON public.streams FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: streams streams_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY streams_insert ON public.streams FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: streams streams_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY streams_select ON public.streams FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: streams streams_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY streams_update ON public.streams FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_attachments; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.task_attachments ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: task_attachments task_attachments_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_attachments_delete ON public.task_attachments FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_attachments task_attachments_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_attachments_insert ON public.task_attachments FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_attachments task_attachments_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_attachments_select ON public.task_attachments FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_attachments task_attachments_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_attachments_update ON public.task_attachments FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_label_assignments; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.task_label_assignments ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: task_label_assignments task_label_assignments_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_label_assignments_delete ON public.task_label_assignments FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_label_assignments task_label_assignments_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_label_assignments_insert ON public.task_label_assignments FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_label_assignments task_label_assignments_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_label_assignments_select ON public.task_label_assignments FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_label_assignments task_label_assignments_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_label_assignments_update ON public.task_label_assignments FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_labels; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.task_labels ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: task_labels task_labels_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_labels_delete ON public.task_labels FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_labels task_labels_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_labels_insert ON public.task_labels FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_labels task_labels_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_labels_select ON public.task_labels FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_labels task_labels_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_labels_update ON public.task_labels FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_relations; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.task_relations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: task_relations task_relations_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_relations_delete ON public.task_relations FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_relations task_relations_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_relations_insert ON public.task_relations FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_relations task_relations_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_relations_select ON public.task_relations FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_relations task_relations_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_relations_update ON public.task_relations FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_series; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.task_series ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: task_series task_series_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_series_delete ON public.task_series FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_series task_series_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_series_insert ON public.task_series FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_series task_series_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_series_select ON public.task_series FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: task_series task_series_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_series_update ON public.task_series FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: tasks; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.tasks ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: tasks tasks_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tasks_delete ON public.tasks FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: tasks tasks_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tasks_insert ON public.tasks FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: tasks tasks_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tasks_select ON public.tasks FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: tasks tasks_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tasks_update ON public.tasks FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
 -- Name: workspace_members; Type: ROW SECURITY; Schema: public; Owner: -
@@ -5005,6 +9171,12 @@ GRANT ALL ON FUNCTION private.assert_workspace_role(p_workspace_id uuid, p_min_r
 GRANT ALL ON FUNCTION private.assert_workspace_role(p_workspace_id uuid, p_min_role public.workspace_role) TO service_role;
 
 --
+-- Name: FUNCTION automation_rules_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.automation_rules_before_write() FROM PUBLIC;
+
+--
 -- Name: FUNCTION cancel_command(p_id uuid); Type: ACL; Schema: private; Owner: -
 --
 
@@ -5039,6 +9211,18 @@ REVOKE ALL ON FUNCTION private.check_slug(p_value text, p_arg text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.check_slug_available() FROM PUBLIC;
 
 --
+-- Name: FUNCTION check_stage_key(p_workspace_id uuid, p_entity_type public.crm_entity_type, p_stage_key text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.check_stage_key(p_workspace_id uuid, p_entity_type public.crm_entity_type, p_stage_key text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION check_work_references(p_workspace_id uuid, p_stream_id uuid, p_project_id uuid, p_assignee_user_id uuid, p_assignee_agent_id uuid); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.check_work_references(p_workspace_id uuid, p_stream_id uuid, p_project_id uuid, p_assignee_user_id uuid, p_assignee_agent_id uuid) FROM PUBLIC;
+
+--
 -- Name: TABLE agent_commands; Type: ACL; Schema: public; Owner: -
 --
 
@@ -5050,6 +9234,18 @@ GRANT SELECT ON TABLE public.agent_commands TO service_role;
 --
 
 REVOKE ALL ON FUNCTION private.command_stale_result(r public.agent_commands, p_lease_token uuid, p_call text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION comments_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.comments_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION comments_enqueue_mentions(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.comments_enqueue_mentions() FROM PUBLIC;
 
 --
 -- Name: FUNCTION complete_command(p_id uuid, p_lease_token uuid, p_result jsonb, p_exit_code integer, p_stdout text, p_stderr text); Type: ACL; Schema: private; Owner: -
@@ -5068,10 +9264,65 @@ GRANT ALL ON FUNCTION private.complete_inbox_item(p_id uuid, p_lease_token uuid,
 GRANT ALL ON FUNCTION private.complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb) TO service_role;
 
 --
+-- Name: TABLE contacts; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.contacts TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.contacts TO authenticated;
+
+--
+-- Name: FUNCTION contact_field_text(p_contact public.contacts, p_field text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.contact_field_text(p_contact public.contacts, p_field text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION contacts_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.contacts_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION contacts_run_automations(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.contacts_run_automations() FROM PUBLIC;
+
+--
 -- Name: FUNCTION create_workspace_policies(p_table regclass, p_read public.workspace_role, p_write public.workspace_role, p_delete public.workspace_role); Type: ACL; Schema: private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION private.create_workspace_policies(p_table regclass, p_read public.workspace_role, p_write public.workspace_role, p_delete public.workspace_role) FROM PUBLIC;
+
+--
+-- Name: FUNCTION crm_entity_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.crm_entity_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION cron_fields(p_expr text, OUT minutes integer[], OUT hours integer[], OUT days integer[], OUT months integer[], OUT weekdays integer[], OUT days_restricted boolean, OUT weekdays_restricted boolean); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.cron_fields(p_expr text, OUT minutes integer[], OUT hours integer[], OUT days integer[], OUT months integer[], OUT weekdays integer[], OUT days_restricted boolean, OUT weekdays_restricted boolean) FROM PUBLIC;
+
+--
+-- Name: FUNCTION cron_next_run(p_expr text, p_timezone text, p_after timestamp with time zone); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.cron_next_run(p_expr text, p_timezone text, p_after timestamp with time zone) FROM PUBLIC;
+
+--
+-- Name: FUNCTION cron_parse_field(p_field text, p_label text, p_min integer, p_max integer, p_names text[], p_name_base integer); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.cron_parse_field(p_field text, p_label text, p_min integer, p_max integer, p_names text[], p_name_base integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION cron_validate(p_expr text, p_arg text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.cron_validate(p_expr text, p_arg text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION enqueue_command(p_gateway_id uuid, p_action text, p_payload jsonb, p_agent_id uuid, p_priority integer, p_available_at timestamp with time zone, p_max_attempts integer, p_dedup_key text, p_safe_to_retry boolean); Type: ACL; Schema: private; Owner: -
@@ -5128,6 +9379,12 @@ GRANT ALL ON FUNCTION private.fail_command(p_id uuid, p_lease_token uuid, p_erro
 REVOKE ALL ON FUNCTION private.fail_inbox_item(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_retry_after_seconds integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.fail_inbox_item(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_retry_after_seconds integer) TO authenticated;
 GRANT ALL ON FUNCTION private.fail_inbox_item(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_retry_after_seconds integer) TO service_role;
+
+--
+-- Name: FUNCTION forbid_workspace_change(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.forbid_workspace_change() FROM PUBLIC;
 
 --
 -- Name: FUNCTION gateway_consume_token(p_token text, p_label text, p_slug_hint text); Type: ACL; Schema: private; Owner: -
@@ -5233,6 +9490,18 @@ GRANT UPDATE(billing_email) ON TABLE public.organizations TO authenticated;
 REVOKE ALL ON FUNCTION private.insert_organization(p_name text, p_base_slug text, p_owner uuid, p_billing_email text, p_is_personal boolean) FROM PUBLIC;
 
 --
+-- Name: FUNCTION interactions_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.interactions_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION interactions_sync_contact(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.interactions_sync_contact() FROM PUBLIC;
+
+--
 -- Name: FUNCTION is_trusted_caller(); Type: ACL; Schema: private; Owner: -
 --
 
@@ -5240,6 +9509,12 @@ REVOKE ALL ON FUNCTION private.is_trusted_caller() FROM PUBLIC;
 GRANT ALL ON FUNCTION private.is_trusted_caller() TO anon;
 GRANT ALL ON FUNCTION private.is_trusted_caller() TO authenticated;
 GRANT ALL ON FUNCTION private.is_trusted_caller() TO service_role;
+
+--
+-- Name: FUNCTION is_valid_date(p_text text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.is_valid_date(p_text text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION is_valid_timezone(p_tz text); Type: ACL; Schema: private; Owner: -
@@ -5333,6 +9608,26 @@ GRANT ALL ON FUNCTION private.my_workspace_ids(p_min_role public.workspace_role)
 REVOKE ALL ON FUNCTION private.my_workspace_role(p_workspace_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.my_workspace_role(p_workspace_id uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.my_workspace_role(p_workspace_id uuid) TO service_role;
+
+--
+-- Name: FUNCTION normalize_task_steps(p_steps jsonb, p_arg text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.normalize_task_steps(p_steps jsonb, p_arg text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION parse_mentions(p_body text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.parse_mentions(p_body text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.parse_mentions(p_body text) TO authenticated;
+GRANT ALL ON FUNCTION private.parse_mentions(p_body text) TO service_role;
+
+--
+-- Name: FUNCTION pipeline_stages_guard(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.pipeline_stages_guard() FROM PUBLIC;
 
 --
 -- Name: FUNCTION projects_before_write(); Type: ACL; Schema: private; Owner: -
@@ -5452,12 +9747,24 @@ GRANT ALL ON FUNCTION private.slugify(p_text text, p_fallback text) TO authentic
 GRANT ALL ON FUNCTION private.slugify(p_text text, p_fallback text) TO service_role;
 
 --
+-- Name: FUNCTION spawn_due_task_series(p_now timestamp with time zone, p_max_per_series integer, p_grace interval); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.spawn_due_task_series(p_now timestamp with time zone, p_max_per_series integer, p_grace interval) FROM PUBLIC;
+
+--
 -- Name: FUNCTION start_command(p_id uuid, p_lease_token uuid); Type: ACL; Schema: private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION private.start_command(p_id uuid, p_lease_token uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.start_command(p_id uuid, p_lease_token uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.start_command(p_id uuid, p_lease_token uuid) TO service_role;
+
+--
+-- Name: FUNCTION streams_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.streams_before_write() FROM PUBLIC;
 
 --
 -- Name: FUNCTION sweep_expired_commands(p_batch integer); Type: ACL; Schema: private; Owner: -
@@ -5482,6 +9789,50 @@ REVOKE ALL ON FUNCTION private.sweep_queues(p_batch integer) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.sync_profile_email() FROM PUBLIC;
+
+--
+-- Name: FUNCTION task_inbox_priority(p_priority public.priority_level); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.task_inbox_priority(p_priority public.priority_level) FROM PUBLIC;
+
+--
+-- Name: FUNCTION task_relations_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.task_relations_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION task_series_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.task_series_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION task_status_next(p_from public.task_status); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.task_status_next(p_from public.task_status) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.task_status_next(p_from public.task_status) TO authenticated;
+GRANT ALL ON FUNCTION private.task_status_next(p_from public.task_status) TO service_role;
+
+--
+-- Name: FUNCTION tasks_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.tasks_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION tasks_enqueue_assignment(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.tasks_enqueue_assignment() FROM PUBLIC;
+
+--
+-- Name: FUNCTION validate_custom_fields(p_workspace_id uuid, p_entity_type public.crm_entity_type, p_values jsonb); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.validate_custom_fields(p_workspace_id uuid, p_entity_type public.crm_entity_type, p_values jsonb) FROM PUBLIC;
 
 --
 -- Name: FUNCTION workspaces_before_write(); Type: ACL; Schema: private; Owner: -
@@ -5779,6 +10130,29 @@ GRANT ALL ON FUNCTION public.revoke_invite(p_invite_id uuid) TO service_role;
 GRANT ALL ON FUNCTION public.revoke_invite(p_invite_id uuid) TO authenticated;
 
 --
+-- Name: FUNCTION search_contacts(p_workspace_id uuid, p_query text, p_limit integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.search_contacts(p_workspace_id uuid, p_query text, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.search_contacts(p_workspace_id uuid, p_query text, p_limit integer) TO service_role;
+GRANT ALL ON FUNCTION public.search_contacts(p_workspace_id uuid, p_query text, p_limit integer) TO authenticated;
+
+--
+-- Name: TABLE tasks; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.tasks TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.tasks TO authenticated;
+
+--
+-- Name: FUNCTION search_tasks(p_workspace_id uuid, p_query text, p_limit integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.search_tasks(p_workspace_id uuid, p_query text, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.search_tasks(p_workspace_id uuid, p_query text, p_limit integer) TO service_role;
+GRANT ALL ON FUNCTION public.search_tasks(p_workspace_id uuid, p_query text, p_limit integer) TO authenticated;
+
+--
 -- Name: FUNCTION set_member_role(p_workspace_id uuid, p_user_id uuid, p_role public.workspace_role); Type: ACL; Schema: public; Owner: -
 --
 
@@ -5846,6 +10220,83 @@ GRANT ALL ON TABLE public.agent_training_data TO service_role;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.agent_training_data TO authenticated;
 
 --
+-- Name: TABLE automation_rules; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.automation_rules TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.automation_rules TO authenticated;
+
+--
+-- Name: TABLE comment_revisions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.comment_revisions TO authenticated;
+GRANT SELECT ON TABLE public.comment_revisions TO service_role;
+
+--
+-- Name: TABLE comments; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.comments TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.comments TO authenticated;
+
+--
+-- Name: TABLE crm_campaigns; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.crm_campaigns TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.crm_campaigns TO authenticated;
+
+--
+-- Name: TABLE crm_companies; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.crm_companies TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.crm_companies TO authenticated;
+
+--
+-- Name: TABLE crm_contact_companies; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.crm_contact_companies TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.crm_contact_companies TO authenticated;
+
+--
+-- Name: TABLE crm_draft_sets; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.crm_draft_sets TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.crm_draft_sets TO authenticated;
+
+--
+-- Name: TABLE crm_taggings; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.crm_taggings TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.crm_taggings TO authenticated;
+
+--
+-- Name: TABLE crm_tags; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.crm_tags TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.crm_tags TO authenticated;
+
+--
+-- Name: TABLE crm_templates; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.crm_templates TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.crm_templates TO authenticated;
+
+--
+-- Name: TABLE field_definitions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.field_definitions TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.field_definitions TO authenticated;
+
+--
 -- Name: TABLE gateway_registration_tokens; Type: ACL; Schema: public; Owner: -
 --
 
@@ -5863,6 +10314,20 @@ GRANT UPDATE(label) ON TABLE public.gateway_registration_tokens TO authenticated
 --
 
 GRANT UPDATE(expires_at) ON TABLE public.gateway_registration_tokens TO authenticated;
+
+--
+-- Name: TABLE interactions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.interactions TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.interactions TO authenticated;
+
+--
+-- Name: TABLE pipeline_stages; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.pipeline_stages TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.pipeline_stages TO authenticated;
 
 --
 -- Name: TABLE profiles; Type: ACL; Schema: public; Owner: -
@@ -5919,6 +10384,48 @@ GRANT INSERT(description),UPDATE(description) ON TABLE public.projects TO authen
 --
 
 GRANT INSERT(status),UPDATE(status) ON TABLE public.projects TO authenticated;
+
+--
+-- Name: TABLE streams; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.streams TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.streams TO authenticated;
+
+--
+-- Name: TABLE task_attachments; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.task_attachments TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.task_attachments TO authenticated;
+
+--
+-- Name: TABLE task_label_assignments; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.task_label_assignments TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.task_label_assignments TO authenticated;
+
+--
+-- Name: TABLE task_labels; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.task_labels TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.task_labels TO authenticated;
+
+--
+-- Name: TABLE task_relations; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.task_relations TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.task_relations TO authenticated;
+
+--
+-- Name: TABLE task_series; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.task_series TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.task_series TO authenticated;
 
 --
 -- Name: DEFAULT PRIVILEGES FOR SEQUENCES; Type: DEFAULT ACL; Schema: public; Owner: -
