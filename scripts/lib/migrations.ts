@@ -20,21 +20,22 @@ export function localMigrations(): Migration[] {
     .sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
 }
 
-/** Tables and functions the migrations create in `public`, read from their create statements. */
+/**
+ * Tables and RPCs the checkout's schema has in `public`, read from the committed generated types
+ * (types/database.ts lists every table and function of the exposed schema, whichever migration made it).
+ */
 export function expectedObjects(): { kind: 'table' | 'function'; name: string }[] {
-  const found = new Map<string, { kind: 'table' | 'function'; name: string }>();
-  for (const m of localMigrations()) {
-    const sql = readFileSync(join(migrationsDir, m.file), 'utf8').replace(/--[^\n]*/g, '');
-    for (const t of sql.matchAll(/create\s+table\s+(?:if\s+not\s+exists\s+)?public\.("?)([a-z_][a-z0-9_]*)\1/gi)) {
-      found.set(`table:${t[2]}`, { kind: 'table', name: t[2]!.toLowerCase() });
-    }
-    for (const f of sql.matchAll(/create\s+(?:or\s+replace\s+)?function\s+public\.("?)([a-z_][a-z0-9_]*)\1\s*\(/gi)) {
-      found.set(`function:${f[2]}`, { kind: 'function', name: f[2]!.toLowerCase() });
-    }
-    // A later migration may drop what an earlier one made.
-    for (const d of sql.matchAll(/drop\s+(table|function)\s+(?:if\s+exists\s+)?public\.("?)([a-z_][a-z0-9_]*)\2/gi)) {
-      found.delete(`${d[1]!.toLowerCase()}:${d[3]}`);
-    }
+  const types = readFileSync(join(projectRoot, 'types', 'database.ts'), 'utf8').split('\n');
+  const publicStart = types.findIndex((line) => line === '  public: {');
+  const found: { kind: 'table' | 'function'; name: string }[] = [];
+  let section: 'table' | 'function' | null = null;
+  for (const line of types.slice(publicStart + 1)) {
+    if (/^  \S/.test(line)) break; // the next schema
+    if (line === '    Tables: {') section = 'table';
+    else if (line === '    Functions: {') section = 'function';
+    else if (/^    \S/.test(line)) section = null;
+    const key = /^      ([a-z_][a-z0-9_]*): /.exec(line);
+    if (section && key) found.push({ kind: section, name: key[1]! });
   }
-  return [...found.values()].sort((a, b) => `${a.kind}${a.name}`.localeCompare(`${b.kind}${b.name}`));
+  return found.sort((a, b) => `${a.kind}${a.name}`.localeCompare(`${b.kind}${b.name}`));
 }
