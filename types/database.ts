@@ -5,6 +5,78 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   public: {
     Tables: {
+      agent_budgets: {
+        Row: {
+          agent_id: string
+          created_at: string
+          exceeded_at: string | null
+          follows_workspace_default: boolean
+          hard_cutoff: boolean
+          last_usage_at: string | null
+          metered_calls: number
+          monthly_limit_usd: number | null
+          period_end: string
+          period_start: string
+          soft_threshold_pct: number
+          spend_usd: number
+          status: Database["public"]["Enums"]["budget_status"]
+          tokens: number
+          unmetered_calls: number
+          updated_at: string
+          warned_at: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id: string
+          created_at?: string
+          exceeded_at?: string | null
+          follows_workspace_default?: boolean
+          hard_cutoff?: boolean
+          last_usage_at?: string | null
+          metered_calls?: number
+          monthly_limit_usd?: number | null
+          period_end: string
+          period_start: string
+          soft_threshold_pct?: number
+          spend_usd?: number
+          status?: Database["public"]["Enums"]["budget_status"]
+          tokens?: number
+          unmetered_calls?: number
+          updated_at?: string
+          warned_at?: string | null
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string
+          created_at?: string
+          exceeded_at?: string | null
+          follows_workspace_default?: boolean
+          hard_cutoff?: boolean
+          last_usage_at?: string | null
+          metered_calls?: number
+          monthly_limit_usd?: number | null
+          period_end?: string
+          period_start?: string
+          soft_threshold_pct?: number
+          spend_usd?: number
+          status?: Database["public"]["Enums"]["budget_status"]
+          tokens?: number
+          unmetered_calls?: number
+          updated_at?: string
+          warned_at?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_budgets_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
       agent_command_events: {
         Row: {
           actor_role: string
@@ -513,6 +585,100 @@ export type Database = {
           },
         ]
       }
+      agent_usage: {
+        Row: {
+          agent_id: string
+          cache_read_tokens: number
+          cache_write_tokens: number
+          cost_cache_read_usd: number | null
+          cost_cache_write_usd: number | null
+          cost_input_usd: number | null
+          cost_output_usd: number | null
+          cost_total_usd: number | null
+          created_at: string
+          gateway_id: string | null
+          id: string
+          idempotency_key: string | null
+          input_tokens: number
+          metadata: NonNullable<Json>
+          model: string
+          occurred_at: string
+          operation: Database["public"]["Enums"]["usage_operation"]
+          output_tokens: number
+          provider: string
+          run_id: string | null
+          session_id: string | null
+          total_tokens: number | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id: string
+          cache_read_tokens?: number
+          cache_write_tokens?: number
+          cost_cache_read_usd?: number | null
+          cost_cache_write_usd?: number | null
+          cost_input_usd?: number | null
+          cost_output_usd?: number | null
+          cost_total_usd?: number | null
+          created_at?: string
+          gateway_id?: string | null
+          id?: string
+          idempotency_key?: string | null
+          input_tokens?: number
+          metadata?: NonNullable<Json>
+          model: string
+          occurred_at?: string
+          operation?: Database["public"]["Enums"]["usage_operation"]
+          output_tokens?: number
+          provider: string
+          run_id?: string | null
+          session_id?: string | null
+          total_tokens?: never
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string
+          cache_read_tokens?: number
+          cache_write_tokens?: number
+          cost_cache_read_usd?: number | null
+          cost_cache_write_usd?: number | null
+          cost_input_usd?: number | null
+          cost_output_usd?: number | null
+          cost_total_usd?: number | null
+          created_at?: string
+          gateway_id?: string | null
+          id?: string
+          idempotency_key?: string | null
+          input_tokens?: number
+          metadata?: NonNullable<Json>
+          model?: string
+          occurred_at?: string
+          operation?: Database["public"]["Enums"]["usage_operation"]
+          output_tokens?: number
+          provider?: string
+          run_id?: string | null
+          session_id?: string | null
+          total_tokens?: never
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_usage_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "agent_usage_gateway_id_fkey"
+            columns: ["gateway_id"]
+            isOneToOne: false
+            referencedRelation: "gateways"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       agents: {
         Row: {
           avatar_url: string | null
@@ -660,6 +826,92 @@ export type Database = {
             referencedColumns: ["id"]
           },
         ]
+      }
+      audit_log: {
+        Row: {
+          action: string
+          actor_agent_id: string | null
+          actor_role: string
+          actor_type: Database["public"]["Enums"]["actor_type"]
+          actor_user_id: string | null
+          after: Json | null
+          before: Json | null
+          changed_columns: string[] | null
+          created_at: string
+          entity_id: string | null
+          entity_type: string
+          id: number
+          workspace_id: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          action: string
+          actor_agent_id?: string | null
+          actor_role: string
+          actor_type: Database["public"]["Enums"]["actor_type"]
+          actor_user_id?: string | null
+          after?: Json | null
+          before?: Json | null
+          changed_columns?: string[] | null
+          created_at?: string
+          entity_id?: string | null
+          entity_type: string
+          id?: never
+          workspace_id?: string | null
+        }
+        Update: {
+          action?: string
+          actor_agent_id?: string | null
+          actor_role?: string
+          actor_type?: Database["public"]["Enums"]["actor_type"]
+          actor_user_id?: string | null
+          after?: Json | null
+          before?: Json | null
+          changed_columns?: string[] | null
+          created_at?: string
+          entity_id?: string | null
+          entity_type?: string
+          id?: never
+          workspace_id?: string | null
+        }
+        Relationships: []
+      }
+      device_tokens: {
+        Row: {
+          app_version: string | null
+          created_at: string
+          device_id: string | null
+          id: string
+          last_seen_at: string
+          platform: Database["public"]["Enums"]["device_platform"]
+          token: string
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          app_version?: string | null
+          created_at?: string
+          device_id?: string | null
+          id?: string
+          last_seen_at?: string
+          platform: Database["public"]["Enums"]["device_platform"]
+          token: string
+          updated_at?: string
+          user_id?: string
+        }
+        Update: {
+          app_version?: string | null
+          created_at?: string
+          device_id?: string | null
+          id?: string
+          last_seen_at?: string
+          platform?: Database["public"]["Enums"]["device_platform"]
+          token?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: []
       }
       gateway_registration_tokens: {
         Row: {
@@ -821,6 +1073,88 @@ export type Database = {
           },
         ]
       }
+      notification_preferences: {
+        Row: {
+          channel: Database["public"]["Enums"]["notification_channel"]
+          created_at: string
+          enabled: boolean
+          kind: string
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          channel: Database["public"]["Enums"]["notification_channel"]
+          created_at?: string
+          enabled?: boolean
+          kind: string
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          channel?: Database["public"]["Enums"]["notification_channel"]
+          created_at?: string
+          enabled?: boolean
+          kind?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
+      notifications: {
+        Row: {
+          body: string
+          created_at: string
+          data: NonNullable<Json>
+          dedup_key: string | null
+          entity_id: string | null
+          entity_type: string | null
+          id: string
+          kind: string
+          read_at: string | null
+          title: string
+          user_id: string
+          workspace_id: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          body?: string
+          created_at?: string
+          data?: NonNullable<Json>
+          dedup_key?: string | null
+          entity_id?: string | null
+          entity_type?: string | null
+          id?: string
+          kind: string
+          read_at?: string | null
+          title: string
+          user_id: string
+          workspace_id?: string | null
+        }
+        Update: {
+          body?: string
+          created_at?: string
+          data?: NonNullable<Json>
+          dedup_key?: string | null
+          entity_id?: string | null
+          entity_type?: string | null
+          id?: string
+          kind?: string
+          read_at?: string | null
+          title?: string
+          user_id?: string
+          workspace_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "notifications_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       organizations: {
         Row: {
           billing_email: string | null
@@ -863,6 +1197,63 @@ export type Database = {
           updated_at?: string
         }
         Relationships: []
+      }
+      platform_tokens: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          expires_at: string | null
+          id: string
+          last_used_at: string | null
+          name: string
+          revoked_at: string | null
+          revoked_by: string | null
+          scopes: string[]
+          token_hash: string
+          token_prefix: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          expires_at?: string | null
+          id?: string
+          last_used_at?: string | null
+          name: string
+          revoked_at?: string | null
+          revoked_by?: string | null
+          scopes: string[]
+          token_hash: string
+          token_prefix: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          expires_at?: string | null
+          id?: string
+          last_used_at?: string | null
+          name?: string
+          revoked_at?: string | null
+          revoked_by?: string | null
+          scopes?: string[]
+          token_hash?: string
+          token_prefix?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "platform_tokens_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       profiles: {
         Row: {
@@ -936,6 +1327,176 @@ export type Database = {
             columns: ["workspace_id"]
             isOneToOne: false
             referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      token_audit_log: {
+        Row: {
+          actor_role: string
+          created_at: string
+          id: number
+          result: Database["public"]["Enums"]["token_verification_result"]
+          scope: string
+          token_id: string | null
+          workspace_id: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          actor_role: string
+          created_at?: string
+          id?: never
+          result: Database["public"]["Enums"]["token_verification_result"]
+          scope: string
+          token_id?: string | null
+          workspace_id?: string | null
+        }
+        Update: {
+          actor_role?: string
+          created_at?: string
+          id?: never
+          result?: Database["public"]["Enums"]["token_verification_result"]
+          scope?: string
+          token_id?: string | null
+          workspace_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "token_audit_log_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      user_integrations: {
+        Row: {
+          account_label: string | null
+          created_at: string
+          expires_at: string | null
+          external_account_id: string | null
+          has_refresh_token: boolean
+          id: string
+          metadata: NonNullable<Json>
+          provider: Database["public"]["Enums"]["integration_provider"]
+          scopes: string[]
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          account_label?: string | null
+          created_at?: string
+          expires_at?: string | null
+          external_account_id?: string | null
+          has_refresh_token?: boolean
+          id?: string
+          metadata?: NonNullable<Json>
+          provider: Database["public"]["Enums"]["integration_provider"]
+          scopes?: string[]
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          account_label?: string | null
+          created_at?: string
+          expires_at?: string | null
+          external_account_id?: string | null
+          has_refresh_token?: boolean
+          id?: string
+          metadata?: NonNullable<Json>
+          provider?: Database["public"]["Enums"]["integration_provider"]
+          scopes?: string[]
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
+      user_personalization: {
+        Row: {
+          about_me: string | null
+          bio: string | null
+          company: string | null
+          created_at: string
+          goals: string | null
+          interests: string[]
+          occupation: string | null
+          social_handles: NonNullable<Json>
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          about_me?: string | null
+          bio?: string | null
+          company?: string | null
+          created_at?: string
+          goals?: string | null
+          interests?: string[]
+          occupation?: string | null
+          social_handles?: NonNullable<Json>
+          updated_at?: string
+          user_id?: string
+        }
+        Update: {
+          about_me?: string | null
+          bio?: string | null
+          company?: string | null
+          created_at?: string
+          goals?: string | null
+          interests?: string[]
+          occupation?: string | null
+          social_handles?: NonNullable<Json>
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
+      user_trials: {
+        Row: {
+          cancelled_at: string | null
+          converted_at: string | null
+          created_at: string
+          ends_at: string
+          id: string
+          organization_id: string
+          plan: string
+          started_at: string
+          updated_at: string
+          user_id: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          cancelled_at?: string | null
+          converted_at?: string | null
+          created_at?: string
+          ends_at: string
+          id?: string
+          organization_id: string
+          plan: string
+          started_at?: string
+          updated_at?: string
+          user_id?: string | null
+        }
+        Update: {
+          cancelled_at?: string | null
+          converted_at?: string | null
+          created_at?: string
+          ends_at?: string
+          id?: string
+          organization_id?: string
+          plan?: string
+          started_at?: string
+          updated_at?: string
+          user_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "user_trials_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
             referencedColumns: ["id"]
           },
         ]
@@ -1116,6 +1677,20 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      connect_integration: {
+        Args: {
+          p_access_token: string
+          p_account_label?: string
+          p_expires_at?: string
+          p_external_account_id?: string
+          p_metadata?: Json
+          p_provider: string
+          p_refresh_token?: string
+          p_scopes?: string[]
+          p_user_id?: string
+        }
+        Returns: string
+      }
       consume_gateway_token: {
         Args: { p_label?: string; p_slug_hint?: string; p_token: string }
         Returns: {
@@ -1194,6 +1769,15 @@ export type Database = {
           expires_at: string
           invite_id: string
           token: string
+        }[]
+      }
+      create_platform_token: {
+        Args: { p_expires_in?: string; p_name: string; p_scopes: string[]; p_workspace_id: string }
+        Returns: {
+          expires_at: string
+          token: string
+          token_id: string
+          token_prefix: string
         }[]
       }
       create_workspace: {
@@ -1311,6 +1895,17 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      get_integration_tokens: {
+        Args: { p_integration_id: string }
+        Returns: {
+          access_token: string
+          expires_at: string
+          integration_id: string
+          provider: Database["public"]["Enums"]["integration_provider"]
+          refresh_token: string
+          scopes: string[]
+        }[]
+      }
       heartbeat_command: {
         Args: { p_extend_seconds?: number; p_id: string; p_lease_token: string }
         Returns: Json
@@ -1359,6 +1954,72 @@ export type Database = {
           summary: string
         }[]
       }
+      mark_notifications_read: { Args: { p_ids?: string[] }; Returns: number }
+      recompute_agent_budget: {
+        Args: { p_agent_id: string }
+        Returns: {
+          agent_id: string
+          created_at: string
+          exceeded_at: string | null
+          follows_workspace_default: boolean
+          hard_cutoff: boolean
+          last_usage_at: string | null
+          metered_calls: number
+          monthly_limit_usd: number | null
+          period_end: string
+          period_start: string
+          soft_threshold_pct: number
+          spend_usd: number
+          status: Database["public"]["Enums"]["budget_status"]
+          tokens: number
+          unmetered_calls: number
+          updated_at: string
+          warned_at: string | null
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "agent_budgets"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      record_agent_usage: {
+        Args: {
+          p_agent_id: string
+          p_cache_read_tokens?: number
+          p_cache_write_tokens?: number
+          p_cost_cache_read_usd?: number
+          p_cost_cache_write_usd?: number
+          p_cost_input_usd?: number
+          p_cost_output_usd?: number
+          p_cost_total_usd?: number
+          p_gateway_id?: string
+          p_idempotency_key?: string
+          p_input_tokens?: number
+          p_metadata?: Json
+          p_model: string
+          p_occurred_at?: string
+          p_operation?: Database["public"]["Enums"]["usage_operation"]
+          p_output_tokens?: number
+          p_provider: string
+          p_run_id?: string
+          p_session_id?: string
+        }
+        Returns: {
+          deduplicated: boolean
+          id: string
+        }[]
+      }
+      register_device_token: {
+        Args: {
+          p_app_version?: string
+          p_device_id?: string
+          p_platform: Database["public"]["Enums"]["device_platform"]
+          p_token: string
+        }
+        Returns: string
+      }
       release_command: { Args: { p_id: string; p_lease_token: string }; Returns: Json }
       release_inbox_item: { Args: { p_id: string; p_lease_token: string }; Returns: Json }
       remove_member: {
@@ -1401,6 +2062,66 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      revoke_platform_token: {
+        Args: { p_token_id: string }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          expires_at: string | null
+          id: string
+          last_used_at: string | null
+          name: string
+          revoked_at: string | null
+          revoked_by: string | null
+          scopes: string[]
+          token_hash: string
+          token_prefix: string
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "platform_tokens"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      set_agent_budget: {
+        Args: {
+          p_agent_id: string
+          p_clear_limit?: boolean
+          p_follow_workspace_default?: boolean
+          p_hard_cutoff?: boolean
+          p_monthly_limit_usd?: number
+          p_soft_threshold_pct?: number
+        }
+        Returns: {
+          agent_id: string
+          created_at: string
+          exceeded_at: string | null
+          follows_workspace_default: boolean
+          hard_cutoff: boolean
+          last_usage_at: string | null
+          metered_calls: number
+          monthly_limit_usd: number | null
+          period_end: string
+          period_start: string
+          soft_threshold_pct: number
+          spend_usd: number
+          status: Database["public"]["Enums"]["budget_status"]
+          tokens: number
+          unmetered_calls: number
+          updated_at: string
+          warned_at: string | null
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "agent_budgets"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       set_member_role: {
         Args: {
           p_role: Database["public"]["Enums"]["workspace_role"]
@@ -1422,17 +2143,47 @@ export type Database = {
         }
       }
       start_command: { Args: { p_id: string; p_lease_token: string }; Returns: Json }
+      unread_notification_count: { Args: Record<PropertyKey, never>; Returns: number }
+      verify_platform_token: {
+        Args: { p_scope: string; p_token: string }
+        Returns: {
+          allowed: boolean
+          expires_at: string
+          reason: Database["public"]["Enums"]["token_verification_result"]
+          scopes: string[]
+          token_id: string
+          workspace_id: string
+        }[]
+      }
     }
     Enums: {
+      actor_type: "human" | "agent" | "system"
       agent_status: "offline" | "online" | "paused" | "error" | "archived"
       agent_training_kind: "knowledge" | "instruction" | "example"
       agent_trust_tier: "observer" | "helper" | "partner" | "trusted"
       agent_type: "email" | "calendar" | "research" | "code" | "custom"
       agent_verbosity: "concise" | "balanced" | "detailed"
+      budget_status: "ok" | "warned" | "exceeded" | "unmetered"
       command_status: "pending" | "leased" | "running" | "done" | "failed" | "cancelled"
+      device_platform: "ios" | "android" | "web"
       gateway_status: "provisioning" | "online" | "degraded" | "offline" | "error" | "disabled"
       inbox_item_status: "pending" | "leased" | "done" | "dead_letter" | "cancelled"
+      integration_provider:
+        | "google"
+        | "notion"
+        | "slack"
+        | "github"
+        | "microsoft"
+        | "linear"
+        | "atlassian"
+        | "dropbox"
+        | "discord"
+        | "hubspot"
+        | "zoom"
+      notification_channel: "in_app" | "email" | "push"
       project_status: "active" | "archived"
+      token_verification_result: "allowed" | "unknown" | "revoked" | "expired" | "scope_denied"
+      usage_operation: "chat" | "checkin" | "embedding" | "tool"
       workspace_role: "viewer" | "member" | "admin" | "owner"
       workspace_setup_state: "pending" | "in_progress" | "completed"
     }
@@ -1550,15 +2301,34 @@ export type CompositeTypes<
 export const Constants = {
   public: {
     Enums: {
+      actor_type: ["human", "agent", "system"],
       agent_status: ["offline", "online", "paused", "error", "archived"],
       agent_training_kind: ["knowledge", "instruction", "example"],
       agent_trust_tier: ["observer", "helper", "partner", "trusted"],
       agent_type: ["email", "calendar", "research", "code", "custom"],
       agent_verbosity: ["concise", "balanced", "detailed"],
+      budget_status: ["ok", "warned", "exceeded", "unmetered"],
       command_status: ["pending", "leased", "running", "done", "failed", "cancelled"],
+      device_platform: ["ios", "android", "web"],
       gateway_status: ["provisioning", "online", "degraded", "offline", "error", "disabled"],
       inbox_item_status: ["pending", "leased", "done", "dead_letter", "cancelled"],
+      integration_provider: [
+        "google",
+        "notion",
+        "slack",
+        "github",
+        "microsoft",
+        "linear",
+        "atlassian",
+        "dropbox",
+        "discord",
+        "hubspot",
+        "zoom",
+      ],
+      notification_channel: ["in_app", "email", "push"],
       project_status: ["active", "archived"],
+      token_verification_result: ["allowed", "unknown", "revoked", "expired", "scope_denied"],
+      usage_operation: ["chat", "checkin", "embedding", "tool"],
       workspace_role: ["viewer", "member", "admin", "owner"],
       workspace_setup_state: ["pending", "in_progress", "completed"],
     },
