@@ -32,8 +32,10 @@ language sql
 stable
 set search_path = ''
 as $$
-  select pg_catalog.date_trunc('month', p_at, p_tz),
-         pg_catalog.date_trunc('month', p_at, p_tz) + interval '1 month'
+  -- Month arithmetic on local wall-clock time: "+ 1 month" on a timestamptz would follow the session's
+  -- time zone instead of p_tz.
+  select s.local_month at time zone p_tz, (s.local_month + interval '1 month') at time zone p_tz
+  from (select pg_catalog.date_trunc('month', p_at at time zone p_tz) as local_month) s
 $$;
 revoke all on function private.budget_period(timestamptz, text) from public;
 

@@ -504,7 +504,7 @@ begin
     when v_row.revoked_at is not null then 'revoked'
     when v_row.expires_at <= now() then 'expired'
     when not p_scope = any (v_row.scopes) then 'scope_denied'
-    else 'allowed' end;
+    else 'allowed' end::public.token_verification_result;
 
   insert into public.token_audit_log (workspace_id, token_id, scope, result, actor_role)
   values (v_row.workspace_id, v_row.id, p_scope, v_result, left(private.request_role(), 64));
