@@ -5,6 +5,7 @@ select plan(8);
 
 select tests.create_workspace_fixture('ubapp');
 create table pg_temp.fx as select tests.create_agent_fixture(tests.workspace_id('ubapp'), 'ubapp-agent') as agent;
+grant select on pg_temp.fx to authenticated, service_role;
 insert into public.agent_usage (agent_id, provider, model, cost_total_usd) select agent, 'openai', 'gpt-4.1', 1 from pg_temp.fx;
 
 select tests.authenticate_as('ubapp_owner');
