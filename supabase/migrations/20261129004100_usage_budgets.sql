@@ -161,30 +161,41 @@ end
 $$;
 revoke all on function private.agent_usage_before_insert() from public;
 
--- agent_usage after insert: one upsert into the agent's budget row. Same period: add; later period:
--- start over; earlier period (a late report): totals unchanged (the row stays in agent_usage).
+-- agent_usage after insert, once per statement: the statement's new rows are summed per agent and period
+-- and each agent's budget row gets ONE upsert (a 500-row batch costs one row update, not 500). Same
+-- period: add; later period: start over; earlier period (a late report): totals unchanged (the row stays in
+-- agent_usage). Of a batch spanning two months only the latest month can count, so only it is summed.
+-- Agents are upserted in agent_id order: concurrent multi-agent batches lock budget rows in one order.
 create or replace function private.agent_usage_rollup()
 returns trigger
 language plpgsql
 security definer
 set search_path = ''
 as $$
-declare
-  v_ws record;
-  v_period record;
-  v_metered boolean := new.cost_total_usd is not null;
 begin
-  select w.timezone, w.monthly_budget_usd, w.budget_hard_cutoff into v_ws
-  from public.workspaces w where w.id = new.workspace_id;
-  select * into v_period from private.budget_period(new.occurred_at, v_ws.timezone);
-
   insert into public.agent_budgets as b
     (agent_id, workspace_id, monthly_limit_usd, hard_cutoff, period_start, period_end,
      spend_usd, tokens, metered_calls, unmetered_calls, last_usage_at)
-  values
-    (new.agent_id, new.workspace_id, v_ws.monthly_budget_usd, v_ws.budget_hard_cutoff,
-     v_period.period_start, v_period.period_end,
-     coalesce(new.cost_total_usd, 0), new.total_tokens, v_metered::int, (not v_metered)::int, new.occurred_at)
+  select s.agent_id, s.workspace_id, w.monthly_budget_usd, w.budget_hard_cutoff, s.period_start, s.period_end,
+         s.spend, s.tokens, s.metered, s.unmetered, s.last_at
+  from (
+    select r.agent_id, r.workspace_id, r.period_start, r.period_end,
+           coalesce(sum(r.cost_total_usd), 0) as spend, sum(r.total_tokens)::bigint as tokens,
+           count(r.cost_total_usd) as metered, count(*) - count(r.cost_total_usd) as unmetered,
+           max(r.occurred_at) as last_at,
+           rank() over (partition by r.agent_id order by r.period_start desc) as latest
+    from (
+      select n.agent_id, n.workspace_id, n.cost_total_usd, n.total_tokens, n.occurred_at,
+             p.period_start, p.period_end
+      from new_rows n
+      join public.workspaces ws on ws.id = n.workspace_id
+      cross join lateral private.budget_period(n.occurred_at, ws.timezone) p
+    ) r
+    group by r.agent_id, r.workspace_id, r.period_start, r.period_end
+  ) s
+  join public.workspaces w on w.id = s.workspace_id
+  where s.latest = 1
+  order by s.agent_id
   on conflict (agent_id) do update set
     spend_usd = case when excluded.period_start > b.period_start then excluded.spend_usd
                      when excluded.period_start = b.period_start then b.spend_usd + excluded.spend_usd
@@ -211,7 +222,8 @@ create trigger agent_usage_before_insert before insert on public.agent_usage
   for each row execute function private.agent_usage_before_insert();
 drop trigger if exists agent_usage_rollup on public.agent_usage;
 create trigger agent_usage_rollup after insert on public.agent_usage
-  for each row execute function private.agent_usage_rollup();
+  referencing new table as new_rows
+  for each statement execute function private.agent_usage_rollup();
 drop trigger if exists agent_usage_append_only on public.agent_usage;
 create trigger agent_usage_append_only before update or delete on public.agent_usage
   for each row execute function private.append_only();
@@ -289,12 +301,23 @@ create trigger agent_budgets_derive_status before insert or update on public.age
 drop trigger if exists agent_budgets_set_updated_at on public.agent_budgets;
 create trigger agent_budgets_set_updated_at before update on public.agent_budgets
   for each row execute function private.set_updated_at();
+-- WHEN clauses keep the rollup's hot path free of this function unless the status or period moved.
 drop trigger if exists agent_budgets_notify on public.agent_budgets;
-create trigger agent_budgets_notify after insert or update on public.agent_budgets
-  for each row execute function private.agent_budgets_notify();
--- Audit only the configuration (limit, threshold, cutoff); totals and status move with every call.
+create trigger agent_budgets_notify after update on public.agent_budgets
+  for each row
+  when (new.status in ('warned', 'exceeded')
+        and (old.status is distinct from new.status or old.period_start is distinct from new.period_start))
+  execute function private.agent_budgets_notify();
+drop trigger if exists agent_budgets_notify_insert on public.agent_budgets;
+create trigger agent_budgets_notify_insert after insert on public.agent_budgets
+  for each row when (new.status in ('warned', 'exceeded'))
+  execute function private.agent_budgets_notify();
+-- Audit only the configuration (limit, threshold, cutoff): the trigger fires only for updates naming those
+-- columns (the rollup never does), and ignores the rest of the row.
 drop trigger if exists agent_budgets_audit on public.agent_budgets;
-create trigger agent_budgets_audit after update or delete on public.agent_budgets
+create trigger agent_budgets_audit
+  after update of monthly_limit_usd, soft_threshold_pct, hard_cutoff, follows_workspace_default or delete
+  on public.agent_budgets
   for each row execute function private.audit_row_change(
     'period_start', 'period_end', 'spend_usd', 'tokens', 'metered_calls', 'unmetered_calls', 'status',
     'warned_at', 'exceeded_at', 'last_usage_at');

@@ -42,10 +42,12 @@ begin
   return v_out;
 end $f$;
 set local enable_seqscan = off;
+set local enable_bitmapscan = off;
 select matches(pg_temp.plan_of($$ select exists (select 1 from public.agent_budgets b
     where b.agent_id = '00000000-0000-4000-8000-000000000000' and b.status = 'exceeded' and b.hard_cutoff and b.period_end > now()) $$),
   'Index Scan using agent_budgets_pkey', 'the hook''s lookup is an index scan of agent_budgets_pkey');
 reset enable_seqscan;
+reset enable_bitmapscan;
 
 select triggers_are('public', 'agent_commands', array['agent_commands_set_updated_at', 'agent_commands_check_budget'],
   'agent_commands carries the budget check (the queue RPCs are untouched)');

@@ -1,7 +1,7 @@
 -- The usage rollup: totals, idempotent retries, cost parts, unmetered calls, status thresholds, workspace
 -- defaults, and recompute_agent_budget rebuilding the totals from agent_usage.
 begin;
-select plan(24);
+select plan(26);
 
 select tests.create_workspace_fixture('ubroll');
 update public.workspaces set monthly_budget_usd = 10, budget_hard_cutoff = false where id = tests.workspace_id('ubroll');
@@ -62,6 +62,16 @@ update public.workspaces set monthly_budget_usd = 3, budget_hard_cutoff = true w
 select is((select (monthly_limit_usd, hard_cutoff)::text from public.agent_budgets where agent_id = (select agent from pg_temp.fx2)),
   '(3.00,t)', 'a budget that follows the workspace takes the new default limit and cutoff');
 select is((pg_temp.budget()).monthly_limit_usd, 100.00::numeric(12,2), 'a budget with its own limit keeps it');
+
+-- A multi-row, multi-agent statement: the rollup runs once per statement and sums per agent.
+create table pg_temp.fx3 as select tests.create_agent_fixture(tests.workspace_id('ubroll'), 'ubroll-batch-1') as a1,
+  tests.create_agent_fixture(tests.workspace_id('ubroll'), 'ubroll-batch-2') as a2;
+insert into public.agent_usage (agent_id, provider, model, input_tokens, cost_total_usd)
+select case when g % 3 = 0 then a1 else a2 end, 'openai', 'gpt-4.1', g, 0.001 from pg_temp.fx3, generate_series(1, 600) g;
+select is((select (spend_usd, tokens, metered_calls)::text from public.agent_budgets where agent_id = (select a1 from pg_temp.fx3)),
+  '(0.200000,60300,200)', 'a 600-row statement adds exactly the first agent''s 200 rows');
+select is((select (spend_usd, tokens, metered_calls)::text from public.agent_budgets where agent_id = (select a2 from pg_temp.fx3)),
+  '(0.400000,120000,400)', 'and exactly the second agent''s 400 rows');
 
 -- recompute_agent_budget rebuilds totals from agent_usage (here after corrupting them as the owner).
 update public.agent_budgets set spend_usd = 999, tokens = 0, metered_calls = 0 where agent_id = (select agent from pg_temp.fx);

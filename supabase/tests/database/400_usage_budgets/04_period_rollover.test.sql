@@ -3,7 +3,7 @@
 -- still October in UTC but November for the budget. Rollover resets the totals; a late report for the old
 -- month is kept in agent_usage but does not touch the new month; the hourly job rolls idle agents over.
 begin;
-select plan(16);
+select plan(18);
 
 select tests.create_workspace_fixture('ubper');
 update public.workspaces set timezone = 'Pacific/Auckland', monthly_budget_usd = 5, budget_hard_cutoff = true
@@ -46,6 +46,16 @@ select agent, 'openai', 'gpt-4.1', 7, '2026-10-31 10:59+00', 'oct-late' from pg_
 select is((pg_temp.budget()).spend_usd, 1::numeric(16,6), 'a late October report does not change November''s spend');
 select is((select count(*)::int from public.agent_usage where agent_id = (select agent from pg_temp.fx)), 4,
   'but it is stored in agent_usage');
+
+-- One statement spanning both months (a batch upload): only the later month counts, once.
+update public.agent_budgets set period_start = '2026-09-30 11:00+00', period_end = '2026-10-31 11:00+00',
+  spend_usd = 0, tokens = 0, metered_calls = 0, unmetered_calls = 0 where agent_id = (select agent from pg_temp.fx);
+insert into public.agent_usage (agent_id, provider, model, cost_total_usd, occurred_at)
+select agent, 'openai', 'gpt-4.1', v.cost, v.at from pg_temp.fx,
+  (values (2::numeric, '2026-10-31 10:00+00'::timestamptz), (0.25, '2026-10-31 12:00+00'), (0.5, '2026-11-02 00:00+00')) v(cost, at);
+select is((pg_temp.budget()).period_start, '2026-10-31 11:00+00'::timestamptz, 'a two-month batch rolls the budget to the later month');
+select is(((pg_temp.budget()).spend_usd, (pg_temp.budget()).metered_calls), (0.75::numeric(16,6), 2::bigint),
+  'and counts only that month''s rows of the batch');
 
 -- The hook ignores an exceeded status whose period has ended, even before any rollover writes the row.
 update public.agent_budgets set period_start = '2026-09-30 11:00+00', period_end = '2026-10-31 11:00+00', spend_usd = 50
