@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  asRole,
   closeQuietly,
   connect,
   createPool,
@@ -132,5 +133,17 @@ describe('usage rollup race', () => {
          from public.recompute_agent_budget($1)`, [fx.agentId]);
     expect(Number(again[0]!.micros)).toBe(expectedMicros);
     expect(Number(again[0]!.tokens)).toBe(expectedTokens);
+  });
+
+  it('service_role edits a budget directly on a fresh connection (the status trigger runs as the caller)', async () => {
+    const client = await connect('usage-race-direct');
+    try {
+      const rows = await asRole<{ status: string; monthly_limit_usd: string }>(client, serviceRoleAuth(),
+        `update public.agent_budgets set monthly_limit_usd = 0.01 where agent_id = $1 returning status, monthly_limit_usd`,
+        [fx.agentId]);
+      expect(rows).toEqual([{ status: 'exceeded', monthly_limit_usd: '0.01' }]);
+    } finally {
+      await closeQuietly(client);
+    }
   });
 });

@@ -57,6 +57,9 @@ as $$
   end
 $$;
 revoke all on function private.budget_status_for(numeric, integer, numeric, bigint, bigint) from public;
+-- Pure helpers: the API roles may run them (the status trigger runs as whoever writes agent_budgets).
+grant execute on function private.budget_period(timestamptz, text) to authenticated, service_role;
+grant execute on function private.budget_status_for(numeric, integer, numeric, bigint, bigint) to authenticated, service_role;
 
 -- ============================================================================================ tables
 

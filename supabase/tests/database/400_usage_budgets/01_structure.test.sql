@@ -1,7 +1,7 @@
 -- Usage and budgets: tables, enums, keys, the replaced budget hook (definer, pinned search_path, a
 -- primary-key lookup), the command-queue trigger, the rollover cron job, the Realtime publication.
 begin;
-select plan(22);
+select plan(23);
 
 select has_table('public', 'agent_usage', 'agent_usage exists');
 select has_table('public', 'agent_budgets', 'agent_budgets exists');
@@ -33,6 +33,10 @@ select matches((select prosrc from pg_proc where oid = 'private.agent_budget_blo
 select ok(not has_function_privilege('authenticated', 'private.agent_budget_blocked(uuid)', 'execute')
           and not has_function_privilege('anon', 'private.agent_budget_blocked(uuid)', 'execute'),
   'API roles cannot call the hook directly');
+
+select ok(has_function_privilege('service_role', 'private.budget_status_for(numeric, integer, numeric, bigint, bigint)', 'execute')
+          and has_function_privilege('authenticated', 'private.budget_status_for(numeric, integer, numeric, bigint, bigint)', 'execute'),
+  'the status helper the (invoker) budget trigger calls is executable by the roles that write budgets');
 
 -- The lease hot path pays one index lookup: the hook's query plans as a scan of the primary key.
 create function pg_temp.plan_of(p_sql text) returns text language plpgsql as $f$
