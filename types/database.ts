@@ -661,6 +661,325 @@ export type Database = {
           },
         ]
       }
+      computer_use_tasks: {
+        Row: {
+          agent_id: string | null
+          created_at: string
+          created_by: string | null
+          error: string | null
+          finished_at: string | null
+          id: string
+          instruction: string
+          project_id: string | null
+          result: Json | null
+          screenshots: string[]
+          started_at: string | null
+          status: Database["public"]["Enums"]["computer_use_task_status"]
+          steps: NonNullable<Json>
+          updated_at: string
+          vm_id: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          error?: string | null
+          finished_at?: string | null
+          id?: string
+          instruction: string
+          project_id?: string | null
+          result?: Json | null
+          screenshots?: string[]
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["computer_use_task_status"]
+          steps?: NonNullable<Json>
+          updated_at?: string
+          vm_id?: string | null
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          error?: string | null
+          finished_at?: string | null
+          id?: string
+          instruction?: string
+          project_id?: string | null
+          result?: Json | null
+          screenshots?: string[]
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["computer_use_task_status"]
+          steps?: NonNullable<Json>
+          updated_at?: string
+          vm_id?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "computer_use_tasks_agent_id_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "computer_use_tasks_project_id_fkey"
+            columns: ["project_id"]
+            isOneToOne: false
+            referencedRelation: "projects"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "computer_use_tasks_vm_id_fkey"
+            columns: ["workspace_id", "vm_id"]
+            isOneToOne: false
+            referencedRelation: "desktop_virtual_machines"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "computer_use_tasks_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      desktop_configs: {
+        Row: {
+          cpu_cores: number
+          created_at: string
+          created_by: string | null
+          description: string
+          disk_gb: number
+          id: string
+          image: string
+          memory_mb: number
+          name: string
+          os: string
+          provider: string
+          region: string | null
+          screen_height: number
+          screen_width: number
+          settings: NonNullable<Json>
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          cpu_cores?: number
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          disk_gb?: number
+          id?: string
+          image: string
+          memory_mb?: number
+          name: string
+          os?: string
+          provider?: string
+          region?: string | null
+          screen_height?: number
+          screen_width?: number
+          settings?: NonNullable<Json>
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          cpu_cores?: number
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          disk_gb?: number
+          id?: string
+          image?: string
+          memory_mb?: number
+          name?: string
+          os?: string
+          provider?: string
+          region?: string | null
+          screen_height?: number
+          screen_width?: number
+          settings?: NonNullable<Json>
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "desktop_configs_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      desktop_connections: {
+        Row: {
+          agent_id: string | null
+          client_id: string
+          close_reason: string | null
+          connected_at: string
+          created_at: string
+          disconnected_at: string | null
+          heartbeat_timeout_seconds: number
+          id: string
+          last_heartbeat_at: string
+          meta: NonNullable<Json>
+          status: Database["public"]["Enums"]["desktop_connection_status"]
+          updated_at: string
+          vm_id: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          client_id: string
+          close_reason?: string | null
+          connected_at?: string
+          created_at?: string
+          disconnected_at?: string | null
+          heartbeat_timeout_seconds?: number
+          id?: string
+          last_heartbeat_at?: string
+          meta?: NonNullable<Json>
+          status?: Database["public"]["Enums"]["desktop_connection_status"]
+          updated_at?: string
+          vm_id: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          client_id?: string
+          close_reason?: string | null
+          connected_at?: string
+          created_at?: string
+          disconnected_at?: string | null
+          heartbeat_timeout_seconds?: number
+          id?: string
+          last_heartbeat_at?: string
+          meta?: NonNullable<Json>
+          status?: Database["public"]["Enums"]["desktop_connection_status"]
+          updated_at?: string
+          vm_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "desktop_connections_agent_id_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "desktop_connections_vm_id_fkey"
+            columns: ["workspace_id", "vm_id"]
+            isOneToOne: false
+            referencedRelation: "desktop_virtual_machines"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "desktop_connections_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      desktop_virtual_machines: {
+        Row: {
+          agent_id: string | null
+          config_id: string | null
+          created_at: string
+          created_by: string | null
+          deleted_at: string | null
+          error_at: string | null
+          external_id: string | null
+          host: string | null
+          id: string
+          last_error: string | null
+          name: string
+          provider: string
+          provisioning_at: string
+          running_at: string | null
+          status: Database["public"]["Enums"]["desktop_vm_status"]
+          status_changed_at: string
+          stopped_at: string | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          config_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          deleted_at?: string | null
+          error_at?: string | null
+          external_id?: string | null
+          host?: string | null
+          id?: string
+          last_error?: string | null
+          name: string
+          provider?: string
+          provisioning_at?: string
+          running_at?: string | null
+          status?: Database["public"]["Enums"]["desktop_vm_status"]
+          status_changed_at?: string
+          stopped_at?: string | null
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          config_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          deleted_at?: string | null
+          error_at?: string | null
+          external_id?: string | null
+          host?: string | null
+          id?: string
+          last_error?: string | null
+          name?: string
+          provider?: string
+          provisioning_at?: string
+          running_at?: string | null
+          status?: Database["public"]["Enums"]["desktop_vm_status"]
+          status_changed_at?: string
+          stopped_at?: string | null
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "desktop_virtual_machines_agent_id_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "desktop_virtual_machines_config_id_fkey"
+            columns: ["workspace_id", "config_id"]
+            isOneToOne: false
+            referencedRelation: "desktop_configs"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "desktop_virtual_machines_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       gateway_registration_tokens: {
         Row: {
           consumed_at: string | null
@@ -821,6 +1140,232 @@ export type Database = {
           },
         ]
       }
+      job_schedules: {
+        Row: {
+          agent_id: string | null
+          arguments: NonNullable<Json>
+          catch_up: Database["public"]["Enums"]["job_catch_up"]
+          command: string | null
+          command_action: string | null
+          command_payload: NonNullable<Json>
+          created_at: string
+          created_by: string | null
+          cron_expression: string
+          description: string
+          enabled: boolean
+          gateway_id: string | null
+          id: string
+          last_due_at: string | null
+          max_attempts: number
+          name: string
+          next_run_at: string | null
+          project_id: string | null
+          target_kind: Database["public"]["Enums"]["job_target_kind"]
+          timeout_seconds: number
+          timezone: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          arguments?: NonNullable<Json>
+          catch_up?: Database["public"]["Enums"]["job_catch_up"]
+          command?: string | null
+          command_action?: string | null
+          command_payload?: NonNullable<Json>
+          created_at?: string
+          created_by?: string | null
+          cron_expression: string
+          description?: string
+          enabled?: boolean
+          gateway_id?: string | null
+          id?: string
+          last_due_at?: string | null
+          max_attempts?: number
+          name: string
+          next_run_at?: string | null
+          project_id?: string | null
+          target_kind: Database["public"]["Enums"]["job_target_kind"]
+          timeout_seconds?: number
+          timezone?: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          arguments?: NonNullable<Json>
+          catch_up?: Database["public"]["Enums"]["job_catch_up"]
+          command?: string | null
+          command_action?: string | null
+          command_payload?: NonNullable<Json>
+          created_at?: string
+          created_by?: string | null
+          cron_expression?: string
+          description?: string
+          enabled?: boolean
+          gateway_id?: string | null
+          id?: string
+          last_due_at?: string | null
+          max_attempts?: number
+          name?: string
+          next_run_at?: string | null
+          project_id?: string | null
+          target_kind?: Database["public"]["Enums"]["job_target_kind"]
+          timeout_seconds?: number
+          timezone?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "job_schedules_agent_id_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "job_schedules_gateway_id_fkey"
+            columns: ["workspace_id", "gateway_id"]
+            isOneToOne: false
+            referencedRelation: "gateways"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "job_schedules_project_id_fkey"
+            columns: ["project_id"]
+            isOneToOne: false
+            referencedRelation: "projects"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "job_schedules_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      jobs: {
+        Row: {
+          agent_id: string | null
+          arguments: NonNullable<Json>
+          attempt: number
+          command: string | null
+          command_id: string | null
+          created_at: string
+          created_by: string | null
+          due_at: string | null
+          error: string | null
+          exit_code: number | null
+          finished_at: string | null
+          gateway_id: string | null
+          id: string
+          logs: string
+          logs_truncated: boolean
+          max_attempts: number
+          queued_at: string
+          schedule_id: string | null
+          started_at: string | null
+          status: Database["public"]["Enums"]["job_status"]
+          target_kind: Database["public"]["Enums"]["job_target_kind"]
+          timeout_seconds: number
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          arguments?: NonNullable<Json>
+          attempt?: number
+          command?: string | null
+          command_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          due_at?: string | null
+          error?: string | null
+          exit_code?: number | null
+          finished_at?: string | null
+          gateway_id?: string | null
+          id?: string
+          logs?: string
+          logs_truncated?: boolean
+          max_attempts?: number
+          queued_at?: string
+          schedule_id?: string | null
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["job_status"]
+          target_kind?: Database["public"]["Enums"]["job_target_kind"]
+          timeout_seconds?: number
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          arguments?: NonNullable<Json>
+          attempt?: number
+          command?: string | null
+          command_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          due_at?: string | null
+          error?: string | null
+          exit_code?: number | null
+          finished_at?: string | null
+          gateway_id?: string | null
+          id?: string
+          logs?: string
+          logs_truncated?: boolean
+          max_attempts?: number
+          queued_at?: string
+          schedule_id?: string | null
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["job_status"]
+          target_kind?: Database["public"]["Enums"]["job_target_kind"]
+          timeout_seconds?: number
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "jobs_agent_id_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "jobs_command_id_fkey"
+            columns: ["command_id"]
+            isOneToOne: false
+            referencedRelation: "agent_commands"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "jobs_gateway_id_fkey"
+            columns: ["workspace_id", "gateway_id"]
+            isOneToOne: false
+            referencedRelation: "gateways"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "jobs_schedule_id_fkey"
+            columns: ["workspace_id", "schedule_id"]
+            isOneToOne: false
+            referencedRelation: "job_schedules"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "jobs_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       organizations: {
         Row: {
           billing_email: string | null
@@ -933,6 +1478,398 @@ export type Database = {
         Relationships: [
           {
             foreignKeyName: "projects_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      robot_macro_executions: {
+        Row: {
+          agent_id: string | null
+          connection_id: string | null
+          created_at: string
+          duration_ms: number | null
+          error: string | null
+          finished_at: string | null
+          id: string
+          macro_id: string
+          macro_version: number
+          output: Json | null
+          started_at: string
+          status: Database["public"]["Enums"]["robot_execution_status"]
+          steps_completed: number
+          triggered_by: string | null
+          updated_at: string
+          vm_id: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          connection_id?: string | null
+          created_at?: string
+          duration_ms?: never
+          error?: string | null
+          finished_at?: string | null
+          id?: string
+          macro_id: string
+          macro_version: number
+          output?: Json | null
+          started_at?: string
+          status?: Database["public"]["Enums"]["robot_execution_status"]
+          steps_completed?: number
+          triggered_by?: string | null
+          updated_at?: string
+          vm_id?: string | null
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          connection_id?: string | null
+          created_at?: string
+          duration_ms?: never
+          error?: string | null
+          finished_at?: string | null
+          id?: string
+          macro_id?: string
+          macro_version?: number
+          output?: Json | null
+          started_at?: string
+          status?: Database["public"]["Enums"]["robot_execution_status"]
+          steps_completed?: number
+          triggered_by?: string | null
+          updated_at?: string
+          vm_id?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "robot_macro_executions_agent_id_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "robot_macro_executions_connection_id_fkey"
+            columns: ["workspace_id", "connection_id"]
+            isOneToOne: false
+            referencedRelation: "desktop_connections"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "robot_macro_executions_macro_id_fkey"
+            columns: ["workspace_id", "macro_id"]
+            isOneToOne: false
+            referencedRelation: "robot_macros"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "robot_macro_executions_vm_id_fkey"
+            columns: ["workspace_id", "vm_id"]
+            isOneToOne: false
+            referencedRelation: "desktop_virtual_machines"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "robot_macro_executions_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      robot_macros: {
+        Row: {
+          config_id: string | null
+          created_at: string
+          created_by: string | null
+          description: string
+          enabled: boolean
+          id: string
+          name: string
+          steps: NonNullable<Json>
+          updated_at: string
+          version: number
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          config_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          enabled?: boolean
+          id?: string
+          name: string
+          steps?: NonNullable<Json>
+          updated_at?: string
+          version?: number
+          workspace_id: string
+        }
+        Update: {
+          config_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          enabled?: boolean
+          id?: string
+          name?: string
+          steps?: NonNullable<Json>
+          updated_at?: string
+          version?: number
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "robot_macros_config_id_fkey"
+            columns: ["workspace_id", "config_id"]
+            isOneToOne: false
+            referencedRelation: "desktop_configs"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "robot_macros_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      user_services: {
+        Row: {
+          agent_id: string | null
+          created_at: string
+          created_by: string | null
+          deployed_at: string | null
+          description: string
+          env: NonNullable<Json>
+          id: string
+          image: string
+          last_error: string | null
+          name: string
+          port: number | null
+          project_id: string | null
+          status: Database["public"]["Enums"]["user_service_status"]
+          status_changed_at: string
+          updated_at: string
+          url: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          deployed_at?: string | null
+          description?: string
+          env?: NonNullable<Json>
+          id?: string
+          image: string
+          last_error?: string | null
+          name: string
+          port?: number | null
+          project_id?: string | null
+          status?: Database["public"]["Enums"]["user_service_status"]
+          status_changed_at?: string
+          updated_at?: string
+          url?: string | null
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          deployed_at?: string | null
+          description?: string
+          env?: NonNullable<Json>
+          id?: string
+          image?: string
+          last_error?: string | null
+          name?: string
+          port?: number | null
+          project_id?: string | null
+          status?: Database["public"]["Enums"]["user_service_status"]
+          status_changed_at?: string
+          updated_at?: string
+          url?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "user_services_agent_id_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "user_services_project_id_fkey"
+            columns: ["project_id"]
+            isOneToOne: false
+            referencedRelation: "projects"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "user_services_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      video_call_participants: {
+        Row: {
+          agent_id: string | null
+          call_id: string
+          created_at: string
+          id: string
+          joined_at: string | null
+          left_at: string | null
+          role: Database["public"]["Enums"]["video_call_role"]
+          updated_at: string
+          user_id: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          call_id: string
+          created_at?: string
+          id?: string
+          joined_at?: string | null
+          left_at?: string | null
+          role?: Database["public"]["Enums"]["video_call_role"]
+          updated_at?: string
+          user_id?: string | null
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          call_id?: string
+          created_at?: string
+          id?: string
+          joined_at?: string | null
+          left_at?: string | null
+          role?: Database["public"]["Enums"]["video_call_role"]
+          updated_at?: string
+          user_id?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "video_call_participants_agent_id_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "video_call_participants_call_id_fkey"
+            columns: ["workspace_id", "call_id"]
+            isOneToOne: false
+            referencedRelation: "video_calls"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "video_call_participants_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      video_calls: {
+        Row: {
+          agent_id: string | null
+          created_at: string
+          created_by: string | null
+          duration_seconds: number | null
+          ended_at: string | null
+          error: string | null
+          id: string
+          kind: Database["public"]["Enums"]["video_call_kind"]
+          project_id: string | null
+          provider: string
+          recording_path: string | null
+          room_id: string | null
+          scheduled_for: string | null
+          started_at: string | null
+          status: Database["public"]["Enums"]["video_call_status"]
+          thread_id: string | null
+          title: string | null
+          transcript_path: string | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          duration_seconds?: never
+          ended_at?: string | null
+          error?: string | null
+          id?: string
+          kind?: Database["public"]["Enums"]["video_call_kind"]
+          project_id?: string | null
+          provider?: string
+          recording_path?: string | null
+          room_id?: string | null
+          scheduled_for?: string | null
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["video_call_status"]
+          thread_id?: string | null
+          title?: string | null
+          transcript_path?: string | null
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          duration_seconds?: never
+          ended_at?: string | null
+          error?: string | null
+          id?: string
+          kind?: Database["public"]["Enums"]["video_call_kind"]
+          project_id?: string | null
+          provider?: string
+          recording_path?: string | null
+          room_id?: string | null
+          scheduled_for?: string | null
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["video_call_status"]
+          thread_id?: string | null
+          title?: string | null
+          transcript_path?: string | null
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "video_calls_agent_id_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "video_calls_project_id_fkey"
+            columns: ["project_id"]
+            isOneToOne: false
+            referencedRelation: "projects"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "video_calls_workspace_id_fkey"
             columns: ["workspace_id"]
             isOneToOne: false
             referencedRelation: "workspaces"
@@ -1430,9 +2367,20 @@ export type Database = {
       agent_type: "email" | "calendar" | "research" | "code" | "custom"
       agent_verbosity: "concise" | "balanced" | "detailed"
       command_status: "pending" | "leased" | "running" | "done" | "failed" | "cancelled"
+      computer_use_task_status: "pending" | "running" | "succeeded" | "failed" | "cancelled"
+      desktop_connection_status: "connected" | "disconnected" | "expired"
+      desktop_vm_status: "provisioning" | "running" | "stopped" | "error" | "deleted"
       gateway_status: "provisioning" | "online" | "degraded" | "offline" | "error" | "disabled"
       inbox_item_status: "pending" | "leased" | "done" | "dead_letter" | "cancelled"
+      job_catch_up: "latest" | "all"
+      job_status: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "timed_out"
+      job_target_kind: "agent_command" | "job_definition"
       project_status: "active" | "archived"
+      robot_execution_status: "running" | "succeeded" | "failed" | "cancelled"
+      user_service_status: "pending" | "deploying" | "running" | "stopped" | "failed" | "deleted"
+      video_call_kind: "voice" | "video"
+      video_call_role: "host" | "participant" | "observer"
+      video_call_status: "scheduled" | "active" | "ended" | "cancelled" | "missed" | "failed"
       workspace_role: "viewer" | "member" | "admin" | "owner"
       workspace_setup_state: "pending" | "in_progress" | "completed"
     }
@@ -1556,9 +2504,20 @@ export const Constants = {
       agent_type: ["email", "calendar", "research", "code", "custom"],
       agent_verbosity: ["concise", "balanced", "detailed"],
       command_status: ["pending", "leased", "running", "done", "failed", "cancelled"],
+      computer_use_task_status: ["pending", "running", "succeeded", "failed", "cancelled"],
+      desktop_connection_status: ["connected", "disconnected", "expired"],
+      desktop_vm_status: ["provisioning", "running", "stopped", "error", "deleted"],
       gateway_status: ["provisioning", "online", "degraded", "offline", "error", "disabled"],
       inbox_item_status: ["pending", "leased", "done", "dead_letter", "cancelled"],
+      job_catch_up: ["latest", "all"],
+      job_status: ["queued", "running", "succeeded", "failed", "cancelled", "timed_out"],
+      job_target_kind: ["agent_command", "job_definition"],
       project_status: ["active", "archived"],
+      robot_execution_status: ["running", "succeeded", "failed", "cancelled"],
+      user_service_status: ["pending", "deploying", "running", "stopped", "failed", "deleted"],
+      video_call_kind: ["voice", "video"],
+      video_call_role: ["host", "participant", "observer"],
+      video_call_status: ["scheduled", "active", "ended", "cancelled", "missed", "failed"],
       workspace_role: ["viewer", "member", "admin", "owner"],
       workspace_setup_state: ["pending", "in_progress", "completed"],
     },

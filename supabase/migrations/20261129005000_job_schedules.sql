@@ -301,7 +301,8 @@ drop trigger if exists job_schedules_set_updated_at on public.job_schedules;
 create trigger job_schedules_set_updated_at before update on public.job_schedules
   for each row execute function private.set_updated_at();
 
--- Keeps the newest p_max bytes of p_text, cut on a character boundary.
+-- Keeps the newest p_max bytes of p_text, cut on a UTF-8 character boundary (leading continuation
+-- bytes of a split character are dropped, so at most 3 bytes under p_max).
 create or replace function private.text_tail(p_text text, p_max int)
 returns text
 language plpgsql
@@ -309,20 +310,18 @@ immutable
 set search_path = ''
 as $$
 declare
-  v_n int;
-  v_tail text;
+  v_bytes bytea;
+  v_skip int := 0;
 begin
   if p_text is null or octet_length(p_text) <= p_max then
     return p_text;
   end if;
-  v_n := least(length(p_text), p_max);
-  loop
-    v_tail := right(p_text, v_n);
-    exit when octet_length(v_tail) <= p_max;
-    -- Dropping k characters drops at least k bytes.
-    v_n := v_n - (octet_length(v_tail) - p_max);
+  v_bytes := convert_to(p_text, 'UTF8');
+  v_bytes := substring(v_bytes from octet_length(v_bytes) - p_max + 1);
+  while v_skip < 3 and (get_byte(v_bytes, v_skip) & 192) = 128 loop
+    v_skip := v_skip + 1;
   end loop;
-  return v_tail;
+  return convert_from(substring(v_bytes from v_skip + 1), 'UTF8');
 end
 $$;
 revoke all on function private.text_tail(text, int) from public;
@@ -533,7 +532,8 @@ revoke all on function private.materialize_due_job_schedules(timestamptz, int) f
 
 -- Agent-command jobs follow their command: pending/leased -> queued, running -> running, done ->
 -- succeeded, failed -> failed, cancelled -> cancelled, with exit code and output (stdout then stderr,
--- capped like any job log). Steps through running when the command finished between two syncs, and back
+-- capped like any job log). Steps through running when the command ran and finished between two syncs
+-- (so attempt counts it), and back
 -- to queued when the queue retries it. Run by the same pg_cron job after each materialisation.
 create or replace function private.sync_command_jobs(p_limit int default 1000)
 returns int
@@ -560,7 +560,8 @@ begin
       when 'running' then 'running' when 'done' then 'succeeded'
       when 'failed' then 'failed' else 'cancelled' end::public.job_status;
     continue when v_target = r.status;
-    if r.status = 'queued' and v_target in ('succeeded', 'timed_out') then
+    -- Finished between two syncs after it ran (the queue counted an attempt): the job runs first.
+    if r.status = 'queued' and (v_target = 'succeeded' or (v_target = 'failed' and r.attempt > 0)) then
       update public.jobs set status = 'running' where id = r.id;
     elsif r.status = 'running' and v_target = 'queued' then
       update public.jobs set status = 'failed', error = coalesce(r.last_error, 'retried by the command queue') where id = r.id;
