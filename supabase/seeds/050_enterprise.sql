@@ -128,8 +128,16 @@ declare
   v_key uuid;
 begin
   if not exists (select 1 from public.user_services where id = 'de000000-0000-4000-8000-000000000050') then
-    v_key := vault.create_secret('demo-not-a-real-key', 'enterprise-demo-report-bot-api-key',
-                                 'API key of the demo report-bot service');
+    -- Vault lives outside the reset schemas: reuse the demo secret when an earlier reset left it there.
+    begin
+      select s.id into v_key from vault.decrypted_secrets s where s.name = 'enterprise-demo-report-bot-api-key';
+    exception when insufficient_privilege then
+      v_key := null;
+    end;
+    if v_key is null then
+      v_key := vault.create_secret('demo-not-a-real-key', 'enterprise-demo-report-bot-api-key',
+                                   'API key of the demo report-bot service');
+    end if;
     insert into public.user_services (id, workspace_id, name, description, image, env, port, agent_id, created_by)
     values ('de000000-0000-4000-8000-000000000050', 'd2000000-0000-4000-8000-000000000001', 'report-bot',
             'Renders weekly PDF reports for the desk operator.', 'ghcr.io/acme/report-bot:1.4',
