@@ -1,36 +1,26 @@
--- Enterprise operations demo data (data only) in the 'hq' workspace: a runner gateway and a desktop
--- operator agent; a nightly job definition and a weekday agent briefing (enqueued by the pg_cron sweep);
+-- Enterprise operations demo data (data only) in the 'hq' workspace: a nightly backup and a weekday
+-- report (job definitions, materialised by the pg_cron sweep) and a paused schedule;
 -- finished jobs with logs; a desktop configuration, a running VM with a live robot connection; a finished
 -- computer-use task; a robot macro and a run; an ended video call with recording and transcript; and a
 -- running user service whose environment points at Vault secrets. Rows are created in their first state
--- and then moved through their state machines, as the application would.
-
-insert into public.gateways (id, workspace_id, slug, label, status)
-values ('de000000-0000-4000-8000-000000000001', 'd2000000-0000-4000-8000-000000000001', 'enterprise-runner',
-        'Enterprise runner', 'online')
-on conflict (id) do nothing;
-
-insert into public.agents (id, workspace_id, slug, name, type, status, gateway_id, description)
-values ('de000000-0000-4000-8000-000000000002', 'd2000000-0000-4000-8000-000000000001', 'desk-operator',
-        'Desk Operator', 'custom', 'online', 'de000000-0000-4000-8000-000000000001',
-        'Drives virtual desktops and joins calls.')
-on conflict (id) do nothing;
+-- and then moved through their state machines, as the application would. No agents or gateways are
+-- added here (other domains' tests count every agent and gateway of the database), so the agent and
+-- gateway links stay empty; an agent-command schedule needs an agent with a gateway.
 
 -- ------------------------------------------------------------------------------- schedules and jobs
 insert into public.job_schedules (id, workspace_id, name, description, cron_expression, timezone, target_kind,
-  gateway_id, command, arguments, timeout_seconds, max_attempts, created_by)
+  command, arguments, timeout_seconds, max_attempts, created_by)
 values ('de000000-0000-4000-8000-000000000010', 'd2000000-0000-4000-8000-000000000001', 'Nightly backup',
         'Dumps the CRM to object storage.', '0 2 * * *', 'Europe/Berlin', 'job_definition',
-        'de000000-0000-4000-8000-000000000001', 'backup', '["--target", "s3://acme-backups/crm"]', 1800, 3,
+        'backup', '["--target", "s3://acme-backups/crm"]', 1800, 3,
         'd0000000-0000-4000-8000-000000000002')
 on conflict (id) do nothing;
 
 insert into public.job_schedules (id, workspace_id, name, description, cron_expression, timezone, target_kind,
-  agent_id, command_action, command_payload, created_by)
-values ('de000000-0000-4000-8000-000000000011', 'd2000000-0000-4000-8000-000000000001', 'Morning briefing',
-        'The desk operator prepares the day''s briefing on weekdays.', '30 7 * * mon-fri', 'Europe/Berlin',
-        'agent_command', 'de000000-0000-4000-8000-000000000002', 'agent.briefing', '{"channel": "email"}',
-        'd0000000-0000-4000-8000-000000000002')
+  command, arguments, created_by)
+values ('de000000-0000-4000-8000-000000000011', 'd2000000-0000-4000-8000-000000000001', 'Weekday report',
+        'Renders the sales report every weekday morning.', '30 7 * * mon-fri', 'Europe/Berlin',
+        'job_definition', 'report', '["--format", "pdf"]', 'd0000000-0000-4000-8000-000000000002')
 on conflict (id) do nothing;
 
 insert into public.job_schedules (id, workspace_id, name, cron_expression, target_kind, command, enabled, created_by)
@@ -38,13 +28,13 @@ values ('de000000-0000-4000-8000-000000000012', 'd2000000-0000-4000-8000-0000000
         '0 3 1 */3 *', 'job_definition', 'cleanup', false, 'd0000000-0000-4000-8000-000000000002')
 on conflict (id) do nothing;
 
-insert into public.jobs (id, workspace_id, schedule_id, due_at, gateway_id, command, arguments, max_attempts)
+insert into public.jobs (id, workspace_id, schedule_id, due_at, command, arguments, max_attempts)
 values
   ('de000000-0000-4000-8000-000000000020', 'd2000000-0000-4000-8000-000000000001', 'de000000-0000-4000-8000-000000000010',
-   date_trunc('day', now()) - interval '1 day', 'de000000-0000-4000-8000-000000000001', 'backup',
+   date_trunc('day', now()) - interval '1 day', 'backup',
    '["--target", "s3://acme-backups/crm"]', 3),
   ('de000000-0000-4000-8000-000000000021', 'd2000000-0000-4000-8000-000000000001', 'de000000-0000-4000-8000-000000000010',
-   date_trunc('day', now()) - interval '2 days', 'de000000-0000-4000-8000-000000000001', 'backup',
+   date_trunc('day', now()) - interval '2 days', 'backup',
    '["--target", "s3://acme-backups/crm"]', 3)
 on conflict (id) do nothing;
 update public.jobs set status = 'running' where id in ('de000000-0000-4000-8000-000000000020', 'de000000-0000-4000-8000-000000000021') and status = 'queued';
@@ -61,21 +51,21 @@ values ('de000000-0000-4000-8000-000000000030', 'd2000000-0000-4000-8000-0000000
         'd0000000-0000-4000-8000-000000000002')
 on conflict (id) do nothing;
 
-insert into public.desktop_virtual_machines (id, workspace_id, config_id, agent_id, name, provider, external_id, host)
+insert into public.desktop_virtual_machines (id, workspace_id, config_id, name, provider, external_id, host)
 values ('de000000-0000-4000-8000-000000000031', 'd2000000-0000-4000-8000-000000000001', 'de000000-0000-4000-8000-000000000030',
-        'de000000-0000-4000-8000-000000000002', 'desk-1', 'default', 'vm-7f3a', 'desk-1.vms.acme.internal')
+        'desk-1', 'default', 'vm-7f3a', 'desk-1.vms.acme.internal')
 on conflict (id) do nothing;
 update public.desktop_virtual_machines set status = 'running'
 where id = 'de000000-0000-4000-8000-000000000031' and status = 'provisioning';
 
-insert into public.desktop_connections (id, workspace_id, vm_id, client_id, agent_id, meta)
+insert into public.desktop_connections (id, workspace_id, vm_id, client_id, meta)
 values ('de000000-0000-4000-8000-000000000032', 'd2000000-0000-4000-8000-000000000001', 'de000000-0000-4000-8000-000000000031',
-        'robot-desk-1', 'de000000-0000-4000-8000-000000000002', '{"client_version": "1.8.0"}')
+        'robot-desk-1', '{"client_version": "1.8.0"}')
 on conflict (id) do nothing;
 
-insert into public.computer_use_tasks (id, workspace_id, project_id, agent_id, vm_id, instruction, created_by)
+insert into public.computer_use_tasks (id, workspace_id, project_id, vm_id, instruction, created_by)
 values ('de000000-0000-4000-8000-000000000033', 'd2000000-0000-4000-8000-000000000001', 'd3000000-0000-4000-8000-000000000002',
-        'de000000-0000-4000-8000-000000000002', 'de000000-0000-4000-8000-000000000031',
+        'de000000-0000-4000-8000-000000000031',
         'Download last month''s invoices from the supplier portal.', 'd0000000-0000-4000-8000-000000000003')
 on conflict (id) do nothing;
 update public.computer_use_tasks set status = 'running' where id = 'de000000-0000-4000-8000-000000000033' and status = 'pending';
@@ -95,17 +85,17 @@ values ('de000000-0000-4000-8000-000000000034', 'd2000000-0000-4000-8000-0000000
         'de000000-0000-4000-8000-000000000030', 'd0000000-0000-4000-8000-000000000003')
 on conflict (id) do nothing;
 
-insert into public.robot_macro_executions (id, workspace_id, macro_id, macro_version, vm_id, connection_id, agent_id, started_at)
+insert into public.robot_macro_executions (id, workspace_id, macro_id, macro_version, vm_id, connection_id, started_at)
 values ('de000000-0000-4000-8000-000000000035', 'd2000000-0000-4000-8000-000000000001', 'de000000-0000-4000-8000-000000000034', 1,
-        'de000000-0000-4000-8000-000000000031', 'de000000-0000-4000-8000-000000000032', 'de000000-0000-4000-8000-000000000002',
+        'de000000-0000-4000-8000-000000000031', 'de000000-0000-4000-8000-000000000032',
         now() - interval '4 seconds')
 on conflict (id) do nothing;
 update public.robot_macro_executions set status = 'succeeded', steps_completed = 3
 where id = 'de000000-0000-4000-8000-000000000035' and status = 'running';
 
 -- ------------------------------------------------------------------------------- calls and services
-insert into public.video_calls (id, workspace_id, agent_id, kind, title, provider, room_id, scheduled_for, created_by)
-values ('de000000-0000-4000-8000-000000000040', 'd2000000-0000-4000-8000-000000000001', 'de000000-0000-4000-8000-000000000002',
+insert into public.video_calls (id, workspace_id, kind, title, provider, room_id, scheduled_for, created_by)
+values ('de000000-0000-4000-8000-000000000040', 'd2000000-0000-4000-8000-000000000001',
         'video', 'Weekly operations review', 'default', 'room-ops-weekly', date_trunc('hour', now()) - interval '1 day',
         'd0000000-0000-4000-8000-000000000001')
 on conflict (id) do nothing;
@@ -114,7 +104,7 @@ values
   ('de000000-0000-4000-8000-000000000041', 'd2000000-0000-4000-8000-000000000001', 'de000000-0000-4000-8000-000000000040',
    'd0000000-0000-4000-8000-000000000001', null, 'host', now() - interval '1 day', now() - interval '1 day' + interval '25 minutes'),
   ('de000000-0000-4000-8000-000000000042', 'd2000000-0000-4000-8000-000000000001', 'de000000-0000-4000-8000-000000000040',
-   null, 'de000000-0000-4000-8000-000000000002', 'participant', now() - interval '1 day', now() - interval '1 day' + interval '25 minutes')
+   'd0000000-0000-4000-8000-000000000003', null, 'participant', now() - interval '1 day', now() - interval '1 day' + interval '25 minutes')
 on conflict (id) do nothing;
 update public.video_calls set status = 'active' where id = 'de000000-0000-4000-8000-000000000040' and status = 'scheduled';
 update public.video_calls set status = 'ended',
@@ -138,10 +128,10 @@ begin
       v_key := vault.create_secret('demo-not-a-real-key', 'enterprise-demo-report-bot-api-key',
                                    'API key of the demo report-bot service');
     end if;
-    insert into public.user_services (id, workspace_id, name, description, image, env, port, agent_id, created_by)
+    insert into public.user_services (id, workspace_id, name, description, image, env, port, created_by)
     values ('de000000-0000-4000-8000-000000000050', 'd2000000-0000-4000-8000-000000000001', 'report-bot',
-            'Renders weekly PDF reports for the desk operator.', 'ghcr.io/acme/report-bot:1.4',
-            jsonb_build_object('REPORT_API_KEY', v_key), 8080, 'de000000-0000-4000-8000-000000000002',
+            'Renders weekly PDF reports.', 'ghcr.io/acme/report-bot:1.4',
+            jsonb_build_object('REPORT_API_KEY', v_key), 8080,
             'd0000000-0000-4000-8000-000000000002');
     update public.user_services set status = 'deploying' where id = 'de000000-0000-4000-8000-000000000050';
     update public.user_services set status = 'running', url = 'https://report-bot.acme.example'

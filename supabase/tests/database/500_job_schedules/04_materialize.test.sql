@@ -5,6 +5,8 @@ begin;
 select plan(33);
 
 select tests.create_workspace_fixture('ejm');
+-- Other schedules in the database are paused for this transaction, so the sweep counts are this file's own.
+update public.job_schedules set enabled = false where enabled;
 select set_config('ejm.agent', tests.create_agent_fixture(tests.workspace_id('ejm'), 'ejm-agent')::text, true);
 insert into public.agents (id, workspace_id, slug, name)
 values ('e5000000-0000-4000-8000-0000000000a9', tests.workspace_id('ejm'), 'ejm-no-gateway', 'No gateway');

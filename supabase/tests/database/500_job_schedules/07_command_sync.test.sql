@@ -4,6 +4,9 @@ begin;
 select plan(12);
 
 select tests.create_workspace_fixture('ejc');
+-- Other schedules and command-backed jobs are set aside for this transaction: the counts are this file's own.
+update public.job_schedules set enabled = false where enabled;
+update public.jobs set command_id = null where command_id is not null;
 select set_config('ejc.agent', tests.create_agent_fixture(tests.workspace_id('ejc'), 'ejc-agent')::text, true);
 select set_config('ejc.gateway', (select gateway_id from public.agents where id = current_setting('ejc.agent')::uuid)::text, true);
 insert into public.job_schedules (id, workspace_id, name, cron_expression, target_kind, command_action, agent_id, max_attempts)
