@@ -326,8 +326,8 @@ end
 $$;
 revoke all on function private.text_tail(text, int) from public;
 
--- jobs: new rows start queued; agent-command jobs come only from the materialiser (API roles enqueue
--- commands with enqueue_command); logs over 1 MiB keep their newest 1 MiB and set logs_truncated;
+-- jobs: new rows start queued; jobs of a schedule (schedule_id, due_at) and agent-command jobs come only
+-- from the materialiser (API roles run commands with enqueue_command); logs over 1 MiB keep their newest 1 MiB and set logs_truncated;
 -- entering running bumps attempt and stamps started_at; a final status stamps finished_at; a retry
 -- (back to queued) needs an attempt left and clears the previous run's outcome.
 create or replace function private.jobs_before_write()
@@ -340,6 +340,11 @@ begin
     if new.status <> 'queued' then
       raise exception 'jobs.status: a new job starts queued, not %', new.status using errcode = '55000';
     end if;
+    -- A hand-made job claiming a schedule's due time would take that due time's place (exactly-once key).
+    if (new.schedule_id is not null or new.due_at is not null) and not private.is_trusted_caller() then
+      raise exception 'jobs.schedule_id: jobs of a schedule are created by the scheduler; leave schedule_id and due_at empty'
+        using errcode = '42501';
+    end if;
     if new.target_kind = 'agent_command' and not private.is_trusted_caller() then
       raise exception 'jobs.target_kind: agent-command jobs are created by their schedule; call enqueue_command to run a command now'
         using errcode = '42501';
@@ -350,6 +355,12 @@ begin
   else
     if new.workspace_id is distinct from old.workspace_id then
       raise exception 'jobs.workspace_id cannot be changed' using errcode = '22023';
+    end if;
+    -- Clearing schedule_id (the schedule was deleted) is fine; pointing a job at a due time is not.
+    if ((new.schedule_id is not null and new.schedule_id is distinct from old.schedule_id)
+        or new.due_at is distinct from old.due_at) and not private.is_trusted_caller() then
+      raise exception 'jobs.schedule_id: jobs of a schedule are created by the scheduler; schedule_id and due_at cannot be set'
+        using errcode = '42501';
     end if;
     if new.status is distinct from old.status then
       case new.status

@@ -1,7 +1,7 @@
 -- Saving a schedule: the cron expression and timezone are validated (22023 naming the column), the
 -- database computes next_run_at (API roles cannot move it), and references stay inside the workspace.
 begin;
-select plan(27);
+select plan(31);
 
 select tests.create_workspace_fixture('ejv');
 select tests.create_agent_fixture(tests.workspace_id('ejv'), 'ejv-agent');
@@ -99,11 +99,32 @@ values ('e5000000-0000-4000-8000-0000000000b2', tests.workspace_id('ejv', 'b'), 
 select tests.authenticate_as('ejv_admin');
 select throws_ok($$ insert into public.jobs (workspace_id, command, schedule_id, due_at)
   values (tests.workspace_id('ejv'), 'true', 'e5000000-0000-4000-8000-0000000000b2', now()) $$,
+  '42501', 'jobs.schedule_id: jobs of a schedule are created by the scheduler; leave schedule_id and due_at empty',
+  'an admin cannot hand-make a schedule''s job (it would take a due time''s place)');
+select lives_ok($$ insert into public.jobs (id, workspace_id, command) values ('e5000000-0000-4000-8000-0000000000b3', tests.workspace_id('ejv'), 'true') $$,
+  'an admin may start a job by hand');
+select throws_ok($$ update public.jobs set due_at = now() where id = 'e5000000-0000-4000-8000-0000000000b3' $$,
+  '42501', 'jobs.schedule_id: jobs of a schedule are created by the scheduler; schedule_id and due_at cannot be set',
+  'nor move a job onto a due time');
+select tests.authenticate_as_service_role();
+select throws_ok($$ insert into public.jobs (workspace_id, command, schedule_id, due_at)
+  values (tests.workspace_id('ejv'), 'true', 'e5000000-0000-4000-8000-0000000000b2', now()) $$,
   '23503', 'insert or update on table "jobs" violates foreign key constraint "jobs_schedule_id_fkey"',
-  'a job cannot claim a schedule of another workspace');
+  'even a trusted caller cannot file a job under a schedule of another workspace');
+select tests.authenticate_as('ejv_admin');
 select throws_ok($$ update public.job_schedules set workspace_id = tests.workspace_id('ejv', 'b') where name = 'berlin-9' $$,
   '22023', 'job_schedules.workspace_id cannot be changed', 'a schedule cannot move to another workspace');
-select is((select count(*)::int from public.jobs), 0, 'no job was written by the refused inserts');
+select is((select count(*)::int from public.jobs where id <> 'e5000000-0000-4000-8000-0000000000b3'), 0,
+  'no job was written by the refused inserts');
+
+-- Deleting a schedule keeps its jobs as history (schedule_id cleared), also when an admin deletes it.
+select tests.authenticate_as_service_role();
+insert into public.jobs (id, workspace_id, command, schedule_id, due_at)
+select 'e5000000-0000-4000-8000-0000000000b4', workspace_id, 'report', id, next_run_at from public.job_schedules where name = 'berlin-9';
+select tests.authenticate_as('ejv_admin');
+delete from public.job_schedules where name = 'berlin-9';
+select is((select row(schedule_id, due_at is not null)::text from public.jobs where id = 'e5000000-0000-4000-8000-0000000000b4'),
+  row(null::uuid, true)::text, 'the job outlives its schedule, due time kept');
 select tests.clear_authentication();
 
 select * from finish();
