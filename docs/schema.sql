@@ -35,6 +35,16 @@ CREATE SCHEMA public;
 COMMENT ON SCHEMA public IS 'standard public schema';
 
 --
+-- Name: actor_type; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.actor_type AS ENUM (
+    'human',
+    'agent',
+    'system'
+);
+
+--
 -- Name: agent_status; Type: TYPE; Schema: public; Owner: -
 --
 
@@ -101,6 +111,17 @@ CREATE TYPE public.automation_condition AS ENUM (
 );
 
 --
+-- Name: budget_status; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.budget_status AS ENUM (
+    'ok',
+    'warned',
+    'exceeded',
+    'unmetered'
+);
+
+--
 -- Name: campaign_status; Type: TYPE; Schema: public; Owner: -
 --
 
@@ -135,6 +156,18 @@ CREATE TYPE public.comment_entity_type AS ENUM (
 );
 
 --
+-- Name: computer_use_task_status; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.computer_use_task_status AS ENUM (
+    'pending',
+    'running',
+    'succeeded',
+    'failed',
+    'cancelled'
+);
+
+--
 -- Name: crm_entity_type; Type: TYPE; Schema: public; Owner: -
 --
 
@@ -154,6 +187,38 @@ CREATE TYPE public.custom_field_type AS ENUM (
     'select',
     'multiselect',
     'boolean'
+);
+
+--
+-- Name: desktop_connection_status; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.desktop_connection_status AS ENUM (
+    'connected',
+    'disconnected',
+    'expired'
+);
+
+--
+-- Name: desktop_vm_status; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.desktop_vm_status AS ENUM (
+    'provisioning',
+    'running',
+    'stopped',
+    'error',
+    'deleted'
+);
+
+--
+-- Name: device_platform; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.device_platform AS ENUM (
+    'ios',
+    'android',
+    'web'
 );
 
 --
@@ -194,6 +259,24 @@ CREATE TYPE public.inbox_item_status AS ENUM (
 );
 
 --
+-- Name: integration_provider; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.integration_provider AS ENUM (
+    'google',
+    'notion',
+    'slack',
+    'github',
+    'microsoft',
+    'linear',
+    'atlassian',
+    'dropbox',
+    'discord',
+    'hubspot',
+    'zoom'
+);
+
+--
 -- Name: interaction_direction; Type: TYPE; Schema: public; Owner: -
 --
 
@@ -217,6 +300,47 @@ CREATE TYPE public.interaction_kind AS ENUM (
 );
 
 --
+-- Name: job_catch_up; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.job_catch_up AS ENUM (
+    'latest',
+    'all'
+);
+
+--
+-- Name: job_status; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.job_status AS ENUM (
+    'queued',
+    'running',
+    'succeeded',
+    'failed',
+    'cancelled',
+    'timed_out'
+);
+
+--
+-- Name: job_target_kind; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.job_target_kind AS ENUM (
+    'agent_command',
+    'job_definition'
+);
+
+--
+-- Name: notification_channel; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.notification_channel AS ENUM (
+    'in_app',
+    'email',
+    'push'
+);
+
+--
 -- Name: priority_level; Type: TYPE; Schema: public; Owner: -
 --
 
@@ -234,6 +358,17 @@ CREATE TYPE public.priority_level AS ENUM (
 CREATE TYPE public.project_status AS ENUM (
     'active',
     'archived'
+);
+
+--
+-- Name: robot_execution_status; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.robot_execution_status AS ENUM (
+    'running',
+    'succeeded',
+    'failed',
+    'cancelled'
 );
 
 --
@@ -280,6 +415,74 @@ CREATE TYPE public.task_status AS ENUM (
 );
 
 --
+-- Name: token_verification_result; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.token_verification_result AS ENUM (
+    'allowed',
+    'unknown',
+    'revoked',
+    'expired',
+    'scope_denied'
+);
+
+--
+-- Name: usage_operation; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.usage_operation AS ENUM (
+    'chat',
+    'checkin',
+    'embedding',
+    'tool'
+);
+
+--
+-- Name: user_service_status; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.user_service_status AS ENUM (
+    'pending',
+    'deploying',
+    'running',
+    'stopped',
+    'failed',
+    'deleted'
+);
+
+--
+-- Name: video_call_kind; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.video_call_kind AS ENUM (
+    'voice',
+    'video'
+);
+
+--
+-- Name: video_call_role; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.video_call_role AS ENUM (
+    'host',
+    'participant',
+    'observer'
+);
+
+--
+-- Name: video_call_status; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.video_call_status AS ENUM (
+    'scheduled',
+    'active',
+    'ended',
+    'cancelled',
+    'missed',
+    'failed'
+);
+
+--
 -- Name: workspace_role; Type: TYPE; Schema: public; Owner: -
 --
 
@@ -307,13 +510,178 @@ CREATE TYPE public.workspace_setup_state AS ENUM (
 CREATE FUNCTION private.agent_budget_blocked(p_agent_id uuid) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
-    AS $$ select false $$;
+    AS $$
+  select exists (
+    select 1 from public.agent_budgets b
+    where b.agent_id = p_agent_id and b.status = 'exceeded' and b.hard_cutoff and b.period_end > now())
+$$;
 
 --
 -- Name: FUNCTION agent_budget_blocked(p_agent_id uuid); Type: COMMENT; Schema: private; Owner: -
 --
 
-COMMENT ON FUNCTION private.agent_budget_blocked(p_agent_id uuid) IS 'True when the agent''s budget is exceeded with hard cutoff on: lease_inbox_item then leases nothing. Stub (false) until budgets land.';
+COMMENT ON FUNCTION private.agent_budget_blocked(p_agent_id uuid) IS 'True when the agent''s budget is exceeded with hard cutoff on in the current period: lease_inbox_item then leases nothing and commands for the agent are refused.';
+
+--
+-- Name: agent_budgets_derive_status(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agent_budgets_derive_status() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'UPDATE' then
+    if new.agent_id <> old.agent_id or new.workspace_id <> old.workspace_id then
+      raise exception 'agent_id and workspace_id of a budget cannot change' using errcode = '22023';
+    end if;
+    if new.period_start <> old.period_start then
+      new.warned_at := null;
+      new.exceeded_at := null;
+    end if;
+  end if;
+  new.status := private.budget_status_for(new.monthly_limit_usd, new.soft_threshold_pct, new.spend_usd,
+                                          new.metered_calls, new.unmetered_calls);
+  if new.status = 'exceeded' then
+    new.exceeded_at := coalesce(new.exceeded_at, now());
+    new.warned_at := coalesce(new.warned_at, now());
+  elsif new.status = 'warned' then
+    new.warned_at := coalesce(new.warned_at, now());
+    new.exceeded_at := null;
+  else
+    new.warned_at := null;
+    new.exceeded_at := null;
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: agent_budgets_notify(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agent_budgets_notify() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_name text;
+begin
+  if new.status not in ('warned', 'exceeded') then
+    return null;
+  end if;
+  if tg_op = 'UPDATE' and old.status = new.status and old.period_start = new.period_start then
+    return null;
+  end if;
+  select a.name into v_name from public.agents a where a.id = new.agent_id;
+  perform private.notify_workspace(
+    new.workspace_id, 'admin', 'budget.' || new.status::text,
+    case new.status when 'exceeded' then format('%s is over its monthly budget', v_name)
+                    else format('%s has used %s%% of its monthly budget', v_name, new.soft_threshold_pct) end,
+    format('Spent %s USD of %s USD this period%s.', round(new.spend_usd, 2), new.monthly_limit_usd,
+           case when new.status = 'exceeded' and new.hard_cutoff then '; work is paused until the limit is raised or the period ends' else '' end),
+    'agent', new.agent_id,
+    jsonb_build_object('agent_id', new.agent_id, 'period_start', new.period_start, 'spend_usd', new.spend_usd,
+                       'monthly_limit_usd', new.monthly_limit_usd, 'hard_cutoff', new.hard_cutoff),
+    new.agent_id::text || ':' || to_char(new.period_start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
+  return null;
+end
+$$;
+
+--
+-- Name: agent_commands_check_budget(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agent_commands_check_budget() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if new.agent_id is not null and private.agent_budget_blocked(new.agent_id) then
+    raise exception 'agent % is over its monthly budget with hard cutoff: command "%" refused', new.agent_id, new.action
+      using errcode = '55000',
+            hint = 'Raise the limit or turn hard cutoff off (set_agent_budget), or wait for the next period.';
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: agent_usage_before_insert(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agent_usage_before_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  select a.workspace_id into new.workspace_id from public.agents a where a.id = new.agent_id;
+  if new.workspace_id is null then
+    raise exception 'agent_id: agent % does not exist', new.agent_id using errcode = 'P0002';
+  end if;
+  if new.occurred_at > now() + interval '5 minutes' then
+    raise exception 'occurred_at % is in the future', new.occurred_at using errcode = '22023';
+  end if;
+  if new.cost_total_usd is null and num_nonnulls(new.cost_input_usd, new.cost_output_usd,
+                                                 new.cost_cache_read_usd, new.cost_cache_write_usd) > 0 then
+    new.cost_total_usd := coalesce(new.cost_input_usd, 0) + coalesce(new.cost_output_usd, 0)
+                          + coalesce(new.cost_cache_read_usd, 0) + coalesce(new.cost_cache_write_usd, 0);
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: agent_usage_rollup(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agent_usage_rollup() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  insert into public.agent_budgets as b
+    (agent_id, workspace_id, monthly_limit_usd, hard_cutoff, period_start, period_end,
+     spend_usd, tokens, metered_calls, unmetered_calls, last_usage_at)
+  select s.agent_id, s.workspace_id, w.monthly_budget_usd, w.budget_hard_cutoff, s.period_start, s.period_end,
+         s.spend, s.tokens, s.metered, s.unmetered, s.last_at
+  from (
+    select r.agent_id, r.workspace_id, r.period_start, r.period_end,
+           coalesce(sum(r.cost_total_usd), 0) as spend, sum(r.total_tokens)::bigint as tokens,
+           count(r.cost_total_usd) as metered, count(*) - count(r.cost_total_usd) as unmetered,
+           max(r.occurred_at) as last_at,
+           rank() over (partition by r.agent_id order by r.period_start desc) as latest
+    from (
+      select n.agent_id, n.workspace_id, n.cost_total_usd, n.total_tokens, n.occurred_at,
+             p.period_start, p.period_end
+      from new_rows n
+      join public.workspaces ws on ws.id = n.workspace_id
+      cross join lateral private.budget_period(n.occurred_at, ws.timezone) p
+    ) r
+    group by r.agent_id, r.workspace_id, r.period_start, r.period_end
+  ) s
+  join public.workspaces w on w.id = s.workspace_id
+  where s.latest = 1
+  order by s.agent_id
+  on conflict (agent_id) do update set
+    spend_usd = case when excluded.period_start > b.period_start then excluded.spend_usd
+                     when excluded.period_start = b.period_start then b.spend_usd + excluded.spend_usd
+                     else b.spend_usd end,
+    tokens = case when excluded.period_start > b.period_start then excluded.tokens
+                  when excluded.period_start = b.period_start then b.tokens + excluded.tokens
+                  else b.tokens end,
+    metered_calls = case when excluded.period_start > b.period_start then excluded.metered_calls
+                         when excluded.period_start = b.period_start then b.metered_calls + excluded.metered_calls
+                         else b.metered_calls end,
+    unmetered_calls = case when excluded.period_start > b.period_start then excluded.unmetered_calls
+                           when excluded.period_start = b.period_start then b.unmetered_calls + excluded.unmetered_calls
+                           else b.unmetered_calls end,
+    last_usage_at = greatest(b.last_usage_at, excluded.last_usage_at),
+    period_end = case when excluded.period_start > b.period_start then excluded.period_end else b.period_end end,
+    period_start = greatest(b.period_start, excluded.period_start);
+  return null;
+end
+$$;
 
 --
 -- Name: agents_before_write(); Type: FUNCTION; Schema: private; Owner: -
@@ -392,6 +760,29 @@ end
 $$;
 
 --
+-- Name: agents_create_budget(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agents_create_budget() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_ws record;
+  v_period record;
+begin
+  select w.timezone, w.monthly_budget_usd, w.budget_hard_cutoff into v_ws
+  from public.workspaces w where w.id = new.workspace_id;
+  select * into v_period from private.budget_period(now(), v_ws.timezone);
+  insert into public.agent_budgets (agent_id, workspace_id, monthly_limit_usd, hard_cutoff, period_start, period_end)
+  values (new.id, new.workspace_id, v_ws.monthly_budget_usd, v_ws.budget_hard_cutoff,
+          v_period.period_start, v_period.period_end)
+  on conflict (agent_id) do nothing;
+  return null;
+end
+$$;
+
+--
 -- Name: agents_forbid_workspace_change(); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -405,6 +796,34 @@ begin
   end if;
   return new;
 end
+$$;
+
+--
+-- Name: append_only(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'DELETE' and (pg_trigger_depth() > 1
+                           or private.request_role() not in ('anon', 'authenticated', 'service_role')) then
+    return old;
+  end if;
+  raise exception '% is append-only: % is not allowed', tg_table_name, tg_op using errcode = '42501';
+end
+$$;
+
+--
+-- Name: are_storage_paths(text[]); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.are_storage_paths(p_paths text[]) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(bool_and(private.is_storage_path(p)), true) from unnest(p_paths) as p
 $$;
 
 --
@@ -426,6 +845,68 @@ begin
     raise exception 'permission denied: requires role % in workspace %', p_min_role, p_workspace_id
       using errcode = '42501';
   end if;
+end
+$$;
+
+--
+-- Name: audit_row_change(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.audit_row_change() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_ignore text[] := coalesce(tg_argv::text[], '{}') || array['updated_at'];
+  v_secret text[] := array['token_hash', 'secret', 'access_token', 'refresh_token', 'password'];
+  v_old jsonb;
+  v_new jsonb;
+  v_row jsonb;
+  v_ws uuid;
+  v_changed text[];
+  v_before jsonb;
+  v_after jsonb;
+  v_actor record;
+begin
+  if tg_op <> 'INSERT' then
+    v_old := to_jsonb(old) - v_secret;
+  end if;
+  if tg_op <> 'DELETE' then
+    v_new := to_jsonb(new) - v_secret;
+  end if;
+  v_row := coalesce(v_new, v_old);
+  v_ws := case when tg_table_name = 'workspaces' then (v_row ->> 'id')::uuid
+               else (v_row ->> 'workspace_id')::uuid end;
+
+  if tg_op = 'UPDATE' then
+    select array_agg(n.key order by n.key) into v_changed
+    from jsonb_each(v_new) n
+    where n.key <> all (v_ignore) and n.value is distinct from v_old -> n.key;
+    if v_changed is null then
+      return null;
+    end if;
+    select jsonb_object_agg(k, v_old -> k), jsonb_object_agg(k, v_new -> k) into v_before, v_after
+    from unnest(v_changed) k;
+  elsif tg_op = 'INSERT' then
+    v_after := v_new;
+  else
+    if tg_table_name <> 'workspaces' and v_ws is not null
+       and not exists (select 1 from public.workspaces w where w.id = v_ws) then
+      return null;
+    end if;
+    v_before := v_old;
+  end if;
+
+  select * into v_actor from private.current_actor();
+  insert into public.audit_log
+    (workspace_id, actor_type, actor_user_id, actor_agent_id, actor_role, action, entity_type, entity_id,
+     changed_columns, before, after)
+  values
+    (v_ws, v_actor.actor_type, v_actor.user_id, v_actor.agent_id, left(v_actor.role, 64),
+     tg_table_name || '.' || lower(tg_op), tg_table_name,
+     coalesce(v_row ->> 'id', v_row ->> 'agent_id', v_row ->> 'user_id'),
+     v_changed, v_before, v_after);
+  return null;
 end
 $$;
 
@@ -542,6 +1023,37 @@ begin
   end loop;
   return new;
 end
+$$;
+
+--
+-- Name: budget_period(timestamp with time zone, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.budget_period(p_at timestamp with time zone, p_tz text, OUT period_start timestamp with time zone, OUT period_end timestamp with time zone) RETURNS record
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Month arithmetic on local wall-clock time: "+ 1 month" on a timestamptz would follow the session's
+  -- time zone instead of p_tz.
+  select s.local_month at time zone p_tz, (s.local_month + interval '1 month') at time zone p_tz
+  from (select pg_catalog.date_trunc('month', p_at at time zone p_tz) as local_month) s
+$$;
+
+--
+-- Name: budget_status_for(numeric, integer, numeric, bigint, bigint); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.budget_status_for(p_limit numeric, p_threshold_pct integer, p_spend numeric, p_metered bigint, p_unmetered bigint) RETURNS public.budget_status
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select case
+    when p_limit is null then 'ok'::public.budget_status
+    when p_metered = 0 and p_unmetered > 0 then 'unmetered'::public.budget_status
+    when p_spend >= p_limit then 'exceeded'::public.budget_status
+    when p_spend >= p_limit * p_threshold_pct / 100.0 then 'warned'::public.budget_status
+    else 'ok'::public.budget_status
+  end
 $$;
 
 --
@@ -1084,6 +1596,103 @@ end
 $$;
 
 --
+-- Name: computer_use_tasks_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.computer_use_tasks_before_write() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'INSERT' then
+    if new.status <> 'pending' then
+      raise exception 'computer_use_tasks.status: a new task starts pending, not %', new.status using errcode = '55000';
+    end if;
+    new.started_at := null;
+    new.finished_at := null;
+    return new;
+  end if;
+  if new.workspace_id is distinct from old.workspace_id then
+    raise exception 'computer_use_tasks.workspace_id cannot be changed' using errcode = '22023';
+  end if;
+  if new.status is distinct from old.status then
+    if new.status = 'running' then
+      new.started_at := now();
+    elsif new.status in ('succeeded', 'failed', 'cancelled') then
+      new.finished_at := now();
+    end if;
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: connect_integration(text, text, text, timestamp with time zone, text[], text, text, jsonb, uuid); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.connect_integration(p_provider text, p_access_token text, p_refresh_token text, p_expires_at timestamp with time zone, p_scopes text[], p_external_account_id text, p_account_label text, p_metadata jsonb, p_user_id uuid) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_user uuid := coalesce(p_user_id, auth.uid());
+  v_key text;
+  v_id uuid;
+begin
+  if v_user is null then
+    raise exception 'connect_integration needs a signed-in user or p_user_id (service_role)' using errcode = '42501';
+  end if;
+  if p_user_id is not null and p_user_id is distinct from auth.uid() and not private.is_trusted_caller() then
+    raise exception 'permission denied: only service_role may connect an integration for another user (p_user_id)'
+      using errcode = '42501';
+  end if;
+  if p_provider is null then
+    raise exception 'p_provider must not be null' using errcode = '22004';
+  end if;
+  if not p_provider = any (enum_range(null::public.integration_provider)::text[]) then
+    raise exception 'p_provider "%" is not a known provider (one of %)', left(p_provider, 80),
+      array_to_string(enum_range(null::public.integration_provider)::text[], ', ') using errcode = '22023';
+  end if;
+  if p_access_token is null or p_access_token = '' then
+    raise exception 'p_access_token must not be null or empty' using errcode = '22004';
+  end if;
+  if length(p_access_token) > 16384 or length(p_refresh_token) > 16384 then
+    raise exception 'p_access_token and p_refresh_token must be at most 16384 characters' using errcode = '22023';
+  end if;
+  if cardinality(p_scopes) > 200 then
+    raise exception 'p_scopes must have at most 200 entries' using errcode = '22023';
+  end if;
+  if p_metadata is not null and jsonb_typeof(p_metadata) <> 'object' then
+    raise exception 'p_metadata must be a JSON object (got %)', jsonb_typeof(p_metadata) using errcode = '22023';
+  end if;
+  if p_external_account_id is not null and length(p_external_account_id) not between 1 and 300 then
+    raise exception 'p_external_account_id must be 1 to 300 characters' using errcode = '22023';
+  end if;
+  if length(p_account_label) > 300 then
+    raise exception 'p_account_label must be at most 300 characters' using errcode = '22023';
+  end if;
+  v_key := private.integrations_key();
+
+  insert into public.user_integrations as i
+    (user_id, provider, external_account_id, account_label, scopes, expires_at, has_refresh_token, metadata)
+  values
+    (v_user, p_provider::public.integration_provider, p_external_account_id, p_account_label,
+     coalesce(p_scopes, '{}'), p_expires_at, p_refresh_token is not null, coalesce(p_metadata, '{}'::jsonb))
+  on conflict (user_id, provider, external_account_id) do update set
+    account_label = coalesce(excluded.account_label, i.account_label),
+    scopes = excluded.scopes, expires_at = excluded.expires_at,
+    has_refresh_token = excluded.has_refresh_token, metadata = i.metadata || excluded.metadata
+  returning i.id into v_id;
+
+  insert into private.user_integration_secrets as s (integration_id, access_token, refresh_token)
+  values (v_id, extensions.pgp_sym_encrypt(p_access_token, v_key),
+          case when p_refresh_token is not null then extensions.pgp_sym_encrypt(p_refresh_token, v_key) end)
+  on conflict (integration_id) do update set access_token = excluded.access_token, refresh_token = excluded.refresh_token;
+  return v_id;
+end
+$$;
+
+--
 -- Name: contacts; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1255,6 +1864,52 @@ begin
   return null;
 end
 $$;
+
+--
+-- Name: create_platform_token(uuid, text, text[], interval); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval) RETURNS TABLE(token_id uuid, token text, token_prefix text, expires_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+#variable_conflict use_column
+declare
+  v_name text := private.check_name(p_name, 'p_name');
+  v_token text;
+  v_row public.platform_tokens;
+begin
+  if p_workspace_id is null then
+    raise exception 'p_workspace_id must not be null' using errcode = '22004';
+  end if;
+  if not exists (select 1 from public.workspaces w where w.id = p_workspace_id) then
+    perform private.assert_workspace_role(p_workspace_id, 'admin');
+    raise exception 'workspace % not found (p_workspace_id)', p_workspace_id using errcode = 'P0002';
+  end if;
+  perform private.assert_workspace_role(p_workspace_id, 'admin');
+  if p_scopes is null or cardinality(p_scopes) = 0 then
+    raise exception 'p_scopes must name at least one scope' using errcode = '22004';
+  end if;
+  if cardinality(p_scopes) > 50 then
+    raise exception 'p_scopes must have at most 50 entries' using errcode = '22023';
+  end if;
+  if exists (select 1 from unnest(p_scopes) s where s is null or s !~ '^[a-z][a-z0-9_]{0,40}:(read|write|admin)$') then
+    raise exception 'p_scopes: every scope must look like resource:read, resource:write or resource:admin (got %)',
+      left(array_to_string(p_scopes, ', ', '<null>'), 200) using errcode = '22023';
+  end if;
+  if p_expires_in is not null and (p_expires_in < interval '5 minutes' or p_expires_in > interval '366 days') then
+    raise exception 'p_expires_in must be between 5 minutes and 366 days, or null for no expiry (got %)', p_expires_in
+      using errcode = '22023';
+  end if;
+
+  v_token := 'abp_' || encode(extensions.gen_random_bytes(32), 'hex');
+  insert into public.platform_tokens (workspace_id, name, token_prefix, token_hash, scopes, expires_at, created_by)
+  values (p_workspace_id, v_name, left(v_token, 12), extensions.digest(v_token, 'sha256'),
+          array(select distinct s from unnest(p_scopes) s order by s), now() + p_expires_in, auth.uid())
+  returning * into v_row;
+  return query select v_row.id, v_token, v_row.token_prefix, v_row.expires_at;
+end
+$_$;
 
 --
 -- Name: create_workspace_policies(regclass, public.workspace_role, public.workspace_role, public.workspace_role); Type: FUNCTION; Schema: private; Owner: -
@@ -1503,6 +2158,134 @@ $$;
 COMMENT ON FUNCTION private.cron_validate(p_expr text, p_arg text) IS 'Raises 22023 naming p_arg and the offending cron field when the schedule is invalid; returns it trimmed.';
 
 --
+-- Name: current_actor(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.current_actor(OUT actor_type public.actor_type, OUT user_id uuid, OUT agent_id uuid, OUT role text) RETURNS record
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  v_agent text;
+begin
+  role := private.request_role();
+  user_id := auth.uid();
+  v_agent := coalesce(nullif(current_setting('agentbase.actor_agent_id', true), ''),
+                      nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'agent_id');
+  if v_agent ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+    agent_id := v_agent::uuid;
+    actor_type := 'agent';
+  elsif user_id is not null then
+    actor_type := 'human';
+  else
+    actor_type := 'system';
+  end if;
+end
+$_$;
+
+--
+-- Name: desktop_connections_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.desktop_connections_before_write() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'INSERT' then
+    if new.status <> 'connected' then
+      raise exception 'desktop_connections.status: a new connection starts connected, not %', new.status using errcode = '55000';
+    end if;
+    new.disconnected_at := null;
+    return new;
+  end if;
+  if new.workspace_id is distinct from old.workspace_id then
+    raise exception 'desktop_connections.workspace_id cannot be changed' using errcode = '22023';
+  end if;
+  if old.status <> 'connected' and new.last_heartbeat_at is distinct from old.last_heartbeat_at then
+    raise exception 'desktop_connections.last_heartbeat_at: connection % is %; open a new connection', old.id, old.status
+      using errcode = '55000';
+  end if;
+  if new.status is distinct from old.status then
+    new.disconnected_at := now();
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: desktop_connections_check_vm(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.desktop_connections_check_vm() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_status public.desktop_vm_status;
+begin
+  select m.status into v_status from public.desktop_virtual_machines m
+  where m.id = new.vm_id and m.workspace_id = new.workspace_id;
+  if v_status in ('stopped', 'error', 'deleted') then
+    raise exception 'desktop_connections.vm_id: machine % is %', new.vm_id, v_status using errcode = '55000';
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: desktop_virtual_machines_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.desktop_virtual_machines_before_write() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'INSERT' then
+    if new.status <> 'provisioning' then
+      raise exception 'desktop_virtual_machines.status: a new machine starts provisioning, not %', new.status
+        using errcode = '55000';
+    end if;
+    new.provisioning_at := now();
+    new.status_changed_at := now();
+    new.deleted_at := null;
+    return new;
+  end if;
+  if new.workspace_id is distinct from old.workspace_id then
+    raise exception 'desktop_virtual_machines.workspace_id cannot be changed' using errcode = '22023';
+  end if;
+  if new.status is distinct from old.status then
+    new.status_changed_at := now();
+    case new.status
+      when 'provisioning' then new.provisioning_at := now();
+      when 'running' then new.running_at := now();
+      when 'stopped' then new.stopped_at := now();
+      when 'error' then new.error_at := now();
+      when 'deleted' then new.deleted_at := now();
+    end case;
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: desktop_virtual_machines_close_connections(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.desktop_virtual_machines_close_connections() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  update public.desktop_connections c
+  set status = 'disconnected', close_reason = 'machine ' || new.status::text
+  where c.vm_id = new.id and c.status = 'connected';
+  return null;
+end
+$$;
+
+--
 -- Name: enqueue_command(uuid, text, jsonb, uuid, integer, timestamp with time zone, integer, text, boolean); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -1662,6 +2445,66 @@ end
 $_$;
 
 --
+-- Name: enterprise_check_project(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.enterprise_check_project() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_ws uuid;
+begin
+  if new.project_id is not null then
+    select p.workspace_id into v_ws from public.projects p where p.id = new.project_id;
+    if v_ws is distinct from new.workspace_id then
+      raise exception '%.project_id: project % is not in workspace %', tg_table_name, new.project_id, new.workspace_id
+        using errcode = '23503';
+    end if;
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: enterprise_check_transition(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.enterprise_check_transition() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_map jsonb := tg_argv[0]::jsonb;
+  v_from text := to_jsonb(old) ->> 'status';
+  v_to text := to_jsonb(new) ->> 'status';
+begin
+  if not coalesce((v_map -> v_from) ? v_to, false) then
+    raise exception '%.status: illegal transition from % to %', tg_table_name, v_from, v_to
+      using errcode = '55000',
+            hint = format('allowed from %s: %s', v_from, coalesce((v_map -> v_from)::text, '[]'));
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: enterprise_forbid_workspace_change(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.enterprise_forbid_workspace_change() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if new.workspace_id is distinct from old.workspace_id then
+    raise exception '%.workspace_id cannot be changed', tg_table_name using errcode = '22023';
+  end if;
+  return new;
+end
+$$;
+
+--
 -- Name: expire_command_leases(uuid[]); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -1776,6 +2619,42 @@ begin
   return v_count;
 end
 $$;
+
+--
+-- Name: expire_stale_desktop_connections(timestamp with time zone, integer); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.expire_stale_desktop_connections(p_now timestamp with time zone DEFAULT now(), p_batch integer DEFAULT 1000) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_n int;
+begin
+  perform private.queue_check_not_null('p_now', p_now is null);
+  perform private.queue_check_range('p_batch', p_batch, 1, 100000);
+  with stale as (
+    select c.id from public.desktop_connections c
+    where c.status = 'connected'
+      and c.last_heartbeat_at < p_now - make_interval(secs => c.heartbeat_timeout_seconds)
+    order by c.last_heartbeat_at
+    limit p_batch
+    for update skip locked
+  )
+  update public.desktop_connections c
+  set status = 'expired', close_reason = 'heartbeat timeout'
+  from stale
+  where c.id = stale.id;
+  get diagnostics v_n = row_count;
+  return v_n;
+end
+$$;
+
+--
+-- Name: FUNCTION expire_stale_desktop_connections(p_now timestamp with time zone, p_batch integer); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.expire_stale_desktop_connections(p_now timestamp with time zone, p_batch integer) IS 'pg_cron agentbase-desktop-connections: marks connections expired when silent longer than heartbeat_timeout_seconds.';
 
 --
 -- Name: fail_command(uuid, uuid, text, boolean, integer, text, text, integer); Type: FUNCTION; Schema: private; Owner: -
@@ -2030,6 +2909,39 @@ CREATE FUNCTION private.gateway_slugify(p_text text) RETURNS text
     SET search_path TO ''
     AS $$
   select nullif(btrim(left(btrim(regexp_replace(lower(coalesce(p_text, '')), '[^a-z0-9]+', '-', 'g'), '-'), 50), '-'), '')
+$$;
+
+--
+-- Name: get_integration_tokens(uuid); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.get_integration_tokens(p_integration_id uuid) RETURNS TABLE(integration_id uuid, provider public.integration_provider, access_token text, refresh_token text, expires_at timestamp with time zone, scopes text[])
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_integration public.user_integrations;
+  v_key text;
+begin
+  if p_integration_id is null then
+    raise exception 'p_integration_id must not be null' using errcode = '22004';
+  end if;
+  select * into v_integration from public.user_integrations i where i.id = p_integration_id;
+  if not found then
+    raise exception 'integration % not found (p_integration_id)', p_integration_id using errcode = 'P0002';
+  end if;
+  if v_integration.user_id is distinct from auth.uid() and not private.is_trusted_caller() then
+    raise exception 'permission denied: integration % belongs to another user; only its owner or service_role may read its tokens',
+      p_integration_id using errcode = '42501';
+  end if;
+  v_key := private.integrations_key();
+  return query
+  select v_integration.id, v_integration.provider,
+         extensions.pgp_sym_decrypt(s.access_token, v_key),
+         case when s.refresh_token is not null then extensions.pgp_sym_decrypt(s.refresh_token, v_key) end,
+         v_integration.expires_at, v_integration.scopes
+  from private.user_integration_secrets s where s.integration_id = p_integration_id;
+end
 $$;
 
 --
@@ -2388,6 +3300,26 @@ end
 $$;
 
 --
+-- Name: integrations_key(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.integrations_key() RETURNS text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_key text;
+begin
+  select s.decrypted_secret into v_key from vault.decrypted_secrets s where s.name = 'agentbase_integrations_key';
+  if v_key is null or length(v_key) < 32 then
+    raise exception 'the Vault secret agentbase_integrations_key is missing: integration tokens cannot be encrypted or read'
+      using errcode = '55000', hint = 'See docs/accounts.md, "Vault key".';
+  end if;
+  return v_key;
+end
+$$;
+
+--
 -- Name: interactions_before_write(); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -2445,6 +3377,19 @@ end
 $$;
 
 --
+-- Name: is_storage_path(text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.is_storage_path(p_path text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $_$
+  select p_path ~ '^[a-z0-9][a-z0-9_.-]{0,62}/[^\s/][^\s]*$'
+     and p_path !~ '(^|/)\.\.(/|$)'
+     and length(p_path) <= 1024
+$_$;
+
+--
 -- Name: is_trusted_caller(); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -2489,6 +3434,181 @@ exception when invalid_parameter_value then
   return false;
 end
 $_$;
+
+--
+-- Name: is_vault_env(jsonb); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.is_vault_env(p_env jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $_$
+  select jsonb_typeof(p_env) = 'object'
+     and (select count(*) from jsonb_object_keys(p_env)) <= 200
+     and coalesce((
+       select bool_and(
+         e.key ~ '^[A-Z_][A-Z0-9_]{0,127}$'
+         and jsonb_typeof(e.value) = 'string'
+         and (e.value #>> '{}') ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')
+       from jsonb_each(p_env) as e), true)
+$_$;
+
+--
+-- Name: job_schedule_due_times(text, text, timestamp with time zone, public.job_catch_up, timestamp with time zone, integer); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.job_schedule_due_times(p_expr text, p_timezone text, p_next_run_at timestamp with time zone, p_catch_up public.job_catch_up, p_now timestamp with time zone, p_cap integer DEFAULT 100) RETURNS timestamp with time zone[]
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_due timestamptz;
+  v_next timestamptz;
+  v_start timestamptz;
+  v_window interval;
+  v_out timestamptz[] := '{}'::timestamptz[];
+begin
+  if p_next_run_at is null or p_next_run_at > p_now then
+    return v_out;
+  end if;
+  if p_catch_up = 'all' then
+    v_due := p_next_run_at;
+    while v_due is not null and v_due <= p_now and cardinality(v_out) < p_cap loop
+      v_out := v_out || v_due;
+      v_due := private.cron_next_run(p_expr, p_timezone, v_due);
+    end loop;
+    return v_out;
+  end if;
+
+  foreach v_window in array array['1 minute', '1 hour', '1 day', '32 days', '366 days']::interval[] loop
+    if p_now - v_window <= p_next_run_at then
+      v_start := p_next_run_at;
+      exit;
+    end if;
+    v_next := private.cron_next_run(p_expr, p_timezone, p_now - v_window);
+    if v_next is not null and v_next <= p_now then
+      v_start := v_next;
+      exit;
+    end if;
+  end loop;
+  v_due := coalesce(v_start, p_next_run_at);
+  loop
+    v_next := private.cron_next_run(p_expr, p_timezone, v_due);
+    exit when v_next is null or v_next > p_now;
+    v_due := v_next;
+  end loop;
+  return array[v_due];
+end
+$$;
+
+--
+-- Name: job_schedules_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.job_schedules_before_write() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_recompute boolean;
+begin
+  if tg_op = 'UPDATE' and new.workspace_id is distinct from old.workspace_id then
+    raise exception 'job_schedules.workspace_id cannot be changed' using errcode = '22023';
+  end if;
+  if new.cron_expression is null then
+    raise exception 'cron_expression must not be null' using errcode = '22004';
+  end if;
+  new.cron_expression := private.cron_validate(new.cron_expression, 'cron_expression');
+  if new.timezone is null or not private.is_valid_timezone(new.timezone) then
+    raise exception 'timezone: "%" is not a known IANA timezone', new.timezone using errcode = '22023';
+  end if;
+
+  v_recompute := tg_op = 'INSERT'
+    or new.cron_expression is distinct from old.cron_expression
+    or new.timezone is distinct from old.timezone
+    or new.enabled is distinct from old.enabled;
+
+  if not private.is_trusted_caller() then
+    if tg_op = 'INSERT' then
+      new.last_due_at := null;
+    else
+      new.next_run_at := old.next_run_at;
+      new.last_due_at := old.last_due_at;
+    end if;
+  elsif not v_recompute then
+    return new;  -- the materialiser (or an operator) moves next_run_at itself
+  end if;
+
+  if v_recompute then
+    new.next_run_at := case when new.enabled
+      then private.cron_next_run(new.cron_expression, new.timezone, now()) end;
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: jobs_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.jobs_before_write() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'INSERT' then
+    if new.status <> 'queued' then
+      raise exception 'jobs.status: a new job starts queued, not %', new.status using errcode = '55000';
+    end if;
+    -- A hand-made job claiming a schedule's due time would take that due time's place (exactly-once key).
+    if (new.schedule_id is not null or new.due_at is not null) and not private.is_trusted_caller() then
+      raise exception 'jobs.schedule_id: jobs of a schedule are created by the scheduler; leave schedule_id and due_at empty'
+        using errcode = '42501';
+    end if;
+    if new.target_kind = 'agent_command' and not private.is_trusted_caller() then
+      raise exception 'jobs.target_kind: agent-command jobs are created by their schedule; call enqueue_command to run a command now'
+        using errcode = '42501';
+    end if;
+    new.attempt := 0;
+    new.started_at := null;
+    new.finished_at := null;
+  else
+    if new.workspace_id is distinct from old.workspace_id then
+      raise exception 'jobs.workspace_id cannot be changed' using errcode = '22023';
+    end if;
+    -- Clearing schedule_id (the schedule was deleted) is fine; pointing a job at a due time is not.
+    if ((new.schedule_id is not null and new.schedule_id is distinct from old.schedule_id)
+        or new.due_at is distinct from old.due_at) and not private.is_trusted_caller() then
+      raise exception 'jobs.schedule_id: jobs of a schedule are created by the scheduler; schedule_id and due_at cannot be set'
+        using errcode = '42501';
+    end if;
+    if new.status is distinct from old.status then
+      case new.status
+        when 'running' then
+          new.attempt := old.attempt + 1;
+          new.started_at := now();
+          new.finished_at := null;
+        when 'queued' then
+          if old.attempt >= old.max_attempts then
+            raise exception 'jobs.status: cannot retry job % from %: all % attempts used', old.id, old.status, old.max_attempts
+              using errcode = '55000';
+          end if;
+          new.queued_at := now();
+          new.finished_at := null;
+          new.exit_code := null;
+          new.error := null;
+        else
+          new.finished_at := coalesce(new.finished_at, now());
+      end case;
+    end if;
+  end if;
+  if octet_length(new.logs) > 1048576 then
+    new.logs := private.text_tail(new.logs, 1048576);
+    new.logs_truncated := true;
+  end if;
+  return new;
+end
+$$;
 
 --
 -- Name: lease_command(uuid, integer, integer, uuid); Type: FUNCTION; Schema: private; Owner: -
@@ -2770,6 +3890,76 @@ end
 $$;
 
 --
+-- Name: materialize_due_job_schedules(timestamp with time zone, integer); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.materialize_due_job_schedules(p_now timestamp with time zone DEFAULT now(), p_limit integer DEFAULT 500) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  s public.job_schedules;
+  v_due timestamptz;
+  v_dues timestamptz[];
+  v_job_id uuid;
+  v_gateway uuid;
+  v_command_id uuid;
+  v_created int := 0;
+begin
+  perform private.queue_check_not_null('p_now', p_now is null);
+  perform private.queue_check_range('p_limit', p_limit, 1, 10000);
+  for s in
+    select js.* from public.job_schedules js
+    where js.enabled and js.next_run_at <= p_now
+    order by js.next_run_at
+    limit p_limit
+    for update skip locked
+  loop
+    v_dues := private.job_schedule_due_times(s.cron_expression, s.timezone, s.next_run_at, s.catch_up, p_now);
+    foreach v_due in array v_dues loop
+      v_gateway := s.gateway_id;
+      if v_gateway is null and s.agent_id is not null then
+        select a.gateway_id into v_gateway from public.agents a where a.id = s.agent_id;
+      end if;
+      insert into public.jobs (workspace_id, schedule_id, due_at, target_kind, gateway_id, agent_id, command,
+                               arguments, max_attempts, timeout_seconds, created_by)
+      values (s.workspace_id, s.id, v_due, s.target_kind, v_gateway, s.agent_id,
+              case when s.target_kind = 'job_definition' then s.command end,
+              s.arguments, s.max_attempts, s.timeout_seconds, s.created_by)
+      on conflict on constraint jobs_schedule_id_due_at_key do nothing
+      returning id into v_job_id;
+      continue when v_job_id is null;
+      v_created := v_created + 1;
+      if s.target_kind = 'agent_command' then
+        if v_gateway is null then
+          update public.jobs set status = 'failed', error = 'no gateway: the schedule has no gateway and its agent has none'
+          where id = v_job_id;
+        else
+          select e.id into v_command_id
+          from private.enqueue_command_unchecked(
+            v_gateway, s.command_action, s.command_payload, s.agent_id, 0, v_due, s.max_attempts,
+            'job_schedule:' || s.id || ':' || extract(epoch from v_due)::bigint, false) e;
+          update public.jobs set command_id = v_command_id where id = v_job_id;
+        end if;
+      end if;
+    end loop;
+    update public.job_schedules
+    set next_run_at = private.cron_next_run(s.cron_expression, s.timezone,
+                                            greatest(v_dues[cardinality(v_dues)], s.next_run_at)),
+        last_due_at = coalesce(v_dues[cardinality(v_dues)], last_due_at)
+    where id = s.id;
+  end loop;
+  return v_created;
+end
+$$;
+
+--
+-- Name: FUNCTION materialize_due_job_schedules(p_now timestamp with time zone, p_limit integer); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.materialize_due_job_schedules(p_now timestamp with time zone, p_limit integer) IS 'pg_cron agentbase-job-schedules: one job per (schedule, due time), exactly once, enqueueing agent commands with dedup key job_schedule:<schedule>:<due epoch>.';
+
+--
 -- Name: my_coworker_ids(); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -2877,6 +4067,46 @@ begin
       select e, row_number() over (order by (e ->> 'position')::numeric nulls last, ord) as n
       from jsonb_array_elements(p_steps) with ordinality as t (e, ord)
     ) s), '[]'::jsonb);
+end
+$$;
+
+--
+-- Name: notification_enabled(uuid, text, public.notification_channel); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.notification_enabled(p_user_id uuid, p_kind text, p_channel public.notification_channel) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  select coalesce(
+    (select p.enabled from public.notification_preferences p
+     where p.user_id = p_user_id and p.channel = p_channel and p.kind = p_kind),
+    (select p.enabled from public.notification_preferences p
+     where p.user_id = p_user_id and p.channel = p_channel and p.kind = '*'),
+    true)
+$$;
+
+--
+-- Name: notify_workspace(uuid, public.workspace_role, text, text, text, text, uuid, jsonb, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.notify_workspace(p_workspace_id uuid, p_min_role public.workspace_role, p_kind text, p_title text, p_body text, p_entity_type text, p_entity_id uuid, p_data jsonb, p_dedup_key text) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_count integer;
+begin
+  insert into public.notifications (user_id, workspace_id, kind, title, body, entity_type, entity_id, data, dedup_key)
+  select m.user_id, p_workspace_id, p_kind, p_title, coalesce(p_body, ''), p_entity_type, p_entity_id,
+         coalesce(p_data, '{}'::jsonb), p_dedup_key
+  from public.workspace_members m
+  where m.workspace_id = p_workspace_id and m.role >= p_min_role
+    and private.notification_enabled(m.user_id, p_kind, 'in_app')
+  order by m.user_id
+  on conflict (user_id, kind, dedup_key) do nothing;
+  get diagnostics v_count = row_count;
+  return v_count;
 end
 $$;
 
@@ -3171,6 +4401,246 @@ end
 $$;
 
 --
+-- Name: agent_budgets; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.agent_budgets (
+    agent_id uuid NOT NULL,
+    workspace_id uuid NOT NULL,
+    monthly_limit_usd numeric(12,2),
+    soft_threshold_pct integer DEFAULT 80 NOT NULL,
+    hard_cutoff boolean DEFAULT false NOT NULL,
+    follows_workspace_default boolean DEFAULT true NOT NULL,
+    period_start timestamp with time zone NOT NULL,
+    period_end timestamp with time zone NOT NULL,
+    spend_usd numeric(16,6) DEFAULT 0 NOT NULL,
+    tokens bigint DEFAULT 0 NOT NULL,
+    metered_calls bigint DEFAULT 0 NOT NULL,
+    unmetered_calls bigint DEFAULT 0 NOT NULL,
+    status public.budget_status DEFAULT 'ok'::public.budget_status NOT NULL,
+    warned_at timestamp with time zone,
+    exceeded_at timestamp with time zone,
+    last_usage_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agent_budgets_metered_calls_check CHECK ((metered_calls >= 0)),
+    CONSTRAINT agent_budgets_monthly_limit_usd_check CHECK ((monthly_limit_usd >= (0)::numeric)),
+    CONSTRAINT agent_budgets_period_check CHECK ((period_end > period_start)),
+    CONSTRAINT agent_budgets_soft_threshold_pct_check CHECK (((soft_threshold_pct >= 1) AND (soft_threshold_pct <= 100))),
+    CONSTRAINT agent_budgets_spend_usd_check CHECK ((spend_usd >= (0)::numeric)),
+    CONSTRAINT agent_budgets_tokens_check CHECK ((tokens >= 0)),
+    CONSTRAINT agent_budgets_unmetered_calls_check CHECK ((unmetered_calls >= 0))
+);
+
+--
+-- Name: TABLE agent_budgets; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.agent_budgets IS 'Per-agent monthly budget and running totals of the current period (calendar month in the workspace timezone). Written by the usage rollup and set_agent_budget; status ok / warned / exceeded / unmetered.';
+
+--
+-- Name: COLUMN agent_budgets.hard_cutoff; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_budgets.hard_cutoff IS 'When exceeded: lease_inbox_item leases nothing for the agent and enqueueing a command for it raises 55000.';
+
+--
+-- Name: COLUMN agent_budgets.follows_workspace_default; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_budgets.follows_workspace_default IS 'True: monthly_limit_usd and hard_cutoff follow workspaces.monthly_budget_usd / budget_hard_cutoff.';
+
+--
+-- Name: recompute_agent_budget(uuid); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.recompute_agent_budget(p_agent_id uuid) RETURNS public.agent_budgets
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_workspace_id uuid;
+begin
+  if p_agent_id is null then
+    raise exception 'p_agent_id must not be null' using errcode = '22004';
+  end if;
+  select a.workspace_id into v_workspace_id from public.agents a where a.id = p_agent_id;
+  if not found then
+    raise exception 'p_agent_id: agent % does not exist', p_agent_id using errcode = 'P0002';
+  end if;
+  perform private.assert_workspace_role(v_workspace_id, 'admin');
+  return private.recompute_agent_budget_unchecked(p_agent_id);
+end
+$$;
+
+--
+-- Name: recompute_agent_budget_unchecked(uuid); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.recompute_agent_budget_unchecked(p_agent_id uuid) RETURNS public.agent_budgets
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_ws record;
+  v_period record;
+  v_budget public.agent_budgets;
+  v_sum record;
+begin
+  select a.workspace_id, w.timezone, w.monthly_budget_usd, w.budget_hard_cutoff into v_ws
+  from public.agents a join public.workspaces w on w.id = a.workspace_id
+  where a.id = p_agent_id;
+  if not found then
+    raise exception 'p_agent_id: agent % does not exist', p_agent_id using errcode = 'P0002';
+  end if;
+  select * into v_period from private.budget_period(now(), v_ws.timezone);
+  insert into public.agent_budgets (agent_id, workspace_id, monthly_limit_usd, hard_cutoff, period_start, period_end)
+  values (p_agent_id, v_ws.workspace_id, v_ws.monthly_budget_usd, v_ws.budget_hard_cutoff,
+          v_period.period_start, v_period.period_end)
+  on conflict (agent_id) do nothing;
+  perform 1 from public.agent_budgets b where b.agent_id = p_agent_id for update;
+
+  select coalesce(sum(u.cost_total_usd), 0) as spend, coalesce(sum(u.total_tokens), 0)::bigint as tokens,
+         count(u.cost_total_usd) as metered, count(*) filter (where u.cost_total_usd is null) as unmetered,
+         max(u.occurred_at) as last_at
+  into v_sum
+  from public.agent_usage u
+  where u.agent_id = p_agent_id and u.occurred_at >= v_period.period_start and u.occurred_at < v_period.period_end;
+
+  update public.agent_budgets b set
+    period_start = v_period.period_start, period_end = v_period.period_end,
+    spend_usd = v_sum.spend, tokens = v_sum.tokens, metered_calls = v_sum.metered,
+    unmetered_calls = v_sum.unmetered, last_usage_at = coalesce(v_sum.last_at, b.last_usage_at)
+  where b.agent_id = p_agent_id
+  returning * into v_budget;
+  return v_budget;
+end
+$$;
+
+--
+-- Name: record_agent_usage(uuid, text, text, public.usage_operation, bigint, bigint, bigint, bigint, numeric, numeric, numeric, numeric, numeric, timestamp with time zone, text, uuid, text, text, jsonb); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.record_agent_usage(p_agent_id uuid, p_provider text, p_model text, p_operation public.usage_operation, p_input_tokens bigint, p_output_tokens bigint, p_cache_read_tokens bigint, p_cache_write_tokens bigint, p_cost_input_usd numeric, p_cost_output_usd numeric, p_cost_cache_read_usd numeric, p_cost_cache_write_usd numeric, p_cost_total_usd numeric, p_occurred_at timestamp with time zone, p_idempotency_key text, p_gateway_id uuid, p_session_id text, p_run_id text, p_metadata jsonb) RETURNS TABLE(id uuid, deduplicated boolean)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+#variable_conflict use_column
+declare
+  v_workspace_id uuid;
+  v_id uuid;
+begin
+  if p_agent_id is null then
+    raise exception 'p_agent_id must not be null' using errcode = '22004';
+  end if;
+  if p_provider is null then
+    raise exception 'p_provider must not be null' using errcode = '22004';
+  end if;
+  if p_model is null then
+    raise exception 'p_model must not be null' using errcode = '22004';
+  end if;
+  select a.workspace_id into v_workspace_id from public.agents a where a.id = p_agent_id;
+  if not found then
+    raise exception 'p_agent_id: agent % does not exist', p_agent_id using errcode = 'P0002';
+  end if;
+  perform private.assert_workspace_role(v_workspace_id, 'admin');
+
+  if p_provider !~ '^[a-z0-9][a-z0-9_.-]{0,62}$' then
+    raise exception 'p_provider "%" is not a valid provider name (lowercase letters, digits, _ . -)', left(p_provider, 80)
+      using errcode = '22023';
+  end if;
+  if length(btrim(p_model)) not between 1 and 200 then
+    raise exception 'p_model must be 1 to 200 characters' using errcode = '22023';
+  end if;
+  if least(p_input_tokens, p_output_tokens, p_cache_read_tokens, p_cache_write_tokens) < 0 then
+    raise exception 'token counts must not be negative (p_input_tokens %, p_output_tokens %, p_cache_read_tokens %, p_cache_write_tokens %)',
+      p_input_tokens, p_output_tokens, p_cache_read_tokens, p_cache_write_tokens using errcode = '22023';
+  end if;
+  if least(p_cost_input_usd, p_cost_output_usd, p_cost_cache_read_usd, p_cost_cache_write_usd, p_cost_total_usd) < 0 then
+    raise exception 'costs must not be negative (p_cost_*_usd)' using errcode = '22023';
+  end if;
+  if greatest(p_cost_input_usd, p_cost_output_usd, p_cost_cache_read_usd, p_cost_cache_write_usd, p_cost_total_usd) >= 100000000 then
+    raise exception 'costs must be below 100000000 USD (p_cost_*_usd)' using errcode = '22023';
+  end if;
+  if p_occurred_at > now() + interval '5 minutes' then
+    raise exception 'p_occurred_at % is in the future', p_occurred_at using errcode = '22023';
+  end if;
+  if p_idempotency_key is not null and length(p_idempotency_key) not between 1 and 200 then
+    raise exception 'p_idempotency_key must be 1 to 200 characters' using errcode = '22023';
+  end if;
+  if p_metadata is not null and jsonb_typeof(p_metadata) <> 'object' then
+    raise exception 'p_metadata must be a JSON object (got %)', jsonb_typeof(p_metadata) using errcode = '22023';
+  end if;
+  if p_gateway_id is not null
+     and not exists (select 1 from public.gateways g where g.id = p_gateway_id and g.workspace_id = v_workspace_id) then
+    raise exception 'p_gateway_id: gateway % does not exist in the agent''s workspace', p_gateway_id using errcode = 'P0002';
+  end if;
+
+  insert into public.agent_usage as u
+    (workspace_id, agent_id, gateway_id, session_id, run_id, provider, model, operation,
+     input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+     cost_input_usd, cost_output_usd, cost_cache_read_usd, cost_cache_write_usd, cost_total_usd,
+     occurred_at, idempotency_key, metadata)
+  values
+    (v_workspace_id, p_agent_id, p_gateway_id, p_session_id, p_run_id, p_provider, btrim(p_model), coalesce(p_operation, 'chat'),
+     coalesce(p_input_tokens, 0), coalesce(p_output_tokens, 0), coalesce(p_cache_read_tokens, 0), coalesce(p_cache_write_tokens, 0),
+     p_cost_input_usd, p_cost_output_usd, p_cost_cache_read_usd, p_cost_cache_write_usd, p_cost_total_usd,
+     coalesce(p_occurred_at, now()), p_idempotency_key, coalesce(p_metadata, '{}'::jsonb))
+  on conflict (workspace_id, idempotency_key) do nothing
+  returning u.id into v_id;
+
+  if v_id is not null then
+    return query select v_id, false;
+    return;
+  end if;
+  -- A retry: the first report's row (committed, or we waited for it above).
+  return query select u.id, true from public.agent_usage u
+    where u.workspace_id = v_workspace_id and u.idempotency_key = p_idempotency_key;
+end
+$_$;
+
+--
+-- Name: register_device_token(text, public.device_platform, text, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.register_device_token(p_token text, p_platform public.device_platform, p_device_id text, p_app_version text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_uid uuid := auth.uid();
+  v_id uuid;
+begin
+  if v_uid is null then
+    raise exception 'register_device_token needs a signed-in user (auth.uid() is null)' using errcode = '42501';
+  end if;
+  if p_token is null then
+    raise exception 'p_token must not be null' using errcode = '22004';
+  end if;
+  if p_platform is null then
+    raise exception 'p_platform must not be null' using errcode = '22004';
+  end if;
+  if length(p_token) not between 1 and 4096 then
+    raise exception 'p_token must be 1 to 4096 characters (got %)', length(p_token) using errcode = '22023';
+  end if;
+  if p_device_id is not null and length(p_device_id) not between 1 and 200 then
+    raise exception 'p_device_id must be 1 to 200 characters' using errcode = '22023';
+  end if;
+  if length(p_app_version) > 100 then
+    raise exception 'p_app_version must be at most 100 characters' using errcode = '22023';
+  end if;
+  insert into public.device_tokens as d (user_id, platform, token, device_id, app_version)
+  values (v_uid, p_platform, p_token, p_device_id, p_app_version)
+  on conflict (token) do update
+    set user_id = excluded.user_id, platform = excluded.platform,
+        device_id = coalesce(excluded.device_id, d.device_id),
+        app_version = coalesce(excluded.app_version, d.app_version), last_seen_at = now()
+  returning d.id into v_id;
+  return v_id;
+end
+$$;
+
+--
 -- Name: release_command(uuid, uuid); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -3271,6 +4741,203 @@ begin
       using errcode = '42501';
   end if;
   return v_role;
+end
+$$;
+
+--
+-- Name: platform_tokens; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.platform_tokens (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    name text NOT NULL,
+    token_prefix text NOT NULL,
+    token_hash bytea NOT NULL,
+    scopes text[] NOT NULL,
+    expires_at timestamp with time zone,
+    created_by uuid DEFAULT auth.uid(),
+    revoked_at timestamp with time zone,
+    revoked_by uuid,
+    last_used_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT platform_tokens_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT platform_tokens_revoked_by_check CHECK (((revoked_by IS NULL) OR (revoked_at IS NOT NULL))),
+    CONSTRAINT platform_tokens_scopes_check CHECK (((cardinality(scopes) >= 1) AND (cardinality(scopes) <= 50))),
+    CONSTRAINT platform_tokens_token_hash_check CHECK ((octet_length(token_hash) = 32)),
+    CONSTRAINT platform_tokens_token_prefix_check CHECK ((token_prefix ~ '^abp_[0-9a-f]{8}$'::text))
+);
+
+--
+-- Name: TABLE platform_tokens; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.platform_tokens IS 'API tokens of a workspace: scopes, expiry, revocation. Only the SHA-256 of the token is stored; create_platform_token returns the plaintext once; backends call verify_platform_token.';
+
+--
+-- Name: COLUMN platform_tokens.scopes; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.platform_tokens.scopes IS 'resource:read|write|admin, matched exactly by verify_platform_token.';
+
+--
+-- Name: revoke_platform_token(uuid); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.revoke_platform_token(p_token_id uuid) RETURNS public.platform_tokens
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_row public.platform_tokens;
+begin
+  if p_token_id is null then
+    raise exception 'p_token_id must not be null' using errcode = '22004';
+  end if;
+  select * into v_row from public.platform_tokens t where t.id = p_token_id for update;
+  if not found then
+    raise exception 'platform token % not found (p_token_id)', p_token_id using errcode = 'P0002';
+  end if;
+  perform private.assert_workspace_role(v_row.workspace_id, 'admin');
+  if v_row.revoked_at is null then
+    update public.platform_tokens t set revoked_at = now(), revoked_by = auth.uid()
+    where t.id = p_token_id returning * into v_row;
+  end if;
+  return v_row;
+end
+$$;
+
+--
+-- Name: robot_macro_executions_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.robot_macro_executions_before_write() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_enabled boolean;
+  v_version int;
+begin
+  if tg_op = 'INSERT' then
+    if new.status <> 'running' then
+      raise exception 'robot_macro_executions.status: a new execution starts running, not %', new.status using errcode = '55000';
+    end if;
+    select m.enabled, m.version into v_enabled, v_version from public.robot_macros m
+    where m.id = new.macro_id and m.workspace_id = new.workspace_id;
+    if v_enabled is false then
+      raise exception 'robot_macro_executions.macro_id: macro % is disabled', new.macro_id using errcode = '55000';
+    end if;
+    new.macro_version := coalesce(v_version, new.macro_version, 1);
+    new.started_at := coalesce(new.started_at, now());
+    new.finished_at := null;
+    return new;
+  end if;
+  if new.workspace_id is distinct from old.workspace_id or new.macro_id is distinct from old.macro_id then
+    raise exception 'robot_macro_executions: workspace_id and macro_id cannot be changed' using errcode = '22023';
+  end if;
+  if new.status is distinct from old.status then
+    new.finished_at := greatest(now(), new.started_at);
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: robot_macros_bump_version(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.robot_macros_bump_version() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if new.workspace_id is distinct from old.workspace_id then
+    raise exception 'robot_macros.workspace_id cannot be changed' using errcode = '22023';
+  end if;
+  if new.steps is distinct from old.steps then
+    new.version := old.version + 1;
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: roll_over_budgets(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.roll_over_budgets() RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_count integer;
+begin
+  update public.agent_budgets b set
+    period_start = p.period_start, period_end = p.period_end,
+    spend_usd = 0, tokens = 0, metered_calls = 0, unmetered_calls = 0
+  from public.workspaces w
+  cross join lateral private.budget_period(now(), w.timezone) p
+  where b.period_end <= now() and w.id = b.workspace_id;
+  get diagnostics v_count = row_count;
+  return v_count;
+end
+$$;
+
+--
+-- Name: set_agent_budget(uuid, numeric, boolean, integer, boolean, boolean); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.set_agent_budget(p_agent_id uuid, p_monthly_limit_usd numeric, p_clear_limit boolean, p_soft_threshold_pct integer, p_hard_cutoff boolean, p_follow_workspace_default boolean) RETURNS public.agent_budgets
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_ws public.workspaces;
+  v_budget public.agent_budgets;
+begin
+  if p_agent_id is null then
+    raise exception 'p_agent_id must not be null' using errcode = '22004';
+  end if;
+  select w.* into v_ws from public.agents a join public.workspaces w on w.id = a.workspace_id where a.id = p_agent_id;
+  if not found then
+    raise exception 'p_agent_id: agent % does not exist', p_agent_id using errcode = 'P0002';
+  end if;
+  perform private.assert_workspace_role(v_ws.id, 'admin');
+  if p_monthly_limit_usd is not null and (p_monthly_limit_usd < 0 or p_monthly_limit_usd >= 10000000000) then
+    raise exception 'p_monthly_limit_usd must be between 0 and 9999999999.99 (got %)', p_monthly_limit_usd using errcode = '22023';
+  end if;
+  if p_soft_threshold_pct is not null and p_soft_threshold_pct not between 1 and 100 then
+    raise exception 'p_soft_threshold_pct must be between 1 and 100 (got %)', p_soft_threshold_pct using errcode = '22023';
+  end if;
+  if coalesce(p_clear_limit, false) and p_monthly_limit_usd is not null then
+    raise exception 'p_clear_limit and p_monthly_limit_usd exclude each other' using errcode = '22023';
+  end if;
+  if coalesce(p_follow_workspace_default, false) and (p_monthly_limit_usd is not null or coalesce(p_clear_limit, false) or p_hard_cutoff is not null) then
+    raise exception 'p_follow_workspace_default true takes limit and cutoff from the workspace: pass neither' using errcode = '22023';
+  end if;
+
+  insert into public.agent_budgets (agent_id, workspace_id, monthly_limit_usd, hard_cutoff, period_start, period_end)
+  select p_agent_id, v_ws.id, v_ws.monthly_budget_usd, v_ws.budget_hard_cutoff, p.period_start, p.period_end
+  from private.budget_period(now(), v_ws.timezone) p
+  on conflict (agent_id) do nothing;
+
+  update public.agent_budgets b set
+    monthly_limit_usd = case
+      when p_follow_workspace_default then v_ws.monthly_budget_usd
+      when p_clear_limit then null
+      else coalesce(round(p_monthly_limit_usd, 2), b.monthly_limit_usd) end,
+    hard_cutoff = case when p_follow_workspace_default then v_ws.budget_hard_cutoff
+                       else coalesce(p_hard_cutoff, b.hard_cutoff) end,
+    soft_threshold_pct = coalesce(p_soft_threshold_pct, b.soft_threshold_pct),
+    follows_workspace_default = case
+      when p_follow_workspace_default is not null then p_follow_workspace_default
+      when p_monthly_limit_usd is not null or p_clear_limit or p_hard_cutoff is not null then false
+      else b.follows_workspace_default end
+  where b.agent_id = p_agent_id
+  returning * into v_budget;
+  return v_budget;
 end
 $$;
 
@@ -3428,6 +5095,21 @@ end
 $$;
 
 --
+-- Name: steps_have_storage_screenshots(jsonb); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.steps_have_storage_screenshots(p_steps jsonb) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(bool_and(
+    jsonb_typeof(s) = 'object'
+    and (not (s ? 'screenshot') or (jsonb_typeof(s -> 'screenshot') = 'string' and private.is_storage_path(s ->> 'screenshot')))
+  ), true)
+  from jsonb_array_elements(case when jsonb_typeof(p_steps) = 'array' then p_steps else '[]'::jsonb end) as s
+$$;
+
+--
 -- Name: streams_before_write(); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -3503,6 +5185,52 @@ CREATE FUNCTION private.sweep_queues(p_batch integer DEFAULT 1000) RETURNS jsonb
   select jsonb_build_object(
     'commands', private.sweep_expired_commands(p_batch),
     'inbox_items', private.sweep_expired_inbox_items(p_batch))
+$$;
+
+--
+-- Name: sync_command_jobs(integer); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.sync_command_jobs(p_limit integer DEFAULT 1000) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  r record;
+  v_target public.job_status;
+  v_n int := 0;
+begin
+  for r in
+    select j.id, j.status, c.status as command_status, c.exit_code, c.stdout, c.stderr, c.last_error, c.attempt
+    from public.jobs j
+    join public.agent_commands c on c.id = j.command_id
+    where j.command_id is not null and j.status in ('queued', 'running')
+    order by j.queued_at
+    limit p_limit
+    for update of j skip locked
+  loop
+    v_target := case r.command_status
+      when 'pending' then 'queued' when 'leased' then 'queued'
+      when 'running' then 'running' when 'done' then 'succeeded'
+      when 'failed' then 'failed' else 'cancelled' end::public.job_status;
+    continue when v_target = r.status;
+    -- Finished between two syncs after it ran (the queue counted an attempt): the job runs first.
+    if r.status = 'queued' and (v_target = 'succeeded' or (v_target = 'failed' and r.attempt > 0)) then
+      update public.jobs set status = 'running' where id = r.id;
+    elsif r.status = 'running' and v_target = 'queued' then
+      update public.jobs set status = 'failed', error = coalesce(r.last_error, 'retried by the command queue') where id = r.id;
+    end if;
+    update public.jobs
+    set status = v_target,
+        exit_code = case when v_target in ('succeeded', 'failed') then r.exit_code end,
+        error = case when v_target = 'failed' then r.last_error end,
+        logs = case when v_target in ('succeeded', 'failed')
+                 then concat_ws(E'\n', nullif(r.stdout, ''), nullif(r.stderr, '')) else logs end
+    where id = r.id;
+    v_n := v_n + 1;
+  end loop;
+  return v_n;
+end
 $$;
 
 --
@@ -3730,6 +5458,59 @@ end
 $$;
 
 --
+-- Name: text_tail(text, integer); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.text_tail(p_text text, p_max integer) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_bytes bytea;
+  v_skip int := 0;
+begin
+  if p_text is null or octet_length(p_text) <= p_max then
+    return p_text;
+  end if;
+  v_bytes := convert_to(p_text, 'UTF8');
+  v_bytes := substring(v_bytes from octet_length(v_bytes) - p_max + 1);
+  while v_skip < 3 and (get_byte(v_bytes, v_skip) & 192) = 128 loop
+    v_skip := v_skip + 1;
+  end loop;
+  return convert_from(substring(v_bytes from v_skip + 1), 'UTF8');
+end
+$$;
+
+--
+-- Name: user_services_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.user_services_before_write() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'INSERT' then
+    if new.status <> 'pending' then
+      raise exception 'user_services.status: a new service starts pending, not %', new.status using errcode = '55000';
+    end if;
+    new.status_changed_at := now();
+    return new;
+  end if;
+  if new.workspace_id is distinct from old.workspace_id then
+    raise exception 'user_services.workspace_id cannot be changed' using errcode = '22023';
+  end if;
+  if new.status is distinct from old.status then
+    new.status_changed_at := now();
+    if new.status = 'running' then
+      new.deployed_at := now();
+    end if;
+  end if;
+  return new;
+end
+$$;
+
+--
 -- Name: validate_custom_fields(uuid, public.crm_entity_type, jsonb); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -3799,6 +5580,104 @@ end
 $_$;
 
 --
+-- Name: verify_platform_token(text, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.verify_platform_token(p_token text, p_scope text) RETURNS TABLE(allowed boolean, reason public.token_verification_result, token_id uuid, workspace_id uuid, scopes text[], expires_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_row public.platform_tokens;
+  v_result public.token_verification_result;
+begin
+  if not private.is_trusted_caller() then
+    raise exception 'permission denied: verify_platform_token is for service_role backends' using errcode = '42501';
+  end if;
+  if p_token is null or p_token = '' then
+    raise exception 'p_token must not be null or empty' using errcode = '22004';
+  end if;
+  if p_scope is null then
+    raise exception 'p_scope must not be null' using errcode = '22004';
+  end if;
+  if p_scope !~ '^[a-z][a-z0-9_]{0,40}:(read|write|admin)$' then
+    raise exception 'p_scope "%" is not a scope (resource:read, resource:write or resource:admin)', left(p_scope, 80)
+      using errcode = '22023';
+  end if;
+
+  select * into v_row from public.platform_tokens t where t.token_hash = extensions.digest(p_token, 'sha256');
+  v_result := case
+    when v_row.id is null then 'unknown'
+    when v_row.revoked_at is not null then 'revoked'
+    when v_row.expires_at <= now() then 'expired'
+    when not p_scope = any (v_row.scopes) then 'scope_denied'
+    else 'allowed' end::public.token_verification_result;
+
+  insert into public.token_audit_log (workspace_id, token_id, scope, result, actor_role)
+  values (v_row.workspace_id, v_row.id, p_scope, v_result, left(private.request_role(), 64));
+  if v_result = 'allowed' then
+    update public.platform_tokens t set last_used_at = now() where t.id = v_row.id;
+  end if;
+
+  return query select v_result = 'allowed', v_result,
+    v_row.id, v_row.workspace_id, case when v_result = 'allowed' then v_row.scopes end, v_row.expires_at;
+end
+$_$;
+
+--
+-- Name: video_call_participants_check_user(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.video_call_participants_check_user() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'UPDATE' and (new.workspace_id is distinct from old.workspace_id or new.call_id is distinct from old.call_id) then
+    raise exception 'video_call_participants: workspace_id and call_id cannot be changed' using errcode = '22023';
+  end if;
+  if new.user_id is not null and not exists (
+    select 1 from public.workspace_members m where m.workspace_id = new.workspace_id and m.user_id = new.user_id
+  ) then
+    raise exception 'video_call_participants.user_id: user % is not a member of workspace %', new.user_id, new.workspace_id
+      using errcode = '23503';
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: video_calls_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.video_calls_before_write() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'INSERT' then
+    if new.status <> 'scheduled' then
+      raise exception 'video_calls.status: a new call starts scheduled, not %', new.status using errcode = '55000';
+    end if;
+    new.started_at := null;
+    new.ended_at := null;
+    return new;
+  end if;
+  if new.workspace_id is distinct from old.workspace_id then
+    raise exception 'video_calls.workspace_id cannot be changed' using errcode = '22023';
+  end if;
+  if new.status is distinct from old.status then
+    if new.status = 'active' then
+      new.started_at := now();
+    elsif new.status in ('ended', 'failed') and new.started_at is not null then
+      new.ended_at := greatest(now(), new.started_at);
+    end if;
+  end if;
+  return new;
+end
+$$;
+
+--
 -- Name: workspaces_before_write(); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -3821,6 +5700,32 @@ begin
     new.setup_completed_at := null;
   end if;
   return new;
+end
+$$;
+
+--
+-- Name: workspaces_sync_budgets(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.workspaces_sync_budgets() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_agent uuid;
+begin
+  if new.monthly_budget_usd is distinct from old.monthly_budget_usd
+     or new.budget_hard_cutoff is distinct from old.budget_hard_cutoff then
+    update public.agent_budgets b
+    set monthly_limit_usd = new.monthly_budget_usd, hard_cutoff = new.budget_hard_cutoff
+    where b.workspace_id = new.id and b.follows_workspace_default;
+  end if;
+  if new.timezone is distinct from old.timezone then
+    for v_agent in select b.agent_id from public.agent_budgets b where b.workspace_id = new.id order by b.agent_id loop
+      perform private.recompute_agent_budget_unchecked(v_agent);
+    end loop;
+  end if;
+  return null;
 end
 $$;
 
@@ -4125,6 +6030,24 @@ $$;
 COMMENT ON FUNCTION public.complete_setup(p_workspace_id uuid, p_owner_name text, p_owner_preferred_name text, p_timezone text, p_monthly_budget_usd numeric, p_budget_hard_cutoff boolean, p_description text, p_settings jsonb, p_completed boolean) IS 'The setup wizard (admins): null arguments keep the current value, p_settings is merged; p_completed true completes setup.';
 
 --
+-- Name: connect_integration(text, text, text, timestamp with time zone, text[], text, text, jsonb, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.connect_integration(p_provider text, p_access_token text, p_refresh_token text DEFAULT NULL::text, p_expires_at timestamp with time zone DEFAULT NULL::timestamp with time zone, p_scopes text[] DEFAULT '{}'::text[], p_external_account_id text DEFAULT NULL::text, p_account_label text DEFAULT NULL::text, p_metadata jsonb DEFAULT NULL::jsonb, p_user_id uuid DEFAULT NULL::uuid) RETURNS uuid
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select private.connect_integration(p_provider, p_access_token, p_refresh_token, p_expires_at, p_scopes,
+                                     p_external_account_id, p_account_label, p_metadata, p_user_id)
+$$;
+
+--
+-- Name: FUNCTION connect_integration(p_provider text, p_access_token text, p_refresh_token text, p_expires_at timestamp with time zone, p_scopes text[], p_external_account_id text, p_account_label text, p_metadata jsonb, p_user_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.connect_integration(p_provider text, p_access_token text, p_refresh_token text, p_expires_at timestamp with time zone, p_scopes text[], p_external_account_id text, p_account_label text, p_metadata jsonb, p_user_id uuid) IS 'Stores (or refreshes) an OAuth connection for the caller, tokens encrypted under the Vault key. service_role may pass p_user_id. Returns the integration id.';
+
+--
 -- Name: consume_gateway_token(text, text, text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -4422,6 +6345,23 @@ $_$;
 COMMENT ON FUNCTION public.create_invite(p_workspace_id uuid, p_email text, p_role public.workspace_role, p_expires_in interval) IS 'Admins invite an email address with a role not above their own. Returns the token once; an open invite for the same address is revoked.';
 
 --
+-- Name: create_platform_token(uuid, text, text[], interval); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval DEFAULT '90 days'::interval) RETURNS TABLE(token_id uuid, token text, token_prefix text, expires_at timestamp with time zone)
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select * from private.create_platform_token(p_workspace_id, p_name, p_scopes, p_expires_in)
+$$;
+
+--
+-- Name: FUNCTION create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval) IS 'Mints an API token for a workspace (admins). The plaintext is returned once; only its SHA-256 is stored. p_expires_in null = no expiry.';
+
+--
 -- Name: create_workspace(text, text, uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -4626,6 +6566,23 @@ $$;
 COMMENT ON FUNCTION public.gateway_heartbeat(p_gateway_id uuid, p_status public.gateway_status, p_meta jsonb) IS 'Admins (or the service role) report a gateway''s status; p_meta is merged into meta and last_seen_at is set.';
 
 --
+-- Name: get_integration_tokens(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.get_integration_tokens(p_integration_id uuid) RETURNS TABLE(integration_id uuid, provider public.integration_provider, access_token text, refresh_token text, expires_at timestamp with time zone, scopes text[])
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select * from private.get_integration_tokens(p_integration_id)
+$$;
+
+--
+-- Name: FUNCTION get_integration_tokens(p_integration_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.get_integration_tokens(p_integration_id uuid) IS 'Decrypted tokens of one integration, for its owner or service_role; anyone else gets 42501.';
+
+--
 -- Name: heartbeat_command(uuid, uuid, integer); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -4700,6 +6657,90 @@ $$;
 --
 
 COMMENT ON FUNCTION public.lease_inbox_item(p_agent_id uuid, p_limit integer, p_lease_seconds integer, p_request_id uuid) IS 'The dispatcher leases up to p_limit pending items of one agent; every lease counts an attempt. Nothing while the agent is over a hard budget.';
+
+--
+-- Name: mark_notifications_read(uuid[]); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.mark_notifications_read(p_ids uuid[] DEFAULT NULL::uuid[]) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_count integer;
+begin
+  if (select auth.uid()) is null then
+    raise exception 'mark_notifications_read needs a signed-in user (auth.uid() is null)' using errcode = '42501';
+  end if;
+  update public.notifications n set read_at = now()
+  where n.user_id = (select auth.uid()) and n.read_at is null
+    and (p_ids is null or n.id = any (p_ids));
+  get diagnostics v_count = row_count;
+  return v_count;
+end
+$$;
+
+--
+-- Name: FUNCTION mark_notifications_read(p_ids uuid[]); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.mark_notifications_read(p_ids uuid[]) IS 'Marks the caller''s unread notifications read (all, or those in p_ids); returns the number changed.';
+
+--
+-- Name: recompute_agent_budget(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.recompute_agent_budget(p_agent_id uuid) RETURNS public.agent_budgets
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select * from private.recompute_agent_budget(p_agent_id)
+$$;
+
+--
+-- Name: FUNCTION recompute_agent_budget(p_agent_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.recompute_agent_budget(p_agent_id uuid) IS 'Rebuilds the agent''s current-period totals (month in the workspace timezone) from agent_usage. Admins.';
+
+--
+-- Name: record_agent_usage(uuid, text, text, public.usage_operation, bigint, bigint, bigint, bigint, numeric, numeric, numeric, numeric, numeric, timestamp with time zone, text, uuid, text, text, jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.record_agent_usage(p_agent_id uuid, p_provider text, p_model text, p_operation public.usage_operation DEFAULT 'chat'::public.usage_operation, p_input_tokens bigint DEFAULT 0, p_output_tokens bigint DEFAULT 0, p_cache_read_tokens bigint DEFAULT 0, p_cache_write_tokens bigint DEFAULT 0, p_cost_input_usd numeric DEFAULT NULL::numeric, p_cost_output_usd numeric DEFAULT NULL::numeric, p_cost_cache_read_usd numeric DEFAULT NULL::numeric, p_cost_cache_write_usd numeric DEFAULT NULL::numeric, p_cost_total_usd numeric DEFAULT NULL::numeric, p_occurred_at timestamp with time zone DEFAULT NULL::timestamp with time zone, p_idempotency_key text DEFAULT NULL::text, p_gateway_id uuid DEFAULT NULL::uuid, p_session_id text DEFAULT NULL::text, p_run_id text DEFAULT NULL::text, p_metadata jsonb DEFAULT NULL::jsonb) RETURNS TABLE(id uuid, deduplicated boolean)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  return query select * from private.record_agent_usage(p_agent_id, p_provider, p_model, p_operation,
+    p_input_tokens, p_output_tokens, p_cache_read_tokens, p_cache_write_tokens,
+    p_cost_input_usd, p_cost_output_usd, p_cost_cache_read_usd, p_cost_cache_write_usd, p_cost_total_usd,
+    p_occurred_at, p_idempotency_key, p_gateway_id, p_session_id, p_run_id, p_metadata);
+end
+$$;
+
+--
+-- Name: FUNCTION record_agent_usage(p_agent_id uuid, p_provider text, p_model text, p_operation public.usage_operation, p_input_tokens bigint, p_output_tokens bigint, p_cache_read_tokens bigint, p_cache_write_tokens bigint, p_cost_input_usd numeric, p_cost_output_usd numeric, p_cost_cache_read_usd numeric, p_cost_cache_write_usd numeric, p_cost_total_usd numeric, p_occurred_at timestamp with time zone, p_idempotency_key text, p_gateway_id uuid, p_session_id text, p_run_id text, p_metadata jsonb); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.record_agent_usage(p_agent_id uuid, p_provider text, p_model text, p_operation public.usage_operation, p_input_tokens bigint, p_output_tokens bigint, p_cache_read_tokens bigint, p_cache_write_tokens bigint, p_cost_input_usd numeric, p_cost_output_usd numeric, p_cost_cache_read_usd numeric, p_cost_cache_write_usd numeric, p_cost_total_usd numeric, p_occurred_at timestamp with time zone, p_idempotency_key text, p_gateway_id uuid, p_session_id text, p_run_id text, p_metadata jsonb) IS 'Records one LLM call for an agent (workspace admins, service_role). A repeated p_idempotency_key returns the first row with deduplicated = true and counts nothing.';
+
+--
+-- Name: register_device_token(text, public.device_platform, text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.register_device_token(p_token text, p_platform public.device_platform, p_device_id text DEFAULT NULL::text, p_app_version text DEFAULT NULL::text) RETURNS uuid
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select private.register_device_token(p_token, p_platform, p_device_id, p_app_version)
+$$;
+
+--
+-- Name: FUNCTION register_device_token(p_token text, p_platform public.device_platform, p_device_id text, p_app_version text); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.register_device_token(p_token text, p_platform public.device_platform, p_device_id text, p_app_version text) IS 'Registers or refreshes the caller''s push token; a token known under another account moves to the caller.';
 
 --
 -- Name: release_command(uuid, uuid); Type: FUNCTION; Schema: public; Owner: -
@@ -4863,6 +6904,23 @@ $$;
 COMMENT ON FUNCTION public.revoke_invite(p_invite_id uuid) IS 'Revokes an open invite (admins of its workspace). Revoking twice returns the row unchanged.';
 
 --
+-- Name: revoke_platform_token(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.revoke_platform_token(p_token_id uuid) RETURNS public.platform_tokens
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select * from private.revoke_platform_token(p_token_id)
+$$;
+
+--
+-- Name: FUNCTION revoke_platform_token(p_token_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.revoke_platform_token(p_token_id uuid) IS 'Revokes an API token (admins of its workspace); revoking twice is a no-op.';
+
+--
 -- Name: search_contacts(uuid, text, integer); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -5002,6 +7060,24 @@ $_$;
 COMMENT ON FUNCTION public.search_tasks(p_workspace_id uuid, p_query text, p_limit integer) IS 'Tasks of a workspace whose title/summary match the words of p_query (prefix full-text) or whose title is trigram-similar; best first.';
 
 --
+-- Name: set_agent_budget(uuid, numeric, boolean, integer, boolean, boolean); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.set_agent_budget(p_agent_id uuid, p_monthly_limit_usd numeric DEFAULT NULL::numeric, p_clear_limit boolean DEFAULT false, p_soft_threshold_pct integer DEFAULT NULL::integer, p_hard_cutoff boolean DEFAULT NULL::boolean, p_follow_workspace_default boolean DEFAULT NULL::boolean) RETURNS public.agent_budgets
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select * from private.set_agent_budget(p_agent_id, p_monthly_limit_usd, p_clear_limit, p_soft_threshold_pct,
+                                         p_hard_cutoff, p_follow_workspace_default)
+$$;
+
+--
+-- Name: FUNCTION set_agent_budget(p_agent_id uuid, p_monthly_limit_usd numeric, p_clear_limit boolean, p_soft_threshold_pct integer, p_hard_cutoff boolean, p_follow_workspace_default boolean); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.set_agent_budget(p_agent_id uuid, p_monthly_limit_usd numeric, p_clear_limit boolean, p_soft_threshold_pct integer, p_hard_cutoff boolean, p_follow_workspace_default boolean) IS 'Sets an agent''s monthly limit (or p_clear_limit), soft threshold %, hard cutoff, or makes it follow the workspace defaults again. Null arguments keep the current value. Admins.';
+
+--
 -- Name: set_member_role(uuid, uuid, public.workspace_role); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -5087,6 +7163,41 @@ $$;
 COMMENT ON FUNCTION public.start_command(p_id uuid, p_lease_token uuid) IS 'Marks a leased command running (counts the attempt). A cancel requested before the start ends it unexecuted.';
 
 --
+-- Name: unread_notification_count(); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.unread_notification_count() RETURNS bigint
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select count(*) from public.notifications n
+  where n.user_id = (select auth.uid()) and n.read_at is null
+$$;
+
+--
+-- Name: FUNCTION unread_notification_count(); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.unread_notification_count() IS 'The caller''s unread notification count (index-only).';
+
+--
+-- Name: verify_platform_token(text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.verify_platform_token(p_token text, p_scope text) RETURNS TABLE(allowed boolean, reason public.token_verification_result, token_id uuid, workspace_id uuid, scopes text[], expires_at timestamp with time zone)
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select * from private.verify_platform_token(p_token, p_scope)
+$$;
+
+--
+-- Name: FUNCTION verify_platform_token(p_token text, p_scope text); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.verify_platform_token(p_token text, p_scope text) IS 'For service_role backends: allowed / reason (unknown, revoked, expired, scope_denied) for a token and one scope. Every call is logged in token_audit_log.';
+
+--
 -- Name: gateway_token_hashes; Type: TABLE; Schema: private; Owner: -
 --
 
@@ -5094,6 +7205,16 @@ CREATE TABLE private.gateway_token_hashes (
     token_id uuid NOT NULL,
     token_hash text NOT NULL,
     CONSTRAINT gateway_token_hashes_token_hash_check CHECK ((token_hash ~ '^[0-9a-f]{64}$'::text))
+);
+
+--
+-- Name: user_integration_secrets; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.user_integration_secrets (
+    integration_id uuid NOT NULL,
+    access_token bytea NOT NULL,
+    refresh_token bytea
 );
 
 --
@@ -5260,6 +7381,130 @@ CREATE TABLE public.agent_training_data (
 COMMENT ON TABLE public.agent_training_data IS 'Knowledge, instructions and examples an agent is trained with.';
 
 --
+-- Name: agent_usage; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.agent_usage (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    agent_id uuid NOT NULL,
+    gateway_id uuid,
+    session_id text,
+    run_id text,
+    provider text NOT NULL,
+    model text NOT NULL,
+    operation public.usage_operation DEFAULT 'chat'::public.usage_operation NOT NULL,
+    input_tokens bigint DEFAULT 0 NOT NULL,
+    output_tokens bigint DEFAULT 0 NOT NULL,
+    cache_read_tokens bigint DEFAULT 0 NOT NULL,
+    cache_write_tokens bigint DEFAULT 0 NOT NULL,
+    total_tokens bigint GENERATED ALWAYS AS ((((input_tokens + output_tokens) + cache_read_tokens) + cache_write_tokens)) STORED,
+    cost_input_usd numeric(14,6),
+    cost_output_usd numeric(14,6),
+    cost_cache_read_usd numeric(14,6),
+    cost_cache_write_usd numeric(14,6),
+    cost_total_usd numeric(14,6),
+    occurred_at timestamp with time zone DEFAULT now() NOT NULL,
+    idempotency_key text,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agent_usage_cache_read_tokens_check CHECK ((cache_read_tokens >= 0)),
+    CONSTRAINT agent_usage_cache_write_tokens_check CHECK ((cache_write_tokens >= 0)),
+    CONSTRAINT agent_usage_cost_cache_read_usd_check CHECK ((cost_cache_read_usd >= (0)::numeric)),
+    CONSTRAINT agent_usage_cost_cache_write_usd_check CHECK ((cost_cache_write_usd >= (0)::numeric)),
+    CONSTRAINT agent_usage_cost_input_usd_check CHECK ((cost_input_usd >= (0)::numeric)),
+    CONSTRAINT agent_usage_cost_output_usd_check CHECK ((cost_output_usd >= (0)::numeric)),
+    CONSTRAINT agent_usage_cost_total_usd_check CHECK ((cost_total_usd >= (0)::numeric)),
+    CONSTRAINT agent_usage_idempotency_key_check CHECK (((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 200))),
+    CONSTRAINT agent_usage_input_tokens_check CHECK ((input_tokens >= 0)),
+    CONSTRAINT agent_usage_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT agent_usage_model_check CHECK (((length(btrim(model)) >= 1) AND (length(btrim(model)) <= 200))),
+    CONSTRAINT agent_usage_output_tokens_check CHECK ((output_tokens >= 0)),
+    CONSTRAINT agent_usage_provider_check CHECK ((provider ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'::text)),
+    CONSTRAINT agent_usage_run_id_check CHECK (((length(run_id) >= 1) AND (length(run_id) <= 200))),
+    CONSTRAINT agent_usage_session_id_check CHECK (((length(session_id) >= 1) AND (length(session_id) <= 200)))
+);
+
+--
+-- Name: TABLE agent_usage; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.agent_usage IS 'Append-only LLM call records (tokens and cost per part). idempotency_key is unique per workspace: a retried report is counted once. Each new row is rolled into agent_budgets by trigger.';
+
+--
+-- Name: COLUMN agent_usage.cost_total_usd; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_usage.cost_total_usd IS 'Null = unmetered call; when null but parts are given, the sum of the parts.';
+
+--
+-- Name: COLUMN agent_usage.occurred_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_usage.occurred_at IS 'When the call happened (at most 5 minutes in the future); decides the budget period.';
+
+--
+-- Name: audit_log; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_log (
+    id bigint NOT NULL,
+    workspace_id uuid,
+    actor_type public.actor_type NOT NULL,
+    actor_user_id uuid,
+    actor_agent_id uuid,
+    actor_role text NOT NULL,
+    action text NOT NULL,
+    entity_type text NOT NULL,
+    entity_id text,
+    changed_columns text[],
+    before jsonb,
+    after jsonb,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT audit_log_action_check CHECK (((action ~ '^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$'::text) AND (length(action) <= 100))),
+    CONSTRAINT audit_log_actor_role_check CHECK ((length(actor_role) <= 64)),
+    CONSTRAINT audit_log_entity_id_check CHECK ((length(entity_id) <= 200)),
+    CONSTRAINT audit_log_entity_type_check CHECK ((entity_type ~ '^[a-z][a-z0-9_]{0,62}$'::text))
+);
+
+--
+-- Name: TABLE audit_log; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.audit_log IS 'Append-only trail of sensitive changes, written by triggers: who (human / agent / system), what (table.op), which row, changed columns with before/after values. Workspace admins read their workspace''s rows.';
+
+--
+-- Name: COLUMN audit_log.actor_agent_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.audit_log.actor_agent_id IS 'Set when the request carried an agent identity (JWT claim agent_id, or setting agentbase.actor_agent_id).';
+
+--
+-- Name: COLUMN audit_log.before; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.audit_log.before IS 'Changed columns before an update, or the whole row before a delete (secrets removed).';
+
+--
+-- Name: COLUMN audit_log.after; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.audit_log.after IS 'Changed columns after an update, or the whole row after an insert (secrets removed).';
+
+--
+-- Name: audit_log_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.audit_log_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
 -- Name: automation_rules; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -5385,6 +7630,56 @@ COMMENT ON COLUMN public.comments.mentioned_user_ids IS 'Members whose e-mail lo
 --
 
 COMMENT ON COLUMN public.comments.revision IS 'Starts at 1, +1 on each edit of body; the previous body is in comment_revisions.';
+
+--
+-- Name: computer_use_tasks; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.computer_use_tasks (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    project_id uuid,
+    agent_id uuid,
+    vm_id uuid,
+    instruction text NOT NULL,
+    status public.computer_use_task_status DEFAULT 'pending'::public.computer_use_task_status NOT NULL,
+    steps jsonb DEFAULT '[]'::jsonb NOT NULL,
+    screenshots text[] DEFAULT '{}'::text[] NOT NULL,
+    result jsonb,
+    error text,
+    started_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT computer_use_tasks_error_check CHECK ((length(error) <= 4000)),
+    CONSTRAINT computer_use_tasks_failed_check CHECK (((status <> 'failed'::public.computer_use_task_status) OR (error IS NOT NULL))),
+    CONSTRAINT computer_use_tasks_finished_check CHECK (((finished_at IS NOT NULL) = (status = ANY (ARRAY['succeeded'::public.computer_use_task_status, 'failed'::public.computer_use_task_status, 'cancelled'::public.computer_use_task_status])))),
+    CONSTRAINT computer_use_tasks_instruction_check CHECK (((length(btrim(instruction)) >= 1) AND (length(btrim(instruction)) <= 20000))),
+    CONSTRAINT computer_use_tasks_result_check CHECK ((octet_length((result)::text) <= 262144)),
+    CONSTRAINT computer_use_tasks_screenshot_paths_check CHECK (private.are_storage_paths(screenshots)),
+    CONSTRAINT computer_use_tasks_screenshots_check CHECK ((cardinality(screenshots) <= 10000)),
+    CONSTRAINT computer_use_tasks_steps_check CHECK (((jsonb_typeof(steps) = 'array'::text) AND (octet_length((steps)::text) <= 1048576))),
+    CONSTRAINT computer_use_tasks_steps_screenshot_check CHECK (private.steps_have_storage_screenshots(steps))
+);
+
+--
+-- Name: TABLE computer_use_tasks; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.computer_use_tasks IS 'An instruction for an agent to carry out on a virtual desktop: status, steps taken (jsonb, screenshots as storage paths), screenshots, result.';
+
+--
+-- Name: COLUMN computer_use_tasks.steps; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.computer_use_tasks.steps IS 'Array of step objects; a step''s "screenshot" is a storage reference "<bucket>/<object path>".';
+
+--
+-- Name: COLUMN computer_use_tasks.screenshots; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.computer_use_tasks.screenshots IS 'Storage references "<bucket>/<object path>".';
 
 --
 -- Name: crm_campaigns; Type: TABLE; Schema: public; Owner: -
@@ -5563,6 +7858,162 @@ CREATE TABLE public.crm_templates (
 COMMENT ON TABLE public.crm_templates IS 'Message templates for outreach.';
 
 --
+-- Name: desktop_configs; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.desktop_configs (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    name text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    os text DEFAULT 'linux'::text NOT NULL,
+    image text NOT NULL,
+    provider text DEFAULT 'default'::text NOT NULL,
+    region text,
+    cpu_cores integer DEFAULT 2 NOT NULL,
+    memory_mb integer DEFAULT 4096 NOT NULL,
+    disk_gb integer DEFAULT 32 NOT NULL,
+    screen_width integer DEFAULT 1280 NOT NULL,
+    screen_height integer DEFAULT 800 NOT NULL,
+    settings jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT desktop_configs_cpu_cores_check CHECK (((cpu_cores >= 1) AND (cpu_cores <= 256))),
+    CONSTRAINT desktop_configs_description_check CHECK ((length(description) <= 4000)),
+    CONSTRAINT desktop_configs_disk_gb_check CHECK (((disk_gb >= 1) AND (disk_gb <= 65536))),
+    CONSTRAINT desktop_configs_image_check CHECK (((length(image) >= 1) AND (length(image) <= 500))),
+    CONSTRAINT desktop_configs_memory_mb_check CHECK (((memory_mb >= 256) AND (memory_mb <= 4194304))),
+    CONSTRAINT desktop_configs_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT desktop_configs_os_check CHECK ((os = ANY (ARRAY['linux'::text, 'windows'::text, 'macos'::text]))),
+    CONSTRAINT desktop_configs_provider_check CHECK ((provider ~ '^[a-z][a-z0-9_.-]{0,62}$'::text)),
+    CONSTRAINT desktop_configs_region_check CHECK (((length(region) >= 1) AND (length(region) <= 100))),
+    CONSTRAINT desktop_configs_screen_height_check CHECK (((screen_height >= 240) AND (screen_height <= 4320))),
+    CONSTRAINT desktop_configs_screen_width_check CHECK (((screen_width >= 320) AND (screen_width <= 7680))),
+    CONSTRAINT desktop_configs_settings_check CHECK (((jsonb_typeof(settings) = 'object'::text) AND (octet_length((settings)::text) <= 65536)))
+);
+
+--
+-- Name: TABLE desktop_configs; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.desktop_configs IS 'Virtual desktop configurations: OS, image, provider/region, CPU, memory, disk and screen size.';
+
+--
+-- Name: desktop_connections; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.desktop_connections (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    vm_id uuid NOT NULL,
+    client_id text NOT NULL,
+    agent_id uuid,
+    status public.desktop_connection_status DEFAULT 'connected'::public.desktop_connection_status NOT NULL,
+    heartbeat_timeout_seconds integer DEFAULT 90 NOT NULL,
+    connected_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_heartbeat_at timestamp with time zone DEFAULT now() NOT NULL,
+    disconnected_at timestamp with time zone,
+    close_reason text,
+    meta jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT desktop_connections_client_id_check CHECK (((length(client_id) >= 1) AND (length(client_id) <= 200))),
+    CONSTRAINT desktop_connections_close_reason_check CHECK ((length(close_reason) <= 500)),
+    CONSTRAINT desktop_connections_closed_check CHECK (((status = 'connected'::public.desktop_connection_status) = (disconnected_at IS NULL))),
+    CONSTRAINT desktop_connections_heartbeat_timeout_seconds_check CHECK (((heartbeat_timeout_seconds >= 5) AND (heartbeat_timeout_seconds <= 3600))),
+    CONSTRAINT desktop_connections_meta_check CHECK (((jsonb_typeof(meta) = 'object'::text) AND (octet_length((meta)::text) <= 16384)))
+);
+
+--
+-- Name: TABLE desktop_connections; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.desktop_connections IS 'Live WebSocket connections of robot clients to a desktop. Clients bump last_heartbeat_at; the pg_cron job agentbase-desktop-connections expires connections silent for longer than heartbeat_timeout_seconds.';
+
+--
+-- Name: COLUMN desktop_connections.heartbeat_timeout_seconds; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.desktop_connections.heartbeat_timeout_seconds IS 'A connection with no heartbeat for this long is expired by the sweeper.';
+
+--
+-- Name: desktop_virtual_machines; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.desktop_virtual_machines (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    config_id uuid,
+    agent_id uuid,
+    name text NOT NULL,
+    status public.desktop_vm_status DEFAULT 'provisioning'::public.desktop_vm_status NOT NULL,
+    provider text DEFAULT 'default'::text NOT NULL,
+    external_id text,
+    host text,
+    last_error text,
+    status_changed_at timestamp with time zone DEFAULT now() NOT NULL,
+    provisioning_at timestamp with time zone DEFAULT now() NOT NULL,
+    running_at timestamp with time zone,
+    stopped_at timestamp with time zone,
+    error_at timestamp with time zone,
+    deleted_at timestamp with time zone,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT desktop_virtual_machines_deleted_check CHECK (((status = 'deleted'::public.desktop_vm_status) = (deleted_at IS NOT NULL))),
+    CONSTRAINT desktop_virtual_machines_error_check CHECK (((status <> 'error'::public.desktop_vm_status) OR (last_error IS NOT NULL))),
+    CONSTRAINT desktop_virtual_machines_external_id_check CHECK (((length(external_id) >= 1) AND (length(external_id) <= 500))),
+    CONSTRAINT desktop_virtual_machines_host_check CHECK (((length(host) >= 1) AND (length(host) <= 500))),
+    CONSTRAINT desktop_virtual_machines_last_error_check CHECK ((length(last_error) <= 4000)),
+    CONSTRAINT desktop_virtual_machines_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT desktop_virtual_machines_provider_check CHECK ((provider ~ '^[a-z][a-z0-9_.-]{0,62}$'::text))
+);
+
+--
+-- Name: TABLE desktop_virtual_machines; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.desktop_virtual_machines IS 'Virtual desktop instances. status is a checked state machine (provisioning, running, stopped, error, deleted; 55000 on an illegal move) with the time each state was last entered.';
+
+--
+-- Name: COLUMN desktop_virtual_machines.last_error; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.desktop_virtual_machines.last_error IS 'Why the machine is in error (required there); kept afterwards for history.';
+
+--
+-- Name: COLUMN desktop_virtual_machines.status_changed_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.desktop_virtual_machines.status_changed_at IS 'When status last changed.';
+
+--
+-- Name: device_tokens; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.device_tokens (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid DEFAULT auth.uid() NOT NULL,
+    platform public.device_platform NOT NULL,
+    token text NOT NULL,
+    device_id text,
+    app_version text,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT device_tokens_app_version_check CHECK ((length(app_version) <= 100)),
+    CONSTRAINT device_tokens_device_id_check CHECK (((length(device_id) >= 1) AND (length(device_id) <= 200))),
+    CONSTRAINT device_tokens_token_check CHECK (((length(token) >= 1) AND (length(token) <= 4096)))
+);
+
+--
+-- Name: TABLE device_tokens; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.device_tokens IS 'Push tokens, one row per app install (token unique), owned by the signed-in user.';
+
+--
 -- Name: field_definitions; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -5649,6 +8100,223 @@ CREATE TABLE public.interactions (
 COMMENT ON TABLE public.interactions IS 'Calls, e-mails, messages, meetings, notes with a contact; they keep the contact''s last_interaction_* right.';
 
 --
+-- Name: job_schedules; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.job_schedules (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    project_id uuid,
+    name text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    cron_expression text NOT NULL,
+    timezone text DEFAULT 'UTC'::text NOT NULL,
+    enabled boolean DEFAULT true NOT NULL,
+    catch_up public.job_catch_up DEFAULT 'latest'::public.job_catch_up NOT NULL,
+    target_kind public.job_target_kind NOT NULL,
+    gateway_id uuid,
+    agent_id uuid,
+    command_action text,
+    command_payload jsonb DEFAULT '{}'::jsonb NOT NULL,
+    command text,
+    arguments jsonb DEFAULT '[]'::jsonb NOT NULL,
+    timeout_seconds integer DEFAULT 3600 NOT NULL,
+    max_attempts integer DEFAULT 1 NOT NULL,
+    next_run_at timestamp with time zone,
+    last_due_at timestamp with time zone,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT job_schedules_arguments_check CHECK (((jsonb_typeof(arguments) = 'array'::text) AND (octet_length((arguments)::text) <= 65536))),
+    CONSTRAINT job_schedules_command_action_check CHECK ((command_action ~ '^[a-z][a-z0-9_.:-]{0,99}$'::text)),
+    CONSTRAINT job_schedules_command_check CHECK (((length(command) >= 1) AND (length(command) <= 4000))),
+    CONSTRAINT job_schedules_command_payload_check CHECK (((jsonb_typeof(command_payload) = 'object'::text) AND (octet_length((command_payload)::text) <= 262144))),
+    CONSTRAINT job_schedules_cron_expression_check CHECK ((length(cron_expression) <= 200)),
+    CONSTRAINT job_schedules_description_check CHECK ((length(description) <= 4000)),
+    CONSTRAINT job_schedules_max_attempts_check CHECK (((max_attempts >= 1) AND (max_attempts <= 100))),
+    CONSTRAINT job_schedules_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT job_schedules_next_run_check CHECK ((enabled OR (next_run_at IS NULL))),
+    CONSTRAINT job_schedules_target_check CHECK (
+CASE target_kind
+    WHEN 'agent_command'::public.job_target_kind THEN ((command_action IS NOT NULL) AND (command IS NULL))
+    WHEN 'job_definition'::public.job_target_kind THEN ((command IS NOT NULL) AND (command_action IS NULL))
+    ELSE NULL::boolean
+END),
+    CONSTRAINT job_schedules_timeout_seconds_check CHECK (((timeout_seconds >= 1) AND (timeout_seconds <= 86400)))
+);
+
+--
+-- Name: TABLE job_schedules; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.job_schedules IS 'Cron schedules (five fields, IANA timezone). Target: an agent command (enqueued on agent_commands) or a job definition (command + arguments). next_run_at is computed by the database; the pg_cron job agentbase-job-schedules materialises each due time into exactly one job.';
+
+--
+-- Name: COLUMN job_schedules.cron_expression; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.job_schedules.cron_expression IS 'Five-field cron (minute hour day-of-month month day-of-week), names and @daily-style macros; validated on save (22023 naming the field).';
+
+--
+-- Name: COLUMN job_schedules.timezone; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.job_schedules.timezone IS 'IANA timezone the expression is evaluated in (DST-safe).';
+
+--
+-- Name: COLUMN job_schedules.catch_up; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.job_schedules.catch_up IS 'After missed due times: latest = one job for the most recent, all = one per due time (100 per schedule per sweep).';
+
+--
+-- Name: COLUMN job_schedules.gateway_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.job_schedules.gateway_id IS 'Gateway that runs the target; for agent commands it defaults to the agent''s gateway.';
+
+--
+-- Name: COLUMN job_schedules.next_run_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.job_schedules.next_run_at IS 'Next due time, computed by the database on save and advanced by the materialiser; null while disabled or when the expression never fires. Not writable by API roles.';
+
+--
+-- Name: COLUMN job_schedules.last_due_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.job_schedules.last_due_at IS 'The latest due time already materialised into a job.';
+
+--
+-- Name: jobs; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.jobs (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    schedule_id uuid,
+    due_at timestamp with time zone,
+    target_kind public.job_target_kind DEFAULT 'job_definition'::public.job_target_kind NOT NULL,
+    gateway_id uuid,
+    agent_id uuid,
+    command text,
+    arguments jsonb DEFAULT '[]'::jsonb NOT NULL,
+    command_id uuid,
+    status public.job_status DEFAULT 'queued'::public.job_status NOT NULL,
+    attempt integer DEFAULT 0 NOT NULL,
+    max_attempts integer DEFAULT 1 NOT NULL,
+    timeout_seconds integer DEFAULT 3600 NOT NULL,
+    exit_code integer,
+    logs text DEFAULT ''::text NOT NULL,
+    logs_truncated boolean DEFAULT false NOT NULL,
+    error text,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL,
+    started_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT jobs_arguments_check CHECK (((jsonb_typeof(arguments) = 'array'::text) AND (octet_length((arguments)::text) <= 65536))),
+    CONSTRAINT jobs_attempt_check CHECK (((attempt >= 0) AND (attempt <= max_attempts))),
+    CONSTRAINT jobs_command_check CHECK (((length(command) >= 1) AND (length(command) <= 4000))),
+    CONSTRAINT jobs_definition_command_check CHECK (((target_kind <> 'job_definition'::public.job_target_kind) OR (command IS NOT NULL))),
+    CONSTRAINT jobs_error_check CHECK ((length(error) <= 4000)),
+    CONSTRAINT jobs_exit_code_check CHECK (((exit_code IS NULL) OR (status = ANY (ARRAY['succeeded'::public.job_status, 'failed'::public.job_status, 'timed_out'::public.job_status, 'cancelled'::public.job_status])))),
+    CONSTRAINT jobs_finished_check CHECK (((finished_at IS NOT NULL) = (status = ANY (ARRAY['succeeded'::public.job_status, 'failed'::public.job_status, 'cancelled'::public.job_status, 'timed_out'::public.job_status])))),
+    CONSTRAINT jobs_logs_size_check CHECK ((octet_length(logs) <= 1048576)),
+    CONSTRAINT jobs_max_attempts_check CHECK (((max_attempts >= 1) AND (max_attempts <= 100))),
+    CONSTRAINT jobs_started_check CHECK (((status = 'queued'::public.job_status) OR (started_at IS NOT NULL) OR (status = ANY (ARRAY['cancelled'::public.job_status, 'failed'::public.job_status])))),
+    CONSTRAINT jobs_timeout_seconds_check CHECK (((timeout_seconds >= 1) AND (timeout_seconds <= 86400)))
+);
+
+--
+-- Name: TABLE jobs; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.jobs IS 'Executions of job schedules (or started by hand): checked status state machine, attempt, exit code, logs capped at 1 MiB with a truncated flag. Agent-command jobs mirror their agent_commands row.';
+
+--
+-- Name: COLUMN jobs.due_at; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.jobs.due_at IS 'The schedule''s due time this job was created for; unique per schedule (exactly once).';
+
+--
+-- Name: COLUMN jobs.command_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.jobs.command_id IS 'The agent_commands row enqueued for an agent-command job (dedup key job_schedule:<schedule>:<due epoch>).';
+
+--
+-- Name: COLUMN jobs.attempt; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.jobs.attempt IS 'Executions started: bumped each time the job enters running.';
+
+--
+-- Name: COLUMN jobs.logs; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.jobs.logs IS 'Output, at most 1 MiB: longer writes keep the newest 1 MiB and set logs_truncated.';
+
+--
+-- Name: notification_preferences; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.notification_preferences (
+    user_id uuid NOT NULL,
+    kind text NOT NULL,
+    channel public.notification_channel NOT NULL,
+    enabled boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT notification_preferences_kind_check CHECK (((kind = '*'::text) OR ((kind ~ '^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$'::text) AND (length(kind) <= 100))))
+);
+
+--
+-- Name: TABLE notification_preferences; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.notification_preferences IS 'Per user x kind x channel switch; kind ''*'' is the channel default. No row = enabled.';
+
+--
+-- Name: notifications; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.notifications (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    workspace_id uuid,
+    kind text NOT NULL,
+    title text NOT NULL,
+    body text DEFAULT ''::text NOT NULL,
+    entity_type text,
+    entity_id uuid,
+    data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    dedup_key text,
+    read_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT notifications_body_check CHECK ((length(body) <= 4000)),
+    CONSTRAINT notifications_data_check CHECK ((jsonb_typeof(data) = 'object'::text)),
+    CONSTRAINT notifications_dedup_key_check CHECK (((length(dedup_key) >= 1) AND (length(dedup_key) <= 300))),
+    CONSTRAINT notifications_entity_type_check CHECK ((entity_type ~ '^[a-z][a-z0-9_]{0,62}$'::text)),
+    CONSTRAINT notifications_kind_check CHECK (((kind ~ '^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$'::text) AND (length(kind) <= 100))),
+    CONSTRAINT notifications_title_check CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 300)))
+);
+
+--
+-- Name: TABLE notifications; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.notifications IS 'Per-user notifications (budget warnings, ...). read_at null = unread; unread_notification_count() is an index-only count.';
+
+--
+-- Name: COLUMN notifications.dedup_key; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.notifications.dedup_key IS 'Writers insert with ON CONFLICT DO NOTHING on (user_id, kind, dedup_key): e.g. one budget notification per agent per period.';
+
+--
 -- Name: pipeline_stages; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -5721,6 +8389,70 @@ CREATE TABLE public.projects (
 --
 
 COMMENT ON TABLE public.projects IS 'Optional grouping inside a workspace (agents, tasks, files may point here); archived_at follows status.';
+
+--
+-- Name: robot_macro_executions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.robot_macro_executions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    macro_id uuid NOT NULL,
+    macro_version integer NOT NULL,
+    vm_id uuid,
+    connection_id uuid,
+    agent_id uuid,
+    status public.robot_execution_status DEFAULT 'running'::public.robot_execution_status NOT NULL,
+    steps_completed integer DEFAULT 0 NOT NULL,
+    output jsonb,
+    error text,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    finished_at timestamp with time zone,
+    duration_ms bigint GENERATED ALWAYS AS (((EXTRACT(epoch FROM (finished_at - started_at)) * (1000)::numeric))::bigint) STORED,
+    triggered_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT robot_macro_executions_error_check CHECK ((length(error) <= 4000)),
+    CONSTRAINT robot_macro_executions_failed_check CHECK (((status <> 'failed'::public.robot_execution_status) OR (error IS NOT NULL))),
+    CONSTRAINT robot_macro_executions_finished_check CHECK ((((finished_at IS NOT NULL) = (status <> 'running'::public.robot_execution_status)) AND ((finished_at IS NULL) OR (finished_at >= started_at)))),
+    CONSTRAINT robot_macro_executions_macro_version_check CHECK ((macro_version >= 1)),
+    CONSTRAINT robot_macro_executions_output_check CHECK ((octet_length((output)::text) <= 262144)),
+    CONSTRAINT robot_macro_executions_steps_completed_check CHECK ((steps_completed >= 0))
+);
+
+--
+-- Name: TABLE robot_macro_executions; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.robot_macro_executions IS 'History of macro runs: macro version, desktop, connection, agent, outcome, timing (duration_ms derived).';
+
+--
+-- Name: robot_macros; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.robot_macros (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    name text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    steps jsonb DEFAULT '[]'::jsonb NOT NULL,
+    config_id uuid,
+    version integer DEFAULT 1 NOT NULL,
+    enabled boolean DEFAULT true NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT robot_macros_description_check CHECK ((length(description) <= 4000)),
+    CONSTRAINT robot_macros_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT robot_macros_steps_check CHECK (((jsonb_typeof(steps) = 'array'::text) AND (octet_length((steps)::text) <= 1048576))),
+    CONSTRAINT robot_macros_version_check CHECK ((version >= 1))
+);
+
+--
+-- Name: TABLE robot_macros; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.robot_macros IS 'Recorded robot step lists replayed on a desktop; version bumps when the steps change.';
 
 --
 -- Name: streams; Type: TABLE; Schema: public; Owner: -
@@ -5899,6 +8631,255 @@ COMMENT ON COLUMN public.task_series.miss_previous IS 'When a new occurrence spa
 COMMENT ON COLUMN public.task_series.next_run_at IS 'Next due time to spawn (maintained by the database).';
 
 --
+-- Name: token_audit_log; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.token_audit_log (
+    id bigint NOT NULL,
+    workspace_id uuid,
+    token_id uuid,
+    scope text NOT NULL,
+    result public.token_verification_result NOT NULL,
+    actor_role text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT token_audit_log_actor_role_check CHECK ((length(actor_role) <= 64)),
+    CONSTRAINT token_audit_log_scope_check CHECK ((length(scope) <= 100))
+);
+
+--
+-- Name: TABLE token_audit_log; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.token_audit_log IS 'Append-only: one row per verify_platform_token call (allowed or why not).';
+
+--
+-- Name: token_audit_log_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.token_audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.token_audit_log_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+--
+-- Name: user_integrations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.user_integrations (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    provider public.integration_provider NOT NULL,
+    external_account_id text,
+    account_label text,
+    scopes text[] DEFAULT '{}'::text[] NOT NULL,
+    expires_at timestamp with time zone,
+    has_refresh_token boolean DEFAULT false NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT user_integrations_account_label_check CHECK ((length(account_label) <= 300)),
+    CONSTRAINT user_integrations_external_account_id_check CHECK (((length(external_account_id) >= 1) AND (length(external_account_id) <= 300))),
+    CONSTRAINT user_integrations_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT user_integrations_scopes_check CHECK ((cardinality(scopes) <= 200))
+);
+
+--
+-- Name: TABLE user_integrations; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.user_integrations IS 'OAuth connections (google, notion, slack, github, ...). Tokens are never stored in plaintext: their pgcrypto ciphertext (key in Vault) sits in a private table; connect_integration writes, get_integration_tokens decrypts for the owner or service_role.';
+
+--
+-- Name: user_personalization; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.user_personalization (
+    user_id uuid DEFAULT auth.uid() NOT NULL,
+    bio text,
+    occupation text,
+    company text,
+    goals text,
+    interests text[] DEFAULT '{}'::text[] NOT NULL,
+    about_me text,
+    social_handles jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT user_personalization_about_me_check CHECK ((length(about_me) <= 20000)),
+    CONSTRAINT user_personalization_bio_check CHECK ((length(bio) <= 5000)),
+    CONSTRAINT user_personalization_company_check CHECK ((length(company) <= 200)),
+    CONSTRAINT user_personalization_goals_check CHECK ((length(goals) <= 5000)),
+    CONSTRAINT user_personalization_interests_check CHECK ((cardinality(interests) <= 100)),
+    CONSTRAINT user_personalization_occupation_check CHECK ((length(occupation) <= 200)),
+    CONSTRAINT user_personalization_social_handles_check CHECK ((jsonb_typeof(social_handles) = 'object'::text))
+);
+
+--
+-- Name: TABLE user_personalization; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.user_personalization IS 'What the user tells their agents about themselves (bio, occupation, goals, interests, social handles). Owner only.';
+
+--
+-- Name: user_services; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.user_services (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    project_id uuid,
+    name text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    image text NOT NULL,
+    env jsonb DEFAULT '{}'::jsonb NOT NULL,
+    port integer,
+    status public.user_service_status DEFAULT 'pending'::public.user_service_status NOT NULL,
+    url text,
+    agent_id uuid,
+    last_error text,
+    status_changed_at timestamp with time zone DEFAULT now() NOT NULL,
+    deployed_at timestamp with time zone,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT user_services_description_check CHECK ((length(description) <= 4000)),
+    CONSTRAINT user_services_env_vault_check CHECK (private.is_vault_env(env)),
+    CONSTRAINT user_services_failed_check CHECK (((status <> 'failed'::public.user_service_status) OR (last_error IS NOT NULL))),
+    CONSTRAINT user_services_image_check CHECK (((length(image) <= 500) AND (image ~ '^[a-z0-9][a-z0-9._/:-]*(@sha256:[0-9a-f]{64})?$'::text))),
+    CONSTRAINT user_services_last_error_check CHECK ((length(last_error) <= 4000)),
+    CONSTRAINT user_services_name_check CHECK ((name ~ '^[a-z0-9][a-z0-9-]{0,62}$'::text)),
+    CONSTRAINT user_services_port_check CHECK (((port >= 1) AND (port <= 65535))),
+    CONSTRAINT user_services_running_url_check CHECK (((status <> 'running'::public.user_service_status) OR (url IS NOT NULL))),
+    CONSTRAINT user_services_url_check CHECK (((length(url) <= 2048) AND (url ~ '^https?://[^\s]+$'::text)))
+);
+
+--
+-- Name: TABLE user_services; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.user_services IS 'User-defined serverless services: name unique per workspace, container image, env as Vault secret ids (plaintext refused), status, URL.';
+
+--
+-- Name: COLUMN user_services.env; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.user_services.env IS 'Object of VAR_NAME -> Supabase Vault secret id (uuid). Plaintext values are refused (23514).';
+
+--
+-- Name: user_trials; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.user_trials (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    organization_id uuid NOT NULL,
+    user_id uuid,
+    plan text NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    ends_at timestamp with time zone NOT NULL,
+    converted_at timestamp with time zone,
+    cancelled_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT user_trials_plan_check CHECK ((plan = ANY (ARRAY['pro'::text, 'team'::text, 'enterprise'::text]))),
+    CONSTRAINT user_trials_single_outcome_check CHECK (((converted_at IS NULL) OR (cancelled_at IS NULL))),
+    CONSTRAINT user_trials_window_check CHECK ((ends_at > started_at))
+);
+
+--
+-- Name: TABLE user_trials; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.user_trials IS 'Trial windows per organization (written by billing with service_role); one open trial per organization.';
+
+--
+-- Name: video_call_participants; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.video_call_participants (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    call_id uuid NOT NULL,
+    user_id uuid,
+    agent_id uuid,
+    role public.video_call_role DEFAULT 'participant'::public.video_call_role NOT NULL,
+    joined_at timestamp with time zone,
+    left_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT video_call_participants_one_party_check CHECK ((num_nonnulls(user_id, agent_id) = 1)),
+    CONSTRAINT video_call_participants_times_check CHECK (((left_at IS NULL) OR ((joined_at IS NOT NULL) AND (left_at >= joined_at))))
+);
+
+--
+-- Name: TABLE video_call_participants; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.video_call_participants IS 'Who is on a call: a workspace member (user_id) or an agent (agent_id), with role and join/leave times.';
+
+--
+-- Name: video_calls; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.video_calls (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    project_id uuid,
+    agent_id uuid,
+    kind public.video_call_kind DEFAULT 'video'::public.video_call_kind NOT NULL,
+    status public.video_call_status DEFAULT 'scheduled'::public.video_call_status NOT NULL,
+    title text,
+    provider text DEFAULT 'default'::text NOT NULL,
+    room_id text,
+    scheduled_for timestamp with time zone,
+    started_at timestamp with time zone,
+    ended_at timestamp with time zone,
+    duration_seconds integer GENERATED ALWAYS AS ((EXTRACT(epoch FROM (ended_at - started_at)))::integer) STORED,
+    recording_path text,
+    transcript_path text,
+    thread_id uuid,
+    error text,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT video_calls_ended_check CHECK (((ended_at IS NOT NULL) = ((status = ANY (ARRAY['ended'::public.video_call_status, 'failed'::public.video_call_status])) AND (started_at IS NOT NULL)))),
+    CONSTRAINT video_calls_error_check CHECK ((length(error) <= 4000)),
+    CONSTRAINT video_calls_provider_check CHECK ((provider ~ '^[a-z][a-z0-9_.-]{0,62}$'::text)),
+    CONSTRAINT video_calls_recording_path_check CHECK (private.is_storage_path(recording_path)),
+    CONSTRAINT video_calls_room_id_check CHECK (((length(room_id) >= 1) AND (length(room_id) <= 500))),
+    CONSTRAINT video_calls_started_check CHECK (((status <> ALL (ARRAY['active'::public.video_call_status, 'ended'::public.video_call_status])) OR (started_at IS NOT NULL))),
+    CONSTRAINT video_calls_times_check CHECK (((ended_at IS NULL) OR ((started_at IS NOT NULL) AND (ended_at >= started_at)))),
+    CONSTRAINT video_calls_title_check CHECK ((length(title) <= 500)),
+    CONSTRAINT video_calls_transcript_path_check CHECK (private.is_storage_path(transcript_path))
+);
+
+--
+-- Name: TABLE video_calls; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.video_calls IS 'Voice/video sessions with an agent: status, times, provider room, recording and transcript as storage references "<bucket>/<object path>".';
+
+--
+-- Name: COLUMN video_calls.recording_path; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.video_calls.recording_path IS 'Storage reference "<bucket>/<object path>" of the recording.';
+
+--
+-- Name: COLUMN video_calls.transcript_path; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.video_calls.transcript_path IS 'Storage reference "<bucket>/<object path>" of the transcript.';
+
+--
+-- Name: COLUMN video_calls.thread_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.video_calls.thread_id IS 'The conversation thread id once conversations exist; no foreign key yet.';
+
+--
 -- Name: gateway_token_hashes gateway_token_hashes_pkey; Type: CONSTRAINT; Schema: private; Owner: -
 --
 
@@ -5911,6 +8892,20 @@ ALTER TABLE ONLY private.gateway_token_hashes
 
 ALTER TABLE ONLY private.gateway_token_hashes
     ADD CONSTRAINT gateway_token_hashes_token_hash_key UNIQUE (token_hash);
+
+--
+-- Name: user_integration_secrets user_integration_secrets_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.user_integration_secrets
+    ADD CONSTRAINT user_integration_secrets_pkey PRIMARY KEY (integration_id);
+
+--
+-- Name: agent_budgets agent_budgets_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_budgets
+    ADD CONSTRAINT agent_budgets_pkey PRIMARY KEY (agent_id);
 
 --
 -- Name: agent_command_events agent_command_events_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -5976,6 +8971,20 @@ ALTER TABLE ONLY public.agent_training_data
     ADD CONSTRAINT agent_training_data_pkey PRIMARY KEY (id);
 
 --
+-- Name: agent_usage agent_usage_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_usage
+    ADD CONSTRAINT agent_usage_pkey PRIMARY KEY (id);
+
+--
+-- Name: agent_usage agent_usage_workspace_idempotency_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_usage
+    ADD CONSTRAINT agent_usage_workspace_idempotency_key UNIQUE (workspace_id, idempotency_key);
+
+--
 -- Name: agents agents_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -5995,6 +9004,13 @@ ALTER TABLE ONLY public.agents
 
 ALTER TABLE ONLY public.agents
     ADD CONSTRAINT agents_workspace_id_slug_key UNIQUE (workspace_id, slug);
+
+--
+-- Name: audit_log audit_log_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_log
+    ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
 
 --
 -- Name: automation_rules automation_rules_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -6030,6 +9046,13 @@ ALTER TABLE ONLY public.comments
 
 ALTER TABLE ONLY public.comments
     ADD CONSTRAINT comments_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: computer_use_tasks computer_use_tasks_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.computer_use_tasks
+    ADD CONSTRAINT computer_use_tasks_pkey PRIMARY KEY (id);
 
 --
 -- Name: contacts contacts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -6123,6 +9146,69 @@ ALTER TABLE ONLY public.crm_templates
     ADD CONSTRAINT crm_templates_workspace_id_id_key UNIQUE (workspace_id, id);
 
 --
+-- Name: desktop_configs desktop_configs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.desktop_configs
+    ADD CONSTRAINT desktop_configs_pkey PRIMARY KEY (id);
+
+--
+-- Name: desktop_configs desktop_configs_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.desktop_configs
+    ADD CONSTRAINT desktop_configs_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: desktop_configs desktop_configs_workspace_id_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.desktop_configs
+    ADD CONSTRAINT desktop_configs_workspace_id_name_key UNIQUE (workspace_id, name);
+
+--
+-- Name: desktop_connections desktop_connections_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.desktop_connections
+    ADD CONSTRAINT desktop_connections_pkey PRIMARY KEY (id);
+
+--
+-- Name: desktop_connections desktop_connections_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.desktop_connections
+    ADD CONSTRAINT desktop_connections_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: desktop_virtual_machines desktop_virtual_machines_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.desktop_virtual_machines
+    ADD CONSTRAINT desktop_virtual_machines_pkey PRIMARY KEY (id);
+
+--
+-- Name: desktop_virtual_machines desktop_virtual_machines_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.desktop_virtual_machines
+    ADD CONSTRAINT desktop_virtual_machines_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: device_tokens device_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.device_tokens
+    ADD CONSTRAINT device_tokens_pkey PRIMARY KEY (id);
+
+--
+-- Name: device_tokens device_tokens_token_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.device_tokens
+    ADD CONSTRAINT device_tokens_token_key UNIQUE (token);
+
+--
 -- Name: field_definitions field_definitions_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -6186,6 +9272,69 @@ ALTER TABLE ONLY public.invites
     ADD CONSTRAINT invites_token_hash_key UNIQUE (token_hash);
 
 --
+-- Name: job_schedules job_schedules_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.job_schedules
+    ADD CONSTRAINT job_schedules_pkey PRIMARY KEY (id);
+
+--
+-- Name: job_schedules job_schedules_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.job_schedules
+    ADD CONSTRAINT job_schedules_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: job_schedules job_schedules_workspace_id_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.job_schedules
+    ADD CONSTRAINT job_schedules_workspace_id_name_key UNIQUE (workspace_id, name);
+
+--
+-- Name: jobs jobs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.jobs
+    ADD CONSTRAINT jobs_pkey PRIMARY KEY (id);
+
+--
+-- Name: jobs jobs_schedule_id_due_at_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.jobs
+    ADD CONSTRAINT jobs_schedule_id_due_at_key UNIQUE (schedule_id, due_at);
+
+--
+-- Name: jobs jobs_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.jobs
+    ADD CONSTRAINT jobs_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: notification_preferences notification_preferences_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.notification_preferences
+    ADD CONSTRAINT notification_preferences_pkey PRIMARY KEY (user_id, kind, channel);
+
+--
+-- Name: notifications notifications_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.notifications
+    ADD CONSTRAINT notifications_pkey PRIMARY KEY (id);
+
+--
+-- Name: notifications notifications_user_kind_dedup_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.notifications
+    ADD CONSTRAINT notifications_user_kind_dedup_key UNIQUE (user_id, kind, dedup_key);
+
+--
 -- Name: organizations organizations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -6214,6 +9363,20 @@ ALTER TABLE ONLY public.pipeline_stages
     ADD CONSTRAINT pipeline_stages_pkey PRIMARY KEY (id);
 
 --
+-- Name: platform_tokens platform_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.platform_tokens
+    ADD CONSTRAINT platform_tokens_pkey PRIMARY KEY (id);
+
+--
+-- Name: platform_tokens platform_tokens_token_hash_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.platform_tokens
+    ADD CONSTRAINT platform_tokens_token_hash_key UNIQUE (token_hash);
+
+--
 -- Name: profiles profiles_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -6233,6 +9396,34 @@ ALTER TABLE ONLY public.projects
 
 ALTER TABLE ONLY public.projects
     ADD CONSTRAINT projects_workspace_id_slug_key UNIQUE (workspace_id, slug);
+
+--
+-- Name: robot_macro_executions robot_macro_executions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.robot_macro_executions
+    ADD CONSTRAINT robot_macro_executions_pkey PRIMARY KEY (id);
+
+--
+-- Name: robot_macros robot_macros_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.robot_macros
+    ADD CONSTRAINT robot_macros_pkey PRIMARY KEY (id);
+
+--
+-- Name: robot_macros robot_macros_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.robot_macros
+    ADD CONSTRAINT robot_macros_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: robot_macros robot_macros_workspace_id_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.robot_macros
+    ADD CONSTRAINT robot_macros_workspace_id_name_key UNIQUE (workspace_id, name);
 
 --
 -- Name: streams streams_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -6326,6 +9517,90 @@ ALTER TABLE ONLY public.tasks
     ADD CONSTRAINT tasks_workspace_id_id_key UNIQUE (workspace_id, id);
 
 --
+-- Name: token_audit_log token_audit_log_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.token_audit_log
+    ADD CONSTRAINT token_audit_log_pkey PRIMARY KEY (id);
+
+--
+-- Name: user_integrations user_integrations_account_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_integrations
+    ADD CONSTRAINT user_integrations_account_key UNIQUE NULLS NOT DISTINCT (user_id, provider, external_account_id);
+
+--
+-- Name: user_integrations user_integrations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_integrations
+    ADD CONSTRAINT user_integrations_pkey PRIMARY KEY (id);
+
+--
+-- Name: user_personalization user_personalization_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_personalization
+    ADD CONSTRAINT user_personalization_pkey PRIMARY KEY (user_id);
+
+--
+-- Name: user_services user_services_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_services
+    ADD CONSTRAINT user_services_pkey PRIMARY KEY (id);
+
+--
+-- Name: user_services user_services_workspace_id_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_services
+    ADD CONSTRAINT user_services_workspace_id_name_key UNIQUE (workspace_id, name);
+
+--
+-- Name: user_trials user_trials_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_trials
+    ADD CONSTRAINT user_trials_pkey PRIMARY KEY (id);
+
+--
+-- Name: video_call_participants video_call_participants_call_id_agent_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.video_call_participants
+    ADD CONSTRAINT video_call_participants_call_id_agent_id_key UNIQUE (call_id, agent_id);
+
+--
+-- Name: video_call_participants video_call_participants_call_id_user_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.video_call_participants
+    ADD CONSTRAINT video_call_participants_call_id_user_id_key UNIQUE (call_id, user_id);
+
+--
+-- Name: video_call_participants video_call_participants_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.video_call_participants
+    ADD CONSTRAINT video_call_participants_pkey PRIMARY KEY (id);
+
+--
+-- Name: video_calls video_calls_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.video_calls
+    ADD CONSTRAINT video_calls_pkey PRIMARY KEY (id);
+
+--
+-- Name: video_calls video_calls_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.video_calls
+    ADD CONSTRAINT video_calls_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
 -- Name: workspace_members workspace_members_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -6345,6 +9620,12 @@ ALTER TABLE ONLY public.workspaces
 
 ALTER TABLE ONLY public.workspaces
     ADD CONSTRAINT workspaces_pkey PRIMARY KEY (id);
+
+--
+-- Name: agent_budgets_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX agent_budgets_workspace_agent_idx ON public.agent_budgets USING btree (workspace_id, agent_id);
 
 --
 -- Name: agent_command_events_command_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -6455,6 +9736,30 @@ CREATE INDEX agent_templates_created_by_idx ON public.agent_templates USING btre
 CREATE INDEX agent_training_data_workspace_agent_idx ON public.agent_training_data USING btree (workspace_id, agent_id);
 
 --
+-- Name: agent_usage_agent_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX agent_usage_agent_id_idx ON public.agent_usage USING btree (agent_id, occurred_at);
+
+--
+-- Name: agent_usage_gateway_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX agent_usage_gateway_id_idx ON public.agent_usage USING btree (gateway_id);
+
+--
+-- Name: agent_usage_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX agent_usage_workspace_agent_idx ON public.agent_usage USING btree (workspace_id, agent_id);
+
+--
+-- Name: agent_usage_workspace_occurred_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX agent_usage_workspace_occurred_idx ON public.agent_usage USING btree (workspace_id, occurred_at DESC);
+
+--
 -- Name: agents_capabilities_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -6513,6 +9818,24 @@ CREATE INDEX agents_workspace_gateway_idx ON public.agents USING btree (workspac
 --
 
 CREATE INDEX agents_workspace_reports_to_idx ON public.agents USING btree (workspace_id, reports_to);
+
+--
+-- Name: audit_log_actor_user_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_actor_user_id_idx ON public.audit_log USING btree (actor_user_id, created_at DESC) WHERE (workspace_id IS NULL);
+
+--
+-- Name: audit_log_entity_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_entity_idx ON public.audit_log USING btree (entity_type, entity_id);
+
+--
+-- Name: audit_log_workspace_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_log_workspace_id_idx ON public.audit_log USING btree (workspace_id, created_at DESC);
 
 --
 -- Name: automation_rules_active_idx; Type: INDEX; Schema: public; Owner: -
@@ -6585,6 +9908,36 @@ CREATE INDEX comments_workspace_parent_idx ON public.comments USING btree (works
 --
 
 CREATE INDEX comments_workspace_task_idx ON public.comments USING btree (workspace_id, task_id);
+
+--
+-- Name: computer_use_tasks_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX computer_use_tasks_created_by_idx ON public.computer_use_tasks USING btree (created_by);
+
+--
+-- Name: computer_use_tasks_project_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX computer_use_tasks_project_id_idx ON public.computer_use_tasks USING btree (project_id);
+
+--
+-- Name: computer_use_tasks_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX computer_use_tasks_workspace_agent_idx ON public.computer_use_tasks USING btree (workspace_id, agent_id);
+
+--
+-- Name: computer_use_tasks_workspace_created_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX computer_use_tasks_workspace_created_idx ON public.computer_use_tasks USING btree (workspace_id, created_at DESC);
+
+--
+-- Name: computer_use_tasks_workspace_vm_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX computer_use_tasks_workspace_vm_idx ON public.computer_use_tasks USING btree (workspace_id, vm_id);
 
 --
 -- Name: contacts_created_by_idx; Type: INDEX; Schema: public; Owner: -
@@ -6749,6 +10102,66 @@ CREATE INDEX crm_templates_created_by_idx ON public.crm_templates USING btree (c
 CREATE INDEX crm_templates_workspace_id_idx ON public.crm_templates USING btree (workspace_id);
 
 --
+-- Name: desktop_configs_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX desktop_configs_created_by_idx ON public.desktop_configs USING btree (created_by);
+
+--
+-- Name: desktop_connections_live_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX desktop_connections_live_idx ON public.desktop_connections USING btree (last_heartbeat_at) WHERE (status = 'connected'::public.desktop_connection_status);
+
+--
+-- Name: desktop_connections_one_live_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX desktop_connections_one_live_idx ON public.desktop_connections USING btree (vm_id, client_id) WHERE (status = 'connected'::public.desktop_connection_status);
+
+--
+-- Name: desktop_connections_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX desktop_connections_workspace_agent_idx ON public.desktop_connections USING btree (workspace_id, agent_id);
+
+--
+-- Name: desktop_connections_workspace_vm_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX desktop_connections_workspace_vm_idx ON public.desktop_connections USING btree (workspace_id, vm_id);
+
+--
+-- Name: desktop_virtual_machines_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX desktop_virtual_machines_created_by_idx ON public.desktop_virtual_machines USING btree (created_by);
+
+--
+-- Name: desktop_virtual_machines_external_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX desktop_virtual_machines_external_id_idx ON public.desktop_virtual_machines USING btree (provider, external_id) WHERE ((external_id IS NOT NULL) AND (status <> 'deleted'::public.desktop_vm_status));
+
+--
+-- Name: desktop_virtual_machines_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX desktop_virtual_machines_workspace_agent_idx ON public.desktop_virtual_machines USING btree (workspace_id, agent_id);
+
+--
+-- Name: desktop_virtual_machines_workspace_config_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX desktop_virtual_machines_workspace_config_idx ON public.desktop_virtual_machines USING btree (workspace_id, config_id);
+
+--
+-- Name: device_tokens_user_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX device_tokens_user_id_idx ON public.device_tokens USING btree (user_id);
+
+--
 -- Name: field_definitions_workspace_position_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -6845,6 +10258,102 @@ CREATE INDEX invites_revoked_by_idx ON public.invites USING btree (revoked_by);
 CREATE INDEX invites_workspace_id_idx ON public.invites USING btree (workspace_id);
 
 --
+-- Name: job_schedules_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX job_schedules_created_by_idx ON public.job_schedules USING btree (created_by);
+
+--
+-- Name: job_schedules_due_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX job_schedules_due_idx ON public.job_schedules USING btree (next_run_at) WHERE enabled;
+
+--
+-- Name: job_schedules_project_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX job_schedules_project_id_idx ON public.job_schedules USING btree (project_id);
+
+--
+-- Name: job_schedules_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX job_schedules_workspace_agent_idx ON public.job_schedules USING btree (workspace_id, agent_id);
+
+--
+-- Name: job_schedules_workspace_gateway_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX job_schedules_workspace_gateway_idx ON public.job_schedules USING btree (workspace_id, gateway_id);
+
+--
+-- Name: jobs_command_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX jobs_command_id_idx ON public.jobs USING btree (command_id);
+
+--
+-- Name: jobs_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX jobs_created_by_idx ON public.jobs USING btree (created_by);
+
+--
+-- Name: jobs_live_command_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX jobs_live_command_idx ON public.jobs USING btree (command_id) WHERE ((command_id IS NOT NULL) AND (status = ANY (ARRAY['queued'::public.job_status, 'running'::public.job_status])));
+
+--
+-- Name: jobs_queued_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX jobs_queued_idx ON public.jobs USING btree (gateway_id, queued_at) WHERE (status = 'queued'::public.job_status);
+
+--
+-- Name: jobs_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX jobs_workspace_agent_idx ON public.jobs USING btree (workspace_id, agent_id);
+
+--
+-- Name: jobs_workspace_created_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX jobs_workspace_created_idx ON public.jobs USING btree (workspace_id, created_at DESC);
+
+--
+-- Name: jobs_workspace_gateway_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX jobs_workspace_gateway_idx ON public.jobs USING btree (workspace_id, gateway_id);
+
+--
+-- Name: jobs_workspace_schedule_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX jobs_workspace_schedule_idx ON public.jobs USING btree (workspace_id, schedule_id);
+
+--
+-- Name: notifications_unread_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notifications_unread_idx ON public.notifications USING btree (user_id) WHERE (read_at IS NULL);
+
+--
+-- Name: notifications_user_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notifications_user_id_idx ON public.notifications USING btree (user_id, created_at DESC);
+
+--
+-- Name: notifications_workspace_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX notifications_workspace_id_idx ON public.notifications USING btree (workspace_id);
+
+--
 -- Name: organizations_billing_owner_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -6863,10 +10372,70 @@ CREATE INDEX organizations_created_by_idx ON public.organizations USING btree (c
 CREATE INDEX pipeline_stages_workspace_position_idx ON public.pipeline_stages USING btree (workspace_id, entity_type, "position");
 
 --
+-- Name: platform_tokens_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX platform_tokens_created_by_idx ON public.platform_tokens USING btree (created_by);
+
+--
+-- Name: platform_tokens_revoked_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX platform_tokens_revoked_by_idx ON public.platform_tokens USING btree (revoked_by);
+
+--
+-- Name: platform_tokens_workspace_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX platform_tokens_workspace_id_idx ON public.platform_tokens USING btree (workspace_id, created_at DESC);
+
+--
 -- Name: projects_created_by_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX projects_created_by_idx ON public.projects USING btree (created_by);
+
+--
+-- Name: robot_macro_executions_triggered_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX robot_macro_executions_triggered_by_idx ON public.robot_macro_executions USING btree (triggered_by);
+
+--
+-- Name: robot_macro_executions_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX robot_macro_executions_workspace_agent_idx ON public.robot_macro_executions USING btree (workspace_id, agent_id);
+
+--
+-- Name: robot_macro_executions_workspace_connection_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX robot_macro_executions_workspace_connection_idx ON public.robot_macro_executions USING btree (workspace_id, connection_id);
+
+--
+-- Name: robot_macro_executions_workspace_macro_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX robot_macro_executions_workspace_macro_idx ON public.robot_macro_executions USING btree (workspace_id, macro_id, started_at DESC);
+
+--
+-- Name: robot_macro_executions_workspace_vm_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX robot_macro_executions_workspace_vm_idx ON public.robot_macro_executions USING btree (workspace_id, vm_id);
+
+--
+-- Name: robot_macros_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX robot_macros_created_by_idx ON public.robot_macros USING btree (created_by);
+
+--
+-- Name: robot_macros_workspace_config_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX robot_macros_workspace_config_idx ON public.robot_macros USING btree (workspace_id, config_id);
 
 --
 -- Name: streams_created_by_idx; Type: INDEX; Schema: public; Owner: -
@@ -7031,6 +10600,102 @@ CREATE INDEX tasks_series_idx ON public.tasks USING btree (workspace_id, series_
 CREATE INDEX tasks_title_trgm_idx ON public.tasks USING gin (title extensions.gin_trgm_ops);
 
 --
+-- Name: token_audit_log_token_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX token_audit_log_token_id_idx ON public.token_audit_log USING btree (token_id, created_at DESC);
+
+--
+-- Name: token_audit_log_workspace_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX token_audit_log_workspace_id_idx ON public.token_audit_log USING btree (workspace_id, created_at DESC);
+
+--
+-- Name: user_services_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX user_services_created_by_idx ON public.user_services USING btree (created_by);
+
+--
+-- Name: user_services_project_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX user_services_project_id_idx ON public.user_services USING btree (project_id);
+
+--
+-- Name: user_services_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX user_services_workspace_agent_idx ON public.user_services USING btree (workspace_id, agent_id);
+
+--
+-- Name: user_trials_one_open_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX user_trials_one_open_idx ON public.user_trials USING btree (organization_id) WHERE ((converted_at IS NULL) AND (cancelled_at IS NULL));
+
+--
+-- Name: user_trials_organization_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX user_trials_organization_id_idx ON public.user_trials USING btree (organization_id, started_at DESC);
+
+--
+-- Name: user_trials_user_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX user_trials_user_id_idx ON public.user_trials USING btree (user_id);
+
+--
+-- Name: video_call_participants_user_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX video_call_participants_user_id_idx ON public.video_call_participants USING btree (user_id);
+
+--
+-- Name: video_call_participants_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX video_call_participants_workspace_agent_idx ON public.video_call_participants USING btree (workspace_id, agent_id);
+
+--
+-- Name: video_call_participants_workspace_call_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX video_call_participants_workspace_call_idx ON public.video_call_participants USING btree (workspace_id, call_id);
+
+--
+-- Name: video_calls_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX video_calls_created_by_idx ON public.video_calls USING btree (created_by);
+
+--
+-- Name: video_calls_project_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX video_calls_project_id_idx ON public.video_calls USING btree (project_id);
+
+--
+-- Name: video_calls_thread_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX video_calls_thread_id_idx ON public.video_calls USING btree (thread_id) WHERE (thread_id IS NOT NULL);
+
+--
+-- Name: video_calls_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX video_calls_workspace_agent_idx ON public.video_calls USING btree (workspace_id, agent_id);
+
+--
+-- Name: video_calls_workspace_created_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX video_calls_workspace_created_idx ON public.video_calls USING btree (workspace_id, created_at DESC);
+
+--
 -- Name: workspace_members_user_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -7043,10 +10708,46 @@ CREATE INDEX workspace_members_user_id_idx ON public.workspace_members USING btr
 CREATE INDEX workspaces_created_by_idx ON public.workspaces USING btree (created_by);
 
 --
+-- Name: agent_budgets agent_budgets_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_budgets_audit AFTER DELETE OR UPDATE OF monthly_limit_usd, soft_threshold_pct, hard_cutoff, follows_workspace_default ON public.agent_budgets FOR EACH ROW EXECUTE FUNCTION private.audit_row_change('period_start', 'period_end', 'spend_usd', 'tokens', 'metered_calls', 'unmetered_calls', 'status', 'warned_at', 'exceeded_at', 'last_usage_at');
+
+--
+-- Name: agent_budgets agent_budgets_derive_status; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_budgets_derive_status BEFORE INSERT OR UPDATE ON public.agent_budgets FOR EACH ROW EXECUTE FUNCTION private.agent_budgets_derive_status();
+
+--
+-- Name: agent_budgets agent_budgets_notify; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_budgets_notify AFTER UPDATE ON public.agent_budgets FOR EACH ROW WHEN (((new.status = ANY (ARRAY['warned'::public.budget_status, 'exceeded'::public.budget_status])) AND ((old.status IS DISTINCT FROM new.status) OR (old.period_start IS DISTINCT FROM new.period_start)))) EXECUTE FUNCTION private.agent_budgets_notify();
+
+--
+-- Name: agent_budgets agent_budgets_notify_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_budgets_notify_insert AFTER INSERT ON public.agent_budgets FOR EACH ROW WHEN ((new.status = ANY (ARRAY['warned'::public.budget_status, 'exceeded'::public.budget_status]))) EXECUTE FUNCTION private.agent_budgets_notify();
+
+--
+-- Name: agent_budgets agent_budgets_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_budgets_set_updated_at BEFORE UPDATE ON public.agent_budgets FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
 -- Name: agent_command_events agent_command_events_append_only; Type: TRIGGER; Schema: public; Owner: -
 --
 
 CREATE TRIGGER agent_command_events_append_only BEFORE DELETE OR UPDATE ON public.agent_command_events FOR EACH ROW EXECUTE FUNCTION private.queue_events_append_only();
+
+--
+-- Name: agent_commands agent_commands_check_budget; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_commands_check_budget BEFORE INSERT ON public.agent_commands FOR EACH ROW EXECUTE FUNCTION private.agent_commands_check_budget();
 
 --
 -- Name: agent_commands agent_commands_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
@@ -7091,16 +10792,52 @@ CREATE TRIGGER agent_templates_set_updated_at BEFORE UPDATE ON public.agent_temp
 CREATE TRIGGER agent_training_data_set_updated_at BEFORE UPDATE ON public.agent_training_data FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
+-- Name: agent_usage agent_usage_append_only; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_usage_append_only BEFORE DELETE OR UPDATE ON public.agent_usage FOR EACH ROW EXECUTE FUNCTION private.append_only();
+
+--
+-- Name: agent_usage agent_usage_before_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_usage_before_insert BEFORE INSERT ON public.agent_usage FOR EACH ROW EXECUTE FUNCTION private.agent_usage_before_insert();
+
+--
+-- Name: agent_usage agent_usage_rollup; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_usage_rollup AFTER INSERT ON public.agent_usage REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.agent_usage_rollup();
+
+--
+-- Name: agents agents_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agents_audit AFTER INSERT OR DELETE OR UPDATE ON public.agents FOR EACH ROW EXECUTE FUNCTION private.audit_row_change('status', 'last_seen_at', 'xp', 'level');
+
+--
 -- Name: agents agents_before_write; Type: TRIGGER; Schema: public; Owner: -
 --
 
 CREATE TRIGGER agents_before_write BEFORE INSERT OR UPDATE ON public.agents FOR EACH ROW EXECUTE FUNCTION private.agents_before_write();
 
 --
+-- Name: agents agents_create_budget; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agents_create_budget AFTER INSERT ON public.agents FOR EACH ROW EXECUTE FUNCTION private.agents_create_budget();
+
+--
 -- Name: agents agents_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
 CREATE TRIGGER agents_set_updated_at BEFORE UPDATE ON public.agents FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: audit_log audit_log_append_only; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION private.append_only();
 
 --
 -- Name: automation_rules automation_rules_before_write; Type: TRIGGER; Schema: public; Owner: -
@@ -7155,6 +10892,31 @@ CREATE TRIGGER comments_enqueue_mentions AFTER INSERT OR UPDATE OF body ON publi
 --
 
 CREATE TRIGGER comments_set_updated_at BEFORE UPDATE ON public.comments FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: computer_use_tasks computer_use_tasks_check_project; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER computer_use_tasks_check_project BEFORE INSERT OR UPDATE OF project_id ON public.computer_use_tasks FOR EACH ROW EXECUTE FUNCTION private.enterprise_check_project();
+
+--
+-- Name: computer_use_tasks computer_use_tasks_check_status_transition; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER computer_use_tasks_check_status_transition BEFORE UPDATE OF status ON public.computer_use_tasks FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION private.enterprise_check_transition('{"pending": ["running", "cancelled"], "running": ["succeeded", "failed", "cancelled"],
+      "succeeded": [], "failed": [], "cancelled": []}');
+
+--
+-- Name: computer_use_tasks computer_use_tasks_prepare_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER computer_use_tasks_prepare_write BEFORE INSERT OR UPDATE ON public.computer_use_tasks FOR EACH ROW EXECUTE FUNCTION private.computer_use_tasks_before_write();
+
+--
+-- Name: computer_use_tasks computer_use_tasks_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER computer_use_tasks_set_updated_at BEFORE UPDATE ON public.computer_use_tasks FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
 -- Name: contacts contacts_before_write; Type: TRIGGER; Schema: public; Owner: -
@@ -7259,6 +11021,76 @@ CREATE TRIGGER crm_templates_forbid_workspace_change BEFORE UPDATE ON public.crm
 CREATE TRIGGER crm_templates_set_updated_at BEFORE UPDATE ON public.crm_templates FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
+-- Name: desktop_configs desktop_configs_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER desktop_configs_forbid_workspace_change BEFORE UPDATE OF workspace_id ON public.desktop_configs FOR EACH ROW EXECUTE FUNCTION private.enterprise_forbid_workspace_change();
+
+--
+-- Name: desktop_configs desktop_configs_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER desktop_configs_set_updated_at BEFORE UPDATE ON public.desktop_configs FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: desktop_connections desktop_connections_check_status_transition; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER desktop_connections_check_status_transition BEFORE UPDATE OF status ON public.desktop_connections FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION private.enterprise_check_transition('{"connected": ["disconnected", "expired"], "disconnected": [], "expired": []}');
+
+--
+-- Name: desktop_connections desktop_connections_check_vm; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER desktop_connections_check_vm BEFORE INSERT ON public.desktop_connections FOR EACH ROW EXECUTE FUNCTION private.desktop_connections_check_vm();
+
+--
+-- Name: desktop_connections desktop_connections_prepare_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER desktop_connections_prepare_write BEFORE INSERT OR UPDATE ON public.desktop_connections FOR EACH ROW EXECUTE FUNCTION private.desktop_connections_before_write();
+
+--
+-- Name: desktop_connections desktop_connections_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER desktop_connections_set_updated_at BEFORE UPDATE ON public.desktop_connections FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: desktop_virtual_machines desktop_virtual_machines_check_status_transition; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER desktop_virtual_machines_check_status_transition BEFORE UPDATE OF status ON public.desktop_virtual_machines FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION private.enterprise_check_transition('{"provisioning": ["running", "error", "deleted"],
+      "running": ["stopped", "error", "deleted"],
+      "stopped": ["running", "error", "deleted"],
+      "error": ["provisioning", "stopped", "deleted"],
+      "deleted": []}');
+
+--
+-- Name: desktop_virtual_machines desktop_virtual_machines_close_connections; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER desktop_virtual_machines_close_connections AFTER UPDATE OF status ON public.desktop_virtual_machines FOR EACH ROW WHEN (((new.status = ANY (ARRAY['stopped'::public.desktop_vm_status, 'error'::public.desktop_vm_status, 'deleted'::public.desktop_vm_status])) AND (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION private.desktop_virtual_machines_close_connections();
+
+--
+-- Name: desktop_virtual_machines desktop_virtual_machines_prepare_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER desktop_virtual_machines_prepare_write BEFORE INSERT OR UPDATE ON public.desktop_virtual_machines FOR EACH ROW EXECUTE FUNCTION private.desktop_virtual_machines_before_write();
+
+--
+-- Name: desktop_virtual_machines desktop_virtual_machines_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER desktop_virtual_machines_set_updated_at BEFORE UPDATE ON public.desktop_virtual_machines FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: device_tokens device_tokens_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER device_tokens_set_updated_at BEFORE UPDATE ON public.device_tokens FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
 -- Name: field_definitions field_definitions_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -7269,6 +11101,18 @@ CREATE TRIGGER field_definitions_forbid_workspace_change BEFORE UPDATE ON public
 --
 
 CREATE TRIGGER field_definitions_set_updated_at BEFORE UPDATE ON public.field_definitions FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: gateway_registration_tokens gateway_registration_tokens_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER gateway_registration_tokens_audit AFTER INSERT OR DELETE OR UPDATE ON public.gateway_registration_tokens FOR EACH ROW EXECUTE FUNCTION private.audit_row_change();
+
+--
+-- Name: gateways gateways_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER gateways_audit AFTER INSERT OR DELETE OR UPDATE ON public.gateways FOR EACH ROW EXECUTE FUNCTION private.audit_row_change('status', 'last_seen_at', 'meta');
 
 --
 -- Name: gateways gateways_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
@@ -7307,10 +11151,69 @@ CREATE TRIGGER interactions_set_updated_at BEFORE UPDATE ON public.interactions 
 CREATE TRIGGER interactions_sync_contact AFTER INSERT OR DELETE OR UPDATE OF occurred_at, kind, contact_id ON public.interactions FOR EACH ROW EXECUTE FUNCTION private.interactions_sync_contact();
 
 --
+-- Name: invites invites_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER invites_audit AFTER INSERT OR DELETE OR UPDATE ON public.invites FOR EACH ROW EXECUTE FUNCTION private.audit_row_change();
+
+--
 -- Name: invites invites_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
 CREATE TRIGGER invites_set_updated_at BEFORE UPDATE ON public.invites FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: job_schedules job_schedules_before_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER job_schedules_before_write BEFORE INSERT OR UPDATE ON public.job_schedules FOR EACH ROW EXECUTE FUNCTION private.job_schedules_before_write();
+
+--
+-- Name: job_schedules job_schedules_check_project; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER job_schedules_check_project BEFORE INSERT OR UPDATE OF project_id ON public.job_schedules FOR EACH ROW EXECUTE FUNCTION private.enterprise_check_project();
+
+--
+-- Name: job_schedules job_schedules_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER job_schedules_set_updated_at BEFORE UPDATE ON public.job_schedules FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: jobs jobs_check_status_transition; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER jobs_check_status_transition BEFORE UPDATE OF status ON public.jobs FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION private.enterprise_check_transition('{"queued": ["running", "cancelled", "failed"],
+      "running": ["succeeded", "failed", "cancelled", "timed_out"],
+      "failed": ["queued"],
+      "timed_out": ["queued"],
+      "succeeded": [],
+      "cancelled": []}');
+
+--
+-- Name: jobs jobs_prepare_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER jobs_prepare_write BEFORE INSERT OR UPDATE ON public.jobs FOR EACH ROW EXECUTE FUNCTION private.jobs_before_write();
+
+--
+-- Name: jobs jobs_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER jobs_set_updated_at BEFORE UPDATE ON public.jobs FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: notification_preferences notification_preferences_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER notification_preferences_set_updated_at BEFORE UPDATE ON public.notification_preferences FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: organizations organizations_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER organizations_audit AFTER INSERT OR DELETE OR UPDATE ON public.organizations FOR EACH ROW EXECUTE FUNCTION private.audit_row_change();
 
 --
 -- Name: organizations organizations_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
@@ -7331,6 +11234,18 @@ CREATE TRIGGER pipeline_stages_guard BEFORE DELETE OR UPDATE ON public.pipeline_
 CREATE TRIGGER pipeline_stages_set_updated_at BEFORE UPDATE ON public.pipeline_stages FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
+-- Name: platform_tokens platform_tokens_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER platform_tokens_audit AFTER INSERT OR DELETE OR UPDATE ON public.platform_tokens FOR EACH ROW EXECUTE FUNCTION private.audit_row_change('last_used_at');
+
+--
+-- Name: platform_tokens platform_tokens_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER platform_tokens_set_updated_at BEFORE UPDATE ON public.platform_tokens FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
 -- Name: profiles profiles_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -7347,6 +11262,36 @@ CREATE TRIGGER projects_before_write BEFORE INSERT OR UPDATE ON public.projects 
 --
 
 CREATE TRIGGER projects_set_updated_at BEFORE UPDATE ON public.projects FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: robot_macro_executions robot_macro_executions_check_status_transition; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER robot_macro_executions_check_status_transition BEFORE UPDATE OF status ON public.robot_macro_executions FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION private.enterprise_check_transition('{"running": ["succeeded", "failed", "cancelled"], "succeeded": [], "failed": [], "cancelled": []}');
+
+--
+-- Name: robot_macro_executions robot_macro_executions_prepare_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER robot_macro_executions_prepare_write BEFORE INSERT OR UPDATE ON public.robot_macro_executions FOR EACH ROW EXECUTE FUNCTION private.robot_macro_executions_before_write();
+
+--
+-- Name: robot_macro_executions robot_macro_executions_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER robot_macro_executions_set_updated_at BEFORE UPDATE ON public.robot_macro_executions FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: robot_macros robot_macros_bump_version; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER robot_macros_bump_version BEFORE UPDATE ON public.robot_macros FOR EACH ROW EXECUTE FUNCTION private.robot_macros_bump_version();
+
+--
+-- Name: robot_macros robot_macros_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER robot_macros_set_updated_at BEFORE UPDATE ON public.robot_macros FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
 -- Name: streams streams_before_write; Type: TRIGGER; Schema: public; Owner: -
@@ -7421,10 +11366,115 @@ CREATE TRIGGER tasks_enqueue_assignment AFTER INSERT OR UPDATE OF assignee_agent
 CREATE TRIGGER tasks_set_updated_at BEFORE UPDATE ON public.tasks FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
+-- Name: token_audit_log token_audit_log_append_only; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER token_audit_log_append_only BEFORE DELETE OR UPDATE ON public.token_audit_log FOR EACH ROW EXECUTE FUNCTION private.append_only();
+
+--
+-- Name: user_integrations user_integrations_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER user_integrations_audit AFTER INSERT OR DELETE OR UPDATE ON public.user_integrations FOR EACH ROW EXECUTE FUNCTION private.audit_row_change();
+
+--
+-- Name: user_integrations user_integrations_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER user_integrations_set_updated_at BEFORE UPDATE ON public.user_integrations FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: user_personalization user_personalization_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER user_personalization_set_updated_at BEFORE UPDATE ON public.user_personalization FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: user_services user_services_check_project; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER user_services_check_project BEFORE INSERT OR UPDATE OF project_id ON public.user_services FOR EACH ROW EXECUTE FUNCTION private.enterprise_check_project();
+
+--
+-- Name: user_services user_services_check_status_transition; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER user_services_check_status_transition BEFORE UPDATE OF status ON public.user_services FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION private.enterprise_check_transition('{"pending": ["deploying", "failed", "deleted"], "deploying": ["running", "failed"],
+      "running": ["deploying", "stopped", "failed"], "stopped": ["deploying", "deleted"],
+      "failed": ["deploying", "deleted"], "deleted": []}');
+
+--
+-- Name: user_services user_services_prepare_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER user_services_prepare_write BEFORE INSERT OR UPDATE ON public.user_services FOR EACH ROW EXECUTE FUNCTION private.user_services_before_write();
+
+--
+-- Name: user_services user_services_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER user_services_set_updated_at BEFORE UPDATE ON public.user_services FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: user_trials user_trials_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER user_trials_set_updated_at BEFORE UPDATE ON public.user_trials FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: video_call_participants video_call_participants_check_user; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER video_call_participants_check_user BEFORE INSERT OR UPDATE ON public.video_call_participants FOR EACH ROW EXECUTE FUNCTION private.video_call_participants_check_user();
+
+--
+-- Name: video_call_participants video_call_participants_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER video_call_participants_set_updated_at BEFORE UPDATE ON public.video_call_participants FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: video_calls video_calls_check_project; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER video_calls_check_project BEFORE INSERT OR UPDATE OF project_id ON public.video_calls FOR EACH ROW EXECUTE FUNCTION private.enterprise_check_project();
+
+--
+-- Name: video_calls video_calls_check_status_transition; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER video_calls_check_status_transition BEFORE UPDATE OF status ON public.video_calls FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION private.enterprise_check_transition('{"scheduled": ["active", "cancelled", "missed", "failed"], "active": ["ended", "failed"],
+      "ended": [], "cancelled": [], "missed": [], "failed": []}');
+
+--
+-- Name: video_calls video_calls_prepare_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER video_calls_prepare_write BEFORE INSERT OR UPDATE ON public.video_calls FOR EACH ROW EXECUTE FUNCTION private.video_calls_before_write();
+
+--
+-- Name: video_calls video_calls_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER video_calls_set_updated_at BEFORE UPDATE ON public.video_calls FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: workspace_members workspace_members_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER workspace_members_audit AFTER INSERT OR DELETE OR UPDATE ON public.workspace_members FOR EACH ROW EXECUTE FUNCTION private.audit_row_change();
+
+--
 -- Name: workspace_members workspace_members_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
 CREATE TRIGGER workspace_members_set_updated_at BEFORE UPDATE ON public.workspace_members FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: workspaces workspaces_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER workspaces_audit AFTER INSERT OR DELETE OR UPDATE ON public.workspaces FOR EACH ROW EXECUTE FUNCTION private.audit_row_change();
 
 --
 -- Name: workspaces workspaces_before_write; Type: TRIGGER; Schema: public; Owner: -
@@ -7439,11 +11489,31 @@ CREATE TRIGGER workspaces_before_write BEFORE INSERT OR UPDATE ON public.workspa
 CREATE TRIGGER workspaces_set_updated_at BEFORE UPDATE ON public.workspaces FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
+-- Name: workspaces workspaces_sync_budgets; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER workspaces_sync_budgets AFTER UPDATE OF monthly_budget_usd, budget_hard_cutoff, timezone ON public.workspaces FOR EACH ROW EXECUTE FUNCTION private.workspaces_sync_budgets();
+
+--
 -- Name: gateway_token_hashes gateway_token_hashes_token_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: -
 --
 
 ALTER TABLE ONLY private.gateway_token_hashes
     ADD CONSTRAINT gateway_token_hashes_token_id_fkey FOREIGN KEY (token_id) REFERENCES public.gateway_registration_tokens(id) ON DELETE CASCADE;
+
+--
+-- Name: user_integration_secrets user_integration_secrets_integration_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.user_integration_secrets
+    ADD CONSTRAINT user_integration_secrets_integration_id_fkey FOREIGN KEY (integration_id) REFERENCES public.user_integrations(id) ON DELETE CASCADE;
+
+--
+-- Name: agent_budgets agent_budgets_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_budgets
+    ADD CONSTRAINT agent_budgets_agent_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE CASCADE;
 
 --
 -- Name: agent_command_events agent_command_events_command_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -7507,6 +11577,20 @@ ALTER TABLE ONLY public.agent_templates
 
 ALTER TABLE ONLY public.agent_training_data
     ADD CONSTRAINT agent_training_data_agent_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: agent_usage agent_usage_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_usage
+    ADD CONSTRAINT agent_usage_agent_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: agent_usage agent_usage_gateway_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_usage
+    ADD CONSTRAINT agent_usage_gateway_id_fkey FOREIGN KEY (gateway_id) REFERENCES public.gateways(id) ON DELETE SET NULL;
 
 --
 -- Name: agents agents_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -7633,6 +11717,41 @@ ALTER TABLE ONLY public.comments
 
 ALTER TABLE ONLY public.comments
     ADD CONSTRAINT comments_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: computer_use_tasks computer_use_tasks_agent_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.computer_use_tasks
+    ADD CONSTRAINT computer_use_tasks_agent_id_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE SET NULL (agent_id);
+
+--
+-- Name: computer_use_tasks computer_use_tasks_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.computer_use_tasks
+    ADD CONSTRAINT computer_use_tasks_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: computer_use_tasks computer_use_tasks_project_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.computer_use_tasks
+    ADD CONSTRAINT computer_use_tasks_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE SET NULL;
+
+--
+-- Name: computer_use_tasks computer_use_tasks_vm_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.computer_use_tasks
+    ADD CONSTRAINT computer_use_tasks_vm_id_fkey FOREIGN KEY (workspace_id, vm_id) REFERENCES public.desktop_virtual_machines(workspace_id, id) ON DELETE SET NULL (vm_id);
+
+--
+-- Name: computer_use_tasks computer_use_tasks_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.computer_use_tasks
+    ADD CONSTRAINT computer_use_tasks_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
 
 --
 -- Name: contacts contacts_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -7810,6 +11929,76 @@ ALTER TABLE ONLY public.crm_templates
     ADD CONSTRAINT crm_templates_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
 
 --
+-- Name: desktop_configs desktop_configs_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.desktop_configs
+    ADD CONSTRAINT desktop_configs_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: desktop_configs desktop_configs_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.desktop_configs
+    ADD CONSTRAINT desktop_configs_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: desktop_connections desktop_connections_agent_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.desktop_connections
+    ADD CONSTRAINT desktop_connections_agent_id_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE SET NULL (agent_id);
+
+--
+-- Name: desktop_connections desktop_connections_vm_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.desktop_connections
+    ADD CONSTRAINT desktop_connections_vm_id_fkey FOREIGN KEY (workspace_id, vm_id) REFERENCES public.desktop_virtual_machines(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: desktop_connections desktop_connections_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.desktop_connections
+    ADD CONSTRAINT desktop_connections_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: desktop_virtual_machines desktop_virtual_machines_agent_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.desktop_virtual_machines
+    ADD CONSTRAINT desktop_virtual_machines_agent_id_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE SET NULL (agent_id);
+
+--
+-- Name: desktop_virtual_machines desktop_virtual_machines_config_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.desktop_virtual_machines
+    ADD CONSTRAINT desktop_virtual_machines_config_id_fkey FOREIGN KEY (workspace_id, config_id) REFERENCES public.desktop_configs(workspace_id, id) ON DELETE SET NULL (config_id);
+
+--
+-- Name: desktop_virtual_machines desktop_virtual_machines_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.desktop_virtual_machines
+    ADD CONSTRAINT desktop_virtual_machines_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: desktop_virtual_machines desktop_virtual_machines_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.desktop_virtual_machines
+    ADD CONSTRAINT desktop_virtual_machines_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: device_tokens device_tokens_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.device_tokens
+    ADD CONSTRAINT device_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+--
 -- Name: field_definitions field_definitions_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -7922,6 +12111,104 @@ ALTER TABLE ONLY public.invites
     ADD CONSTRAINT invites_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
 
 --
+-- Name: job_schedules job_schedules_agent_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.job_schedules
+    ADD CONSTRAINT job_schedules_agent_id_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE SET NULL (agent_id);
+
+--
+-- Name: job_schedules job_schedules_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.job_schedules
+    ADD CONSTRAINT job_schedules_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: job_schedules job_schedules_gateway_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.job_schedules
+    ADD CONSTRAINT job_schedules_gateway_id_fkey FOREIGN KEY (workspace_id, gateway_id) REFERENCES public.gateways(workspace_id, id) ON DELETE SET NULL (gateway_id);
+
+--
+-- Name: job_schedules job_schedules_project_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.job_schedules
+    ADD CONSTRAINT job_schedules_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE SET NULL;
+
+--
+-- Name: job_schedules job_schedules_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.job_schedules
+    ADD CONSTRAINT job_schedules_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: jobs jobs_agent_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.jobs
+    ADD CONSTRAINT jobs_agent_id_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE SET NULL (agent_id);
+
+--
+-- Name: jobs jobs_command_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.jobs
+    ADD CONSTRAINT jobs_command_id_fkey FOREIGN KEY (command_id) REFERENCES public.agent_commands(id) ON DELETE SET NULL;
+
+--
+-- Name: jobs jobs_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.jobs
+    ADD CONSTRAINT jobs_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: jobs jobs_gateway_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.jobs
+    ADD CONSTRAINT jobs_gateway_id_fkey FOREIGN KEY (workspace_id, gateway_id) REFERENCES public.gateways(workspace_id, id) ON DELETE SET NULL (gateway_id);
+
+--
+-- Name: jobs jobs_schedule_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.jobs
+    ADD CONSTRAINT jobs_schedule_id_fkey FOREIGN KEY (workspace_id, schedule_id) REFERENCES public.job_schedules(workspace_id, id) ON DELETE SET NULL (schedule_id);
+
+--
+-- Name: jobs jobs_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.jobs
+    ADD CONSTRAINT jobs_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: notification_preferences notification_preferences_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.notification_preferences
+    ADD CONSTRAINT notification_preferences_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+--
+-- Name: notifications notifications_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.notifications
+    ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+--
+-- Name: notifications notifications_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.notifications
+    ADD CONSTRAINT notifications_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
 -- Name: organizations organizations_billing_owner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -7943,6 +12230,27 @@ ALTER TABLE ONLY public.pipeline_stages
     ADD CONSTRAINT pipeline_stages_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
 
 --
+-- Name: platform_tokens platform_tokens_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.platform_tokens
+    ADD CONSTRAINT platform_tokens_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: platform_tokens platform_tokens_revoked_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.platform_tokens
+    ADD CONSTRAINT platform_tokens_revoked_by_fkey FOREIGN KEY (revoked_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: platform_tokens platform_tokens_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.platform_tokens
+    ADD CONSTRAINT platform_tokens_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
 -- Name: profiles profiles_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -7962,6 +12270,69 @@ ALTER TABLE ONLY public.projects
 
 ALTER TABLE ONLY public.projects
     ADD CONSTRAINT projects_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: robot_macro_executions robot_macro_executions_agent_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.robot_macro_executions
+    ADD CONSTRAINT robot_macro_executions_agent_id_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE SET NULL (agent_id);
+
+--
+-- Name: robot_macro_executions robot_macro_executions_connection_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.robot_macro_executions
+    ADD CONSTRAINT robot_macro_executions_connection_id_fkey FOREIGN KEY (workspace_id, connection_id) REFERENCES public.desktop_connections(workspace_id, id) ON DELETE SET NULL (connection_id);
+
+--
+-- Name: robot_macro_executions robot_macro_executions_macro_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.robot_macro_executions
+    ADD CONSTRAINT robot_macro_executions_macro_id_fkey FOREIGN KEY (workspace_id, macro_id) REFERENCES public.robot_macros(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: robot_macro_executions robot_macro_executions_triggered_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.robot_macro_executions
+    ADD CONSTRAINT robot_macro_executions_triggered_by_fkey FOREIGN KEY (triggered_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: robot_macro_executions robot_macro_executions_vm_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.robot_macro_executions
+    ADD CONSTRAINT robot_macro_executions_vm_id_fkey FOREIGN KEY (workspace_id, vm_id) REFERENCES public.desktop_virtual_machines(workspace_id, id) ON DELETE SET NULL (vm_id);
+
+--
+-- Name: robot_macro_executions robot_macro_executions_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.robot_macro_executions
+    ADD CONSTRAINT robot_macro_executions_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: robot_macros robot_macros_config_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.robot_macros
+    ADD CONSTRAINT robot_macros_config_id_fkey FOREIGN KEY (workspace_id, config_id) REFERENCES public.desktop_configs(workspace_id, id) ON DELETE SET NULL (config_id);
+
+--
+-- Name: robot_macros robot_macros_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.robot_macros
+    ADD CONSTRAINT robot_macros_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: robot_macros robot_macros_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.robot_macros
+    ADD CONSTRAINT robot_macros_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
 
 --
 -- Name: streams streams_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -8146,6 +12517,125 @@ ALTER TABLE ONLY public.tasks
     ADD CONSTRAINT tasks_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
 
 --
+-- Name: token_audit_log token_audit_log_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.token_audit_log
+    ADD CONSTRAINT token_audit_log_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: user_integrations user_integrations_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_integrations
+    ADD CONSTRAINT user_integrations_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+--
+-- Name: user_personalization user_personalization_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_personalization
+    ADD CONSTRAINT user_personalization_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+--
+-- Name: user_services user_services_agent_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_services
+    ADD CONSTRAINT user_services_agent_id_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE SET NULL (agent_id);
+
+--
+-- Name: user_services user_services_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_services
+    ADD CONSTRAINT user_services_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: user_services user_services_project_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_services
+    ADD CONSTRAINT user_services_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE SET NULL;
+
+--
+-- Name: user_services user_services_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_services
+    ADD CONSTRAINT user_services_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: user_trials user_trials_organization_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_trials
+    ADD CONSTRAINT user_trials_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+--
+-- Name: user_trials user_trials_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.user_trials
+    ADD CONSTRAINT user_trials_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: video_call_participants video_call_participants_agent_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.video_call_participants
+    ADD CONSTRAINT video_call_participants_agent_id_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: video_call_participants video_call_participants_call_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.video_call_participants
+    ADD CONSTRAINT video_call_participants_call_id_fkey FOREIGN KEY (workspace_id, call_id) REFERENCES public.video_calls(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: video_call_participants video_call_participants_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.video_call_participants
+    ADD CONSTRAINT video_call_participants_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+--
+-- Name: video_call_participants video_call_participants_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.video_call_participants
+    ADD CONSTRAINT video_call_participants_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: video_calls video_calls_agent_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.video_calls
+    ADD CONSTRAINT video_calls_agent_id_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE SET NULL (agent_id);
+
+--
+-- Name: video_calls video_calls_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.video_calls
+    ADD CONSTRAINT video_calls_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: video_calls video_calls_project_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.video_calls
+    ADD CONSTRAINT video_calls_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE SET NULL;
+
+--
+-- Name: video_calls video_calls_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.video_calls
+    ADD CONSTRAINT video_calls_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
 -- Name: workspace_members workspace_members_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -8172,6 +12662,18 @@ ALTER TABLE ONLY public.workspaces
 
 ALTER TABLE ONLY public.workspaces
     ADD CONSTRAINT workspaces_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+--
+-- Name: agent_budgets; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.agent_budgets ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: agent_budgets agent_budgets_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY agent_budgets_select ON public.agent_budgets FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
 
 --
 -- Name: agent_command_events; Type: ROW SECURITY; Schema: public; Owner: -
@@ -8312,6 +12814,18 @@ CREATE POLICY agent_training_data_select ON public.agent_training_data FOR SELEC
 CREATE POLICY agent_training_data_update ON public.agent_training_data FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: agent_usage; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.agent_usage ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: agent_usage agent_usage_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY agent_usage_select ON public.agent_usage FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
 -- Name: agents; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -8340,6 +12854,18 @@ CREATE POLICY agents_select ON public.agents FOR SELECT TO authenticated USING (
 --
 
 CREATE POLICY agents_update ON public.agents FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: audit_log; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.audit_log ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: audit_log audit_log_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY audit_log_select ON public.audit_log FOR SELECT TO authenticated USING (((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))) OR ((workspace_id IS NULL) AND (actor_user_id = ( SELECT auth.uid() AS uid)))));
 
 --
 -- Name: automation_rules; Type: ROW SECURITY; Schema: public; Owner: -
@@ -8412,6 +12938,36 @@ CREATE POLICY comments_select ON public.comments FOR SELECT TO authenticated USI
 --
 
 CREATE POLICY comments_update ON public.comments FOR UPDATE TO authenticated USING (((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))) AND (author_user_id = ( SELECT auth.uid() AS uid)))) WITH CHECK (((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))) AND (author_user_id = ( SELECT auth.uid() AS uid))));
+
+--
+-- Name: computer_use_tasks; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.computer_use_tasks ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: computer_use_tasks computer_use_tasks_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY computer_use_tasks_delete ON public.computer_use_tasks FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: computer_use_tasks computer_use_tasks_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY computer_use_tasks_insert ON public.computer_use_tasks FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: computer_use_tasks computer_use_tasks_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY computer_use_tasks_select ON public.computer_use_tasks FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: computer_use_tasks computer_use_tasks_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY computer_use_tasks_update ON public.computer_use_tasks FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
 -- Name: contacts; Type: ROW SECURITY; Schema: public; Owner: -
@@ -8654,6 +13210,126 @@ CREATE POLICY crm_templates_select ON public.crm_templates FOR SELECT TO authent
 CREATE POLICY crm_templates_update ON public.crm_templates FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: desktop_configs; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.desktop_configs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: desktop_configs desktop_configs_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY desktop_configs_delete ON public.desktop_configs FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: desktop_configs desktop_configs_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY desktop_configs_insert ON public.desktop_configs FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: desktop_configs desktop_configs_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY desktop_configs_select ON public.desktop_configs FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: desktop_configs desktop_configs_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY desktop_configs_update ON public.desktop_configs FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: desktop_connections; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.desktop_connections ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: desktop_connections desktop_connections_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY desktop_connections_delete ON public.desktop_connections FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: desktop_connections desktop_connections_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY desktop_connections_insert ON public.desktop_connections FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: desktop_connections desktop_connections_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY desktop_connections_select ON public.desktop_connections FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: desktop_connections desktop_connections_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY desktop_connections_update ON public.desktop_connections FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: desktop_virtual_machines; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.desktop_virtual_machines ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: desktop_virtual_machines desktop_virtual_machines_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY desktop_virtual_machines_delete ON public.desktop_virtual_machines FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: desktop_virtual_machines desktop_virtual_machines_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY desktop_virtual_machines_insert ON public.desktop_virtual_machines FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: desktop_virtual_machines desktop_virtual_machines_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY desktop_virtual_machines_select ON public.desktop_virtual_machines FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: desktop_virtual_machines desktop_virtual_machines_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY desktop_virtual_machines_update ON public.desktop_virtual_machines FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: device_tokens; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.device_tokens ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: device_tokens device_tokens_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY device_tokens_delete ON public.device_tokens FOR DELETE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: device_tokens device_tokens_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY device_tokens_insert ON public.device_tokens FOR INSERT TO authenticated WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: device_tokens device_tokens_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY device_tokens_select ON public.device_tokens FOR SELECT TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: device_tokens device_tokens_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY device_tokens_update ON public.device_tokens FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
 -- Name: field_definitions; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -8786,6 +13462,120 @@ CREATE POLICY invites_delete ON public.invites FOR DELETE TO authenticated USING
 CREATE POLICY invites_select ON public.invites FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: job_schedules; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.job_schedules ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: job_schedules job_schedules_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY job_schedules_delete ON public.job_schedules FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: job_schedules job_schedules_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY job_schedules_insert ON public.job_schedules FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: job_schedules job_schedules_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY job_schedules_select ON public.job_schedules FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: job_schedules job_schedules_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY job_schedules_update ON public.job_schedules FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: jobs; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.jobs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: jobs jobs_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY jobs_delete ON public.jobs FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: jobs jobs_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY jobs_insert ON public.jobs FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: jobs jobs_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY jobs_select ON public.jobs FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: jobs jobs_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY jobs_update ON public.jobs FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: notification_preferences; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.notification_preferences ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: notification_preferences notification_preferences_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY notification_preferences_delete ON public.notification_preferences FOR DELETE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: notification_preferences notification_preferences_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY notification_preferences_insert ON public.notification_preferences FOR INSERT TO authenticated WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: notification_preferences notification_preferences_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY notification_preferences_select ON public.notification_preferences FOR SELECT TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: notification_preferences notification_preferences_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY notification_preferences_update ON public.notification_preferences FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: notifications; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.notifications ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: notifications notifications_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY notifications_delete ON public.notifications FOR DELETE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: notifications notifications_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY notifications_select ON public.notifications FOR SELECT TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: notifications notifications_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY notifications_update ON public.notifications FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
 -- Name: organizations; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -8834,6 +13624,30 @@ CREATE POLICY pipeline_stages_select ON public.pipeline_stages FOR SELECT TO aut
 CREATE POLICY pipeline_stages_update ON public.pipeline_stages FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: platform_tokens; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.platform_tokens ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: platform_tokens platform_tokens_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY platform_tokens_delete ON public.platform_tokens FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: platform_tokens platform_tokens_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY platform_tokens_select ON public.platform_tokens FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: platform_tokens platform_tokens_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY platform_tokens_update ON public.platform_tokens FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
 -- Name: profiles; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -8880,6 +13694,66 @@ CREATE POLICY projects_select ON public.projects FOR SELECT TO authenticated USI
 --
 
 CREATE POLICY projects_update ON public.projects FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: robot_macro_executions; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.robot_macro_executions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: robot_macro_executions robot_macro_executions_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY robot_macro_executions_delete ON public.robot_macro_executions FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: robot_macro_executions robot_macro_executions_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY robot_macro_executions_insert ON public.robot_macro_executions FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: robot_macro_executions robot_macro_executions_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY robot_macro_executions_select ON public.robot_macro_executions FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: robot_macro_executions robot_macro_executions_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY robot_macro_executions_update ON public.robot_macro_executions FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: robot_macros; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.robot_macros ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: robot_macros robot_macros_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY robot_macros_delete ON public.robot_macros FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: robot_macros robot_macros_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY robot_macros_insert ON public.robot_macros FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: robot_macros robot_macros_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY robot_macros_select ON public.robot_macros FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: robot_macros robot_macros_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY robot_macros_update ON public.robot_macros FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
 -- Name: streams; Type: ROW SECURITY; Schema: public; Owner: -
@@ -9092,6 +13966,174 @@ CREATE POLICY tasks_select ON public.tasks FOR SELECT TO authenticated USING ((w
 CREATE POLICY tasks_update ON public.tasks FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: token_audit_log; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.token_audit_log ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: token_audit_log token_audit_log_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY token_audit_log_select ON public.token_audit_log FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: user_integrations; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.user_integrations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: user_integrations user_integrations_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY user_integrations_delete ON public.user_integrations FOR DELETE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: user_integrations user_integrations_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY user_integrations_select ON public.user_integrations FOR SELECT TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: user_integrations user_integrations_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY user_integrations_update ON public.user_integrations FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: user_personalization; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.user_personalization ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: user_personalization user_personalization_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY user_personalization_delete ON public.user_personalization FOR DELETE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: user_personalization user_personalization_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY user_personalization_insert ON public.user_personalization FOR INSERT TO authenticated WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: user_personalization user_personalization_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY user_personalization_select ON public.user_personalization FOR SELECT TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: user_personalization user_personalization_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY user_personalization_update ON public.user_personalization FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: user_services; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.user_services ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: user_services user_services_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY user_services_delete ON public.user_services FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: user_services user_services_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY user_services_insert ON public.user_services FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: user_services user_services_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY user_services_select ON public.user_services FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: user_services user_services_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY user_services_update ON public.user_services FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: user_trials; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.user_trials ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: user_trials user_trials_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY user_trials_select ON public.user_trials FOR SELECT TO authenticated USING ((organization_id = ANY (ARRAY( SELECT private.my_organization_ids() AS my_organization_ids))));
+
+--
+-- Name: video_call_participants; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.video_call_participants ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: video_call_participants video_call_participants_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY video_call_participants_delete ON public.video_call_participants FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: video_call_participants video_call_participants_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY video_call_participants_insert ON public.video_call_participants FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: video_call_participants video_call_participants_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY video_call_participants_select ON public.video_call_participants FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: video_call_participants video_call_participants_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY video_call_participants_update ON public.video_call_participants FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: video_calls; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.video_calls ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: video_calls video_calls_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY video_calls_delete ON public.video_calls FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: video_calls video_calls_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY video_calls_insert ON public.video_calls FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: video_calls video_calls_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY video_calls_select ON public.video_calls FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: video_calls video_calls_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY video_calls_update ON public.video_calls FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
 -- Name: workspace_members; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -9150,16 +14192,66 @@ GRANT USAGE ON SCHEMA public TO service_role;
 REVOKE ALL ON FUNCTION private.agent_budget_blocked(p_agent_id uuid) FROM PUBLIC;
 
 --
+-- Name: FUNCTION agent_budgets_derive_status(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agent_budgets_derive_status() FROM PUBLIC;
+
+--
+-- Name: FUNCTION agent_budgets_notify(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agent_budgets_notify() FROM PUBLIC;
+
+--
+-- Name: FUNCTION agent_commands_check_budget(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agent_commands_check_budget() FROM PUBLIC;
+
+--
+-- Name: FUNCTION agent_usage_before_insert(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agent_usage_before_insert() FROM PUBLIC;
+
+--
+-- Name: FUNCTION agent_usage_rollup(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agent_usage_rollup() FROM PUBLIC;
+
+--
 -- Name: FUNCTION agents_before_write(); Type: ACL; Schema: private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION private.agents_before_write() FROM PUBLIC;
 
 --
+-- Name: FUNCTION agents_create_budget(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agents_create_budget() FROM PUBLIC;
+
+--
 -- Name: FUNCTION agents_forbid_workspace_change(); Type: ACL; Schema: private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION private.agents_forbid_workspace_change() FROM PUBLIC;
+
+--
+-- Name: FUNCTION append_only(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.append_only() FROM PUBLIC;
+
+--
+-- Name: FUNCTION are_storage_paths(p_paths text[]); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.are_storage_paths(p_paths text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.are_storage_paths(p_paths text[]) TO authenticated;
+GRANT ALL ON FUNCTION private.are_storage_paths(p_paths text[]) TO service_role;
 
 --
 -- Name: FUNCTION assert_workspace_role(p_workspace_id uuid, p_min_role public.workspace_role); Type: ACL; Schema: private; Owner: -
@@ -9171,10 +14263,32 @@ GRANT ALL ON FUNCTION private.assert_workspace_role(p_workspace_id uuid, p_min_r
 GRANT ALL ON FUNCTION private.assert_workspace_role(p_workspace_id uuid, p_min_role public.workspace_role) TO service_role;
 
 --
+-- Name: FUNCTION audit_row_change(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.audit_row_change() FROM PUBLIC;
+
+--
 -- Name: FUNCTION automation_rules_before_write(); Type: ACL; Schema: private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION private.automation_rules_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION budget_period(p_at timestamp with time zone, p_tz text, OUT period_start timestamp with time zone, OUT period_end timestamp with time zone); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.budget_period(p_at timestamp with time zone, p_tz text, OUT period_start timestamp with time zone, OUT period_end timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.budget_period(p_at timestamp with time zone, p_tz text, OUT period_start timestamp with time zone, OUT period_end timestamp with time zone) TO authenticated;
+GRANT ALL ON FUNCTION private.budget_period(p_at timestamp with time zone, p_tz text, OUT period_start timestamp with time zone, OUT period_end timestamp with time zone) TO service_role;
+
+--
+-- Name: FUNCTION budget_status_for(p_limit numeric, p_threshold_pct integer, p_spend numeric, p_metered bigint, p_unmetered bigint); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.budget_status_for(p_limit numeric, p_threshold_pct integer, p_spend numeric, p_metered bigint, p_unmetered bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.budget_status_for(p_limit numeric, p_threshold_pct integer, p_spend numeric, p_metered bigint, p_unmetered bigint) TO authenticated;
+GRANT ALL ON FUNCTION private.budget_status_for(p_limit numeric, p_threshold_pct integer, p_spend numeric, p_metered bigint, p_unmetered bigint) TO service_role;
 
 --
 -- Name: FUNCTION cancel_command(p_id uuid); Type: ACL; Schema: private; Owner: -
@@ -9264,6 +14378,20 @@ GRANT ALL ON FUNCTION private.complete_inbox_item(p_id uuid, p_lease_token uuid,
 GRANT ALL ON FUNCTION private.complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb) TO service_role;
 
 --
+-- Name: FUNCTION computer_use_tasks_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.computer_use_tasks_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION connect_integration(p_provider text, p_access_token text, p_refresh_token text, p_expires_at timestamp with time zone, p_scopes text[], p_external_account_id text, p_account_label text, p_metadata jsonb, p_user_id uuid); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.connect_integration(p_provider text, p_access_token text, p_refresh_token text, p_expires_at timestamp with time zone, p_scopes text[], p_external_account_id text, p_account_label text, p_metadata jsonb, p_user_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.connect_integration(p_provider text, p_access_token text, p_refresh_token text, p_expires_at timestamp with time zone, p_scopes text[], p_external_account_id text, p_account_label text, p_metadata jsonb, p_user_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.connect_integration(p_provider text, p_access_token text, p_refresh_token text, p_expires_at timestamp with time zone, p_scopes text[], p_external_account_id text, p_account_label text, p_metadata jsonb, p_user_id uuid) TO service_role;
+
+--
 -- Name: TABLE contacts; Type: ACL; Schema: public; Owner: -
 --
 
@@ -9287,6 +14415,14 @@ REVOKE ALL ON FUNCTION private.contacts_before_write() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.contacts_run_automations() FROM PUBLIC;
+
+--
+-- Name: FUNCTION create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval) TO authenticated;
+GRANT ALL ON FUNCTION private.create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval) TO service_role;
 
 --
 -- Name: FUNCTION create_workspace_policies(p_table regclass, p_read public.workspace_role, p_write public.workspace_role, p_delete public.workspace_role); Type: ACL; Schema: private; Owner: -
@@ -9325,6 +14461,36 @@ REVOKE ALL ON FUNCTION private.cron_parse_field(p_field text, p_label text, p_mi
 REVOKE ALL ON FUNCTION private.cron_validate(p_expr text, p_arg text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION current_actor(OUT actor_type public.actor_type, OUT user_id uuid, OUT agent_id uuid, OUT role text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.current_actor(OUT actor_type public.actor_type, OUT user_id uuid, OUT agent_id uuid, OUT role text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION desktop_connections_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.desktop_connections_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION desktop_connections_check_vm(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.desktop_connections_check_vm() FROM PUBLIC;
+
+--
+-- Name: FUNCTION desktop_virtual_machines_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.desktop_virtual_machines_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION desktop_virtual_machines_close_connections(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.desktop_virtual_machines_close_connections() FROM PUBLIC;
+
+--
 -- Name: FUNCTION enqueue_command(p_gateway_id uuid, p_action text, p_payload jsonb, p_agent_id uuid, p_priority integer, p_available_at timestamp with time zone, p_max_attempts integer, p_dedup_key text, p_safe_to_retry boolean); Type: ACL; Schema: private; Owner: -
 --
 
@@ -9353,6 +14519,24 @@ GRANT ALL ON FUNCTION private.enqueue_inbox_item(p_agent_id uuid, p_event_type t
 REVOKE ALL ON FUNCTION private.enqueue_inbox_item_unchecked(p_agent_id uuid, p_event_type text, p_summary text, p_context jsonb, p_subject_type text, p_subject_id uuid, p_priority integer, p_available_at timestamp with time zone, p_max_attempts integer, p_dedup_key text, p_serialized boolean) FROM PUBLIC;
 
 --
+-- Name: FUNCTION enterprise_check_project(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.enterprise_check_project() FROM PUBLIC;
+
+--
+-- Name: FUNCTION enterprise_check_transition(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.enterprise_check_transition() FROM PUBLIC;
+
+--
+-- Name: FUNCTION enterprise_forbid_workspace_change(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.enterprise_forbid_workspace_change() FROM PUBLIC;
+
+--
 -- Name: FUNCTION expire_command_leases(p_ids uuid[]); Type: ACL; Schema: private; Owner: -
 --
 
@@ -9363,6 +14547,12 @@ REVOKE ALL ON FUNCTION private.expire_command_leases(p_ids uuid[]) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.expire_inbox_leases(p_ids uuid[]) FROM PUBLIC;
+
+--
+-- Name: FUNCTION expire_stale_desktop_connections(p_now timestamp with time zone, p_batch integer); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.expire_stale_desktop_connections(p_now timestamp with time zone, p_batch integer) FROM PUBLIC;
 
 --
 -- Name: FUNCTION fail_command(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_exit_code integer, p_stdout text, p_stderr text, p_retry_after_seconds integer); Type: ACL; Schema: private; Owner: -
@@ -9408,6 +14598,14 @@ GRANT ALL ON FUNCTION private.gateway_create_token(p_workspace_id uuid, p_ttl_se
 --
 
 REVOKE ALL ON FUNCTION private.gateway_slugify(p_text text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION get_integration_tokens(p_integration_id uuid); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.get_integration_tokens(p_integration_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.get_integration_tokens(p_integration_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.get_integration_tokens(p_integration_id uuid) TO service_role;
 
 --
 -- Name: FUNCTION guard_last_owner(); Type: ACL; Schema: private; Owner: -
@@ -9490,6 +14688,12 @@ GRANT UPDATE(billing_email) ON TABLE public.organizations TO authenticated;
 REVOKE ALL ON FUNCTION private.insert_organization(p_name text, p_base_slug text, p_owner uuid, p_billing_email text, p_is_personal boolean) FROM PUBLIC;
 
 --
+-- Name: FUNCTION integrations_key(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.integrations_key() FROM PUBLIC;
+
+--
 -- Name: FUNCTION interactions_before_write(); Type: ACL; Schema: private; Owner: -
 --
 
@@ -9500,6 +14704,14 @@ REVOKE ALL ON FUNCTION private.interactions_before_write() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.interactions_sync_contact() FROM PUBLIC;
+
+--
+-- Name: FUNCTION is_storage_path(p_path text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.is_storage_path(p_path text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.is_storage_path(p_path text) TO authenticated;
+GRANT ALL ON FUNCTION private.is_storage_path(p_path text) TO service_role;
 
 --
 -- Name: FUNCTION is_trusted_caller(); Type: ACL; Schema: private; Owner: -
@@ -9523,6 +14735,32 @@ REVOKE ALL ON FUNCTION private.is_valid_date(p_text text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.is_valid_timezone(p_tz text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.is_valid_timezone(p_tz text) TO authenticated;
 GRANT ALL ON FUNCTION private.is_valid_timezone(p_tz text) TO service_role;
+
+--
+-- Name: FUNCTION is_vault_env(p_env jsonb); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.is_vault_env(p_env jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.is_vault_env(p_env jsonb) TO authenticated;
+GRANT ALL ON FUNCTION private.is_vault_env(p_env jsonb) TO service_role;
+
+--
+-- Name: FUNCTION job_schedule_due_times(p_expr text, p_timezone text, p_next_run_at timestamp with time zone, p_catch_up public.job_catch_up, p_now timestamp with time zone, p_cap integer); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.job_schedule_due_times(p_expr text, p_timezone text, p_next_run_at timestamp with time zone, p_catch_up public.job_catch_up, p_now timestamp with time zone, p_cap integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION job_schedules_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.job_schedules_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION jobs_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.jobs_before_write() FROM PUBLIC;
 
 --
 -- Name: FUNCTION lease_command(p_gateway_id uuid, p_limit integer, p_lease_seconds integer, p_request_id uuid); Type: ACL; Schema: private; Owner: -
@@ -9578,6 +14816,12 @@ REVOKE ALL ON FUNCTION private.log_command_event(r public.agent_commands, p_from
 REVOKE ALL ON FUNCTION private.log_inbox_event(r public.agent_inbox_items, p_from public.inbox_item_status, p_reason text, p_detail jsonb) FROM PUBLIC;
 
 --
+-- Name: FUNCTION materialize_due_job_schedules(p_now timestamp with time zone, p_limit integer); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.materialize_due_job_schedules(p_now timestamp with time zone, p_limit integer) FROM PUBLIC;
+
+--
 -- Name: FUNCTION my_coworker_ids(); Type: ACL; Schema: private; Owner: -
 --
 
@@ -9614,6 +14858,20 @@ GRANT ALL ON FUNCTION private.my_workspace_role(p_workspace_id uuid) TO service_
 --
 
 REVOKE ALL ON FUNCTION private.normalize_task_steps(p_steps jsonb, p_arg text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION notification_enabled(p_user_id uuid, p_kind text, p_channel public.notification_channel); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.notification_enabled(p_user_id uuid, p_kind text, p_channel public.notification_channel) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.notification_enabled(p_user_id uuid, p_kind text, p_channel public.notification_channel) TO authenticated;
+GRANT ALL ON FUNCTION private.notification_enabled(p_user_id uuid, p_kind text, p_channel public.notification_channel) TO service_role;
+
+--
+-- Name: FUNCTION notify_workspace(p_workspace_id uuid, p_min_role public.workspace_role, p_kind text, p_title text, p_body text, p_entity_type text, p_entity_id uuid, p_data jsonb, p_dedup_key text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.notify_workspace(p_workspace_id uuid, p_min_role public.workspace_role, p_kind text, p_title text, p_body text, p_entity_type text, p_entity_id uuid, p_data jsonb, p_dedup_key text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION parse_mentions(p_body text); Type: ACL; Schema: private; Owner: -
@@ -9702,6 +14960,42 @@ REVOKE ALL ON FUNCTION private.reclaim_expired_commands(p_gateway_id uuid, p_lim
 REVOKE ALL ON FUNCTION private.reclaim_expired_inbox_items(p_agent_id uuid, p_limit integer) FROM PUBLIC;
 
 --
+-- Name: TABLE agent_budgets; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.agent_budgets TO authenticated;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.agent_budgets TO service_role;
+
+--
+-- Name: FUNCTION recompute_agent_budget(p_agent_id uuid); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.recompute_agent_budget(p_agent_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.recompute_agent_budget(p_agent_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.recompute_agent_budget(p_agent_id uuid) TO service_role;
+
+--
+-- Name: FUNCTION recompute_agent_budget_unchecked(p_agent_id uuid); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.recompute_agent_budget_unchecked(p_agent_id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION record_agent_usage(p_agent_id uuid, p_provider text, p_model text, p_operation public.usage_operation, p_input_tokens bigint, p_output_tokens bigint, p_cache_read_tokens bigint, p_cache_write_tokens bigint, p_cost_input_usd numeric, p_cost_output_usd numeric, p_cost_cache_read_usd numeric, p_cost_cache_write_usd numeric, p_cost_total_usd numeric, p_occurred_at timestamp with time zone, p_idempotency_key text, p_gateway_id uuid, p_session_id text, p_run_id text, p_metadata jsonb); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.record_agent_usage(p_agent_id uuid, p_provider text, p_model text, p_operation public.usage_operation, p_input_tokens bigint, p_output_tokens bigint, p_cache_read_tokens bigint, p_cache_write_tokens bigint, p_cost_input_usd numeric, p_cost_output_usd numeric, p_cost_cache_read_usd numeric, p_cost_cache_write_usd numeric, p_cost_total_usd numeric, p_occurred_at timestamp with time zone, p_idempotency_key text, p_gateway_id uuid, p_session_id text, p_run_id text, p_metadata jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.record_agent_usage(p_agent_id uuid, p_provider text, p_model text, p_operation public.usage_operation, p_input_tokens bigint, p_output_tokens bigint, p_cache_read_tokens bigint, p_cache_write_tokens bigint, p_cost_input_usd numeric, p_cost_output_usd numeric, p_cost_cache_read_usd numeric, p_cost_cache_write_usd numeric, p_cost_total_usd numeric, p_occurred_at timestamp with time zone, p_idempotency_key text, p_gateway_id uuid, p_session_id text, p_run_id text, p_metadata jsonb) TO authenticated;
+GRANT ALL ON FUNCTION private.record_agent_usage(p_agent_id uuid, p_provider text, p_model text, p_operation public.usage_operation, p_input_tokens bigint, p_output_tokens bigint, p_cache_read_tokens bigint, p_cache_write_tokens bigint, p_cost_input_usd numeric, p_cost_output_usd numeric, p_cost_cache_read_usd numeric, p_cost_cache_write_usd numeric, p_cost_total_usd numeric, p_occurred_at timestamp with time zone, p_idempotency_key text, p_gateway_id uuid, p_session_id text, p_run_id text, p_metadata jsonb) TO service_role;
+
+--
+-- Name: FUNCTION register_device_token(p_token text, p_platform public.device_platform, p_device_id text, p_app_version text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.register_device_token(p_token text, p_platform public.device_platform, p_device_id text, p_app_version text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.register_device_token(p_token text, p_platform public.device_platform, p_device_id text, p_app_version text) TO authenticated;
+
+--
 -- Name: FUNCTION release_command(p_id uuid, p_lease_token uuid); Type: ACL; Schema: private; Owner: -
 --
 
@@ -9733,6 +15027,53 @@ GRANT ALL ON FUNCTION private.request_role() TO service_role;
 REVOKE ALL ON FUNCTION private.require_my_workspace_role(p_workspace_id uuid) FROM PUBLIC;
 
 --
+-- Name: TABLE platform_tokens; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,DELETE ON TABLE public.platform_tokens TO authenticated;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.platform_tokens TO service_role;
+
+--
+-- Name: COLUMN platform_tokens.name; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(name) ON TABLE public.platform_tokens TO authenticated;
+
+--
+-- Name: FUNCTION revoke_platform_token(p_token_id uuid); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.revoke_platform_token(p_token_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.revoke_platform_token(p_token_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.revoke_platform_token(p_token_id uuid) TO service_role;
+
+--
+-- Name: FUNCTION robot_macro_executions_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.robot_macro_executions_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION robot_macros_bump_version(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.robot_macros_bump_version() FROM PUBLIC;
+
+--
+-- Name: FUNCTION roll_over_budgets(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.roll_over_budgets() FROM PUBLIC;
+
+--
+-- Name: FUNCTION set_agent_budget(p_agent_id uuid, p_monthly_limit_usd numeric, p_clear_limit boolean, p_soft_threshold_pct integer, p_hard_cutoff boolean, p_follow_workspace_default boolean); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.set_agent_budget(p_agent_id uuid, p_monthly_limit_usd numeric, p_clear_limit boolean, p_soft_threshold_pct integer, p_hard_cutoff boolean, p_follow_workspace_default boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.set_agent_budget(p_agent_id uuid, p_monthly_limit_usd numeric, p_clear_limit boolean, p_soft_threshold_pct integer, p_hard_cutoff boolean, p_follow_workspace_default boolean) TO authenticated;
+GRANT ALL ON FUNCTION private.set_agent_budget(p_agent_id uuid, p_monthly_limit_usd numeric, p_clear_limit boolean, p_soft_threshold_pct integer, p_hard_cutoff boolean, p_follow_workspace_default boolean) TO service_role;
+
+--
 -- Name: FUNCTION set_updated_at(); Type: ACL; Schema: private; Owner: -
 --
 
@@ -9761,6 +15102,14 @@ GRANT ALL ON FUNCTION private.start_command(p_id uuid, p_lease_token uuid) TO au
 GRANT ALL ON FUNCTION private.start_command(p_id uuid, p_lease_token uuid) TO service_role;
 
 --
+-- Name: FUNCTION steps_have_storage_screenshots(p_steps jsonb); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.steps_have_storage_screenshots(p_steps jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.steps_have_storage_screenshots(p_steps jsonb) TO authenticated;
+GRANT ALL ON FUNCTION private.steps_have_storage_screenshots(p_steps jsonb) TO service_role;
+
+--
 -- Name: FUNCTION streams_before_write(); Type: ACL; Schema: private; Owner: -
 --
 
@@ -9783,6 +15132,12 @@ REVOKE ALL ON FUNCTION private.sweep_expired_inbox_items(p_batch integer) FROM P
 --
 
 REVOKE ALL ON FUNCTION private.sweep_queues(p_batch integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION sync_command_jobs(p_limit integer); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.sync_command_jobs(p_limit integer) FROM PUBLIC;
 
 --
 -- Name: FUNCTION sync_profile_email(); Type: ACL; Schema: private; Owner: -
@@ -9829,16 +15184,53 @@ REVOKE ALL ON FUNCTION private.tasks_before_write() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.tasks_enqueue_assignment() FROM PUBLIC;
 
 --
+-- Name: FUNCTION text_tail(p_text text, p_max integer); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.text_tail(p_text text, p_max integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION user_services_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.user_services_before_write() FROM PUBLIC;
+
+--
 -- Name: FUNCTION validate_custom_fields(p_workspace_id uuid, p_entity_type public.crm_entity_type, p_values jsonb); Type: ACL; Schema: private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION private.validate_custom_fields(p_workspace_id uuid, p_entity_type public.crm_entity_type, p_values jsonb) FROM PUBLIC;
 
 --
+-- Name: FUNCTION verify_platform_token(p_token text, p_scope text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.verify_platform_token(p_token text, p_scope text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.verify_platform_token(p_token text, p_scope text) TO service_role;
+
+--
+-- Name: FUNCTION video_call_participants_check_user(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.video_call_participants_check_user() FROM PUBLIC;
+
+--
+-- Name: FUNCTION video_calls_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.video_calls_before_write() FROM PUBLIC;
+
+--
 -- Name: FUNCTION workspaces_before_write(); Type: ACL; Schema: private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION private.workspaces_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION workspaces_sync_budgets(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.workspaces_sync_budgets() FROM PUBLIC;
 
 --
 -- Name: FUNCTION accept_invite(p_token text); Type: ACL; Schema: public; Owner: -
@@ -9964,6 +15356,14 @@ GRANT ALL ON FUNCTION public.complete_setup(p_workspace_id uuid, p_owner_name te
 GRANT ALL ON FUNCTION public.complete_setup(p_workspace_id uuid, p_owner_name text, p_owner_preferred_name text, p_timezone text, p_monthly_budget_usd numeric, p_budget_hard_cutoff boolean, p_description text, p_settings jsonb, p_completed boolean) TO authenticated;
 
 --
+-- Name: FUNCTION connect_integration(p_provider text, p_access_token text, p_refresh_token text, p_expires_at timestamp with time zone, p_scopes text[], p_external_account_id text, p_account_label text, p_metadata jsonb, p_user_id uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.connect_integration(p_provider text, p_access_token text, p_refresh_token text, p_expires_at timestamp with time zone, p_scopes text[], p_external_account_id text, p_account_label text, p_metadata jsonb, p_user_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.connect_integration(p_provider text, p_access_token text, p_refresh_token text, p_expires_at timestamp with time zone, p_scopes text[], p_external_account_id text, p_account_label text, p_metadata jsonb, p_user_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.connect_integration(p_provider text, p_access_token text, p_refresh_token text, p_expires_at timestamp with time zone, p_scopes text[], p_external_account_id text, p_account_label text, p_metadata jsonb, p_user_id uuid) TO authenticated;
+
+--
 -- Name: FUNCTION consume_gateway_token(p_token text, p_label text, p_slug_hint text); Type: ACL; Schema: public; Owner: -
 --
 
@@ -10002,6 +15402,14 @@ GRANT ALL ON FUNCTION public.create_gateway_token(p_workspace_id uuid, p_ttl_sec
 REVOKE ALL ON FUNCTION public.create_invite(p_workspace_id uuid, p_email text, p_role public.workspace_role, p_expires_in interval) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.create_invite(p_workspace_id uuid, p_email text, p_role public.workspace_role, p_expires_in interval) TO service_role;
 GRANT ALL ON FUNCTION public.create_invite(p_workspace_id uuid, p_email text, p_role public.workspace_role, p_expires_in interval) TO authenticated;
+
+--
+-- Name: FUNCTION create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval) TO service_role;
+GRANT ALL ON FUNCTION public.create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval) TO authenticated;
 
 --
 -- Name: FUNCTION create_workspace(p_name text, p_slug text, p_organization_id uuid); Type: ACL; Schema: public; Owner: -
@@ -10059,6 +15467,14 @@ GRANT ALL ON FUNCTION public.gateway_heartbeat(p_gateway_id uuid, p_status publi
 GRANT ALL ON FUNCTION public.gateway_heartbeat(p_gateway_id uuid, p_status public.gateway_status, p_meta jsonb) TO authenticated;
 
 --
+-- Name: FUNCTION get_integration_tokens(p_integration_id uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.get_integration_tokens(p_integration_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.get_integration_tokens(p_integration_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.get_integration_tokens(p_integration_id uuid) TO authenticated;
+
+--
 -- Name: FUNCTION heartbeat_command(p_id uuid, p_lease_token uuid, p_extend_seconds integer); Type: ACL; Schema: public; Owner: -
 --
 
@@ -10089,6 +15505,38 @@ GRANT ALL ON FUNCTION public.lease_command(p_gateway_id uuid, p_limit integer, p
 REVOKE ALL ON FUNCTION public.lease_inbox_item(p_agent_id uuid, p_limit integer, p_lease_seconds integer, p_request_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.lease_inbox_item(p_agent_id uuid, p_limit integer, p_lease_seconds integer, p_request_id uuid) TO service_role;
 GRANT ALL ON FUNCTION public.lease_inbox_item(p_agent_id uuid, p_limit integer, p_lease_seconds integer, p_request_id uuid) TO authenticated;
+
+--
+-- Name: FUNCTION mark_notifications_read(p_ids uuid[]); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.mark_notifications_read(p_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.mark_notifications_read(p_ids uuid[]) TO service_role;
+GRANT ALL ON FUNCTION public.mark_notifications_read(p_ids uuid[]) TO authenticated;
+
+--
+-- Name: FUNCTION recompute_agent_budget(p_agent_id uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.recompute_agent_budget(p_agent_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.recompute_agent_budget(p_agent_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.recompute_agent_budget(p_agent_id uuid) TO authenticated;
+
+--
+-- Name: FUNCTION record_agent_usage(p_agent_id uuid, p_provider text, p_model text, p_operation public.usage_operation, p_input_tokens bigint, p_output_tokens bigint, p_cache_read_tokens bigint, p_cache_write_tokens bigint, p_cost_input_usd numeric, p_cost_output_usd numeric, p_cost_cache_read_usd numeric, p_cost_cache_write_usd numeric, p_cost_total_usd numeric, p_occurred_at timestamp with time zone, p_idempotency_key text, p_gateway_id uuid, p_session_id text, p_run_id text, p_metadata jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.record_agent_usage(p_agent_id uuid, p_provider text, p_model text, p_operation public.usage_operation, p_input_tokens bigint, p_output_tokens bigint, p_cache_read_tokens bigint, p_cache_write_tokens bigint, p_cost_input_usd numeric, p_cost_output_usd numeric, p_cost_cache_read_usd numeric, p_cost_cache_write_usd numeric, p_cost_total_usd numeric, p_occurred_at timestamp with time zone, p_idempotency_key text, p_gateway_id uuid, p_session_id text, p_run_id text, p_metadata jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.record_agent_usage(p_agent_id uuid, p_provider text, p_model text, p_operation public.usage_operation, p_input_tokens bigint, p_output_tokens bigint, p_cache_read_tokens bigint, p_cache_write_tokens bigint, p_cost_input_usd numeric, p_cost_output_usd numeric, p_cost_cache_read_usd numeric, p_cost_cache_write_usd numeric, p_cost_total_usd numeric, p_occurred_at timestamp with time zone, p_idempotency_key text, p_gateway_id uuid, p_session_id text, p_run_id text, p_metadata jsonb) TO service_role;
+GRANT ALL ON FUNCTION public.record_agent_usage(p_agent_id uuid, p_provider text, p_model text, p_operation public.usage_operation, p_input_tokens bigint, p_output_tokens bigint, p_cache_read_tokens bigint, p_cache_write_tokens bigint, p_cost_input_usd numeric, p_cost_output_usd numeric, p_cost_cache_read_usd numeric, p_cost_cache_write_usd numeric, p_cost_total_usd numeric, p_occurred_at timestamp with time zone, p_idempotency_key text, p_gateway_id uuid, p_session_id text, p_run_id text, p_metadata jsonb) TO authenticated;
+
+--
+-- Name: FUNCTION register_device_token(p_token text, p_platform public.device_platform, p_device_id text, p_app_version text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.register_device_token(p_token text, p_platform public.device_platform, p_device_id text, p_app_version text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.register_device_token(p_token text, p_platform public.device_platform, p_device_id text, p_app_version text) TO service_role;
+GRANT ALL ON FUNCTION public.register_device_token(p_token text, p_platform public.device_platform, p_device_id text, p_app_version text) TO authenticated;
 
 --
 -- Name: FUNCTION release_command(p_id uuid, p_lease_token uuid); Type: ACL; Schema: public; Owner: -
@@ -10130,6 +15578,14 @@ GRANT ALL ON FUNCTION public.revoke_invite(p_invite_id uuid) TO service_role;
 GRANT ALL ON FUNCTION public.revoke_invite(p_invite_id uuid) TO authenticated;
 
 --
+-- Name: FUNCTION revoke_platform_token(p_token_id uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.revoke_platform_token(p_token_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.revoke_platform_token(p_token_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.revoke_platform_token(p_token_id uuid) TO authenticated;
+
+--
 -- Name: FUNCTION search_contacts(p_workspace_id uuid, p_query text, p_limit integer); Type: ACL; Schema: public; Owner: -
 --
 
@@ -10153,6 +15609,14 @@ GRANT ALL ON FUNCTION public.search_tasks(p_workspace_id uuid, p_query text, p_l
 GRANT ALL ON FUNCTION public.search_tasks(p_workspace_id uuid, p_query text, p_limit integer) TO authenticated;
 
 --
+-- Name: FUNCTION set_agent_budget(p_agent_id uuid, p_monthly_limit_usd numeric, p_clear_limit boolean, p_soft_threshold_pct integer, p_hard_cutoff boolean, p_follow_workspace_default boolean); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.set_agent_budget(p_agent_id uuid, p_monthly_limit_usd numeric, p_clear_limit boolean, p_soft_threshold_pct integer, p_hard_cutoff boolean, p_follow_workspace_default boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.set_agent_budget(p_agent_id uuid, p_monthly_limit_usd numeric, p_clear_limit boolean, p_soft_threshold_pct integer, p_hard_cutoff boolean, p_follow_workspace_default boolean) TO service_role;
+GRANT ALL ON FUNCTION public.set_agent_budget(p_agent_id uuid, p_monthly_limit_usd numeric, p_clear_limit boolean, p_soft_threshold_pct integer, p_hard_cutoff boolean, p_follow_workspace_default boolean) TO authenticated;
+
+--
 -- Name: FUNCTION set_member_role(p_workspace_id uuid, p_user_id uuid, p_role public.workspace_role); Type: ACL; Schema: public; Owner: -
 --
 
@@ -10167,6 +15631,21 @@ GRANT ALL ON FUNCTION public.set_member_role(p_workspace_id uuid, p_user_id uuid
 REVOKE ALL ON FUNCTION public.start_command(p_id uuid, p_lease_token uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.start_command(p_id uuid, p_lease_token uuid) TO service_role;
 GRANT ALL ON FUNCTION public.start_command(p_id uuid, p_lease_token uuid) TO authenticated;
+
+--
+-- Name: FUNCTION unread_notification_count(); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.unread_notification_count() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.unread_notification_count() TO service_role;
+GRANT ALL ON FUNCTION public.unread_notification_count() TO authenticated;
+
+--
+-- Name: FUNCTION verify_platform_token(p_token text, p_scope text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.verify_platform_token(p_token text, p_scope text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.verify_platform_token(p_token text, p_scope text) TO service_role;
 
 --
 -- Name: TABLE agent_command_events; Type: ACL; Schema: public; Owner: -
@@ -10220,6 +15699,28 @@ GRANT ALL ON TABLE public.agent_training_data TO service_role;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.agent_training_data TO authenticated;
 
 --
+-- Name: TABLE agent_usage; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.agent_usage TO authenticated;
+GRANT SELECT,INSERT ON TABLE public.agent_usage TO service_role;
+
+--
+-- Name: TABLE audit_log; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.audit_log TO authenticated;
+GRANT SELECT ON TABLE public.audit_log TO service_role;
+
+--
+-- Name: SEQUENCE audit_log_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.audit_log_id_seq TO anon;
+GRANT ALL ON SEQUENCE public.audit_log_id_seq TO authenticated;
+GRANT ALL ON SEQUENCE public.audit_log_id_seq TO service_role;
+
+--
 -- Name: TABLE automation_rules; Type: ACL; Schema: public; Owner: -
 --
 
@@ -10239,6 +15740,13 @@ GRANT SELECT ON TABLE public.comment_revisions TO service_role;
 
 GRANT ALL ON TABLE public.comments TO service_role;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.comments TO authenticated;
+
+--
+-- Name: TABLE computer_use_tasks; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.computer_use_tasks TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.computer_use_tasks TO authenticated;
 
 --
 -- Name: TABLE crm_campaigns; Type: ACL; Schema: public; Owner: -
@@ -10290,6 +15798,70 @@ GRANT ALL ON TABLE public.crm_templates TO service_role;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.crm_templates TO authenticated;
 
 --
+-- Name: TABLE desktop_configs; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.desktop_configs TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.desktop_configs TO authenticated;
+
+--
+-- Name: TABLE desktop_connections; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.desktop_connections TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.desktop_connections TO authenticated;
+
+--
+-- Name: TABLE desktop_virtual_machines; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.desktop_virtual_machines TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.desktop_virtual_machines TO authenticated;
+
+--
+-- Name: TABLE device_tokens; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,DELETE ON TABLE public.device_tokens TO authenticated;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.device_tokens TO service_role;
+
+--
+-- Name: COLUMN device_tokens.user_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(user_id) ON TABLE public.device_tokens TO authenticated;
+
+--
+-- Name: COLUMN device_tokens.platform; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(platform) ON TABLE public.device_tokens TO authenticated;
+
+--
+-- Name: COLUMN device_tokens.token; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(token) ON TABLE public.device_tokens TO authenticated;
+
+--
+-- Name: COLUMN device_tokens.device_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(device_id),UPDATE(device_id) ON TABLE public.device_tokens TO authenticated;
+
+--
+-- Name: COLUMN device_tokens.app_version; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(app_version),UPDATE(app_version) ON TABLE public.device_tokens TO authenticated;
+
+--
+-- Name: COLUMN device_tokens.last_seen_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(last_seen_at) ON TABLE public.device_tokens TO authenticated;
+
+--
 -- Name: TABLE field_definitions; Type: ACL; Schema: public; Owner: -
 --
 
@@ -10321,6 +15893,64 @@ GRANT UPDATE(expires_at) ON TABLE public.gateway_registration_tokens TO authenti
 
 GRANT ALL ON TABLE public.interactions TO service_role;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.interactions TO authenticated;
+
+--
+-- Name: TABLE job_schedules; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.job_schedules TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.job_schedules TO authenticated;
+
+--
+-- Name: TABLE jobs; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.jobs TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.jobs TO authenticated;
+
+--
+-- Name: TABLE notification_preferences; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,DELETE ON TABLE public.notification_preferences TO authenticated;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.notification_preferences TO service_role;
+
+--
+-- Name: COLUMN notification_preferences.user_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(user_id) ON TABLE public.notification_preferences TO authenticated;
+
+--
+-- Name: COLUMN notification_preferences.kind; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(kind) ON TABLE public.notification_preferences TO authenticated;
+
+--
+-- Name: COLUMN notification_preferences.channel; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(channel) ON TABLE public.notification_preferences TO authenticated;
+
+--
+-- Name: COLUMN notification_preferences.enabled; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(enabled),UPDATE(enabled) ON TABLE public.notification_preferences TO authenticated;
+
+--
+-- Name: TABLE notifications; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,DELETE ON TABLE public.notifications TO authenticated;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.notifications TO service_role;
+
+--
+-- Name: COLUMN notifications.read_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(read_at) ON TABLE public.notifications TO authenticated;
 
 --
 -- Name: TABLE pipeline_stages; Type: ACL; Schema: public; Owner: -
@@ -10386,6 +16016,20 @@ GRANT INSERT(description),UPDATE(description) ON TABLE public.projects TO authen
 GRANT INSERT(status),UPDATE(status) ON TABLE public.projects TO authenticated;
 
 --
+-- Name: TABLE robot_macro_executions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.robot_macro_executions TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.robot_macro_executions TO authenticated;
+
+--
+-- Name: TABLE robot_macros; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.robot_macros TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.robot_macros TO authenticated;
+
+--
 -- Name: TABLE streams; Type: ACL; Schema: public; Owner: -
 --
 
@@ -10426,6 +16070,123 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.task_relations TO authenticate
 
 GRANT ALL ON TABLE public.task_series TO service_role;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.task_series TO authenticated;
+
+--
+-- Name: TABLE token_audit_log; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.token_audit_log TO authenticated;
+GRANT SELECT,INSERT ON TABLE public.token_audit_log TO service_role;
+
+--
+-- Name: SEQUENCE token_audit_log_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.token_audit_log_id_seq TO anon;
+GRANT ALL ON SEQUENCE public.token_audit_log_id_seq TO authenticated;
+GRANT ALL ON SEQUENCE public.token_audit_log_id_seq TO service_role;
+
+--
+-- Name: TABLE user_integrations; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,DELETE ON TABLE public.user_integrations TO authenticated;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.user_integrations TO service_role;
+
+--
+-- Name: COLUMN user_integrations.account_label; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(account_label) ON TABLE public.user_integrations TO authenticated;
+
+--
+-- Name: COLUMN user_integrations.metadata; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(metadata) ON TABLE public.user_integrations TO authenticated;
+
+--
+-- Name: TABLE user_personalization; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,DELETE ON TABLE public.user_personalization TO authenticated;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.user_personalization TO service_role;
+
+--
+-- Name: COLUMN user_personalization.user_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(user_id) ON TABLE public.user_personalization TO authenticated;
+
+--
+-- Name: COLUMN user_personalization.bio; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(bio),UPDATE(bio) ON TABLE public.user_personalization TO authenticated;
+
+--
+-- Name: COLUMN user_personalization.occupation; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(occupation),UPDATE(occupation) ON TABLE public.user_personalization TO authenticated;
+
+--
+-- Name: COLUMN user_personalization.company; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(company),UPDATE(company) ON TABLE public.user_personalization TO authenticated;
+
+--
+-- Name: COLUMN user_personalization.goals; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(goals),UPDATE(goals) ON TABLE public.user_personalization TO authenticated;
+
+--
+-- Name: COLUMN user_personalization.interests; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(interests),UPDATE(interests) ON TABLE public.user_personalization TO authenticated;
+
+--
+-- Name: COLUMN user_personalization.about_me; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(about_me),UPDATE(about_me) ON TABLE public.user_personalization TO authenticated;
+
+--
+-- Name: COLUMN user_personalization.social_handles; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(social_handles),UPDATE(social_handles) ON TABLE public.user_personalization TO authenticated;
+
+--
+-- Name: TABLE user_services; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.user_services TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.user_services TO authenticated;
+
+--
+-- Name: TABLE user_trials; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.user_trials TO authenticated;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.user_trials TO service_role;
+
+--
+-- Name: TABLE video_call_participants; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.video_call_participants TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.video_call_participants TO authenticated;
+
+--
+-- Name: TABLE video_calls; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.video_calls TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.video_calls TO authenticated;
 
 --
 -- Name: DEFAULT PRIVILEGES FOR SEQUENCES; Type: DEFAULT ACL; Schema: public; Owner: -

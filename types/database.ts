@@ -5,6 +5,78 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   public: {
     Tables: {
+      agent_budgets: {
+        Row: {
+          agent_id: string
+          created_at: string
+          exceeded_at: string | null
+          follows_workspace_default: boolean
+          hard_cutoff: boolean
+          last_usage_at: string | null
+          metered_calls: number
+          monthly_limit_usd: number | null
+          period_end: string
+          period_start: string
+          soft_threshold_pct: number
+          spend_usd: number
+          status: Database["public"]["Enums"]["budget_status"]
+          tokens: number
+          unmetered_calls: number
+          updated_at: string
+          warned_at: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id: string
+          created_at?: string
+          exceeded_at?: string | null
+          follows_workspace_default?: boolean
+          hard_cutoff?: boolean
+          last_usage_at?: string | null
+          metered_calls?: number
+          monthly_limit_usd?: number | null
+          period_end: string
+          period_start: string
+          soft_threshold_pct?: number
+          spend_usd?: number
+          status?: Database["public"]["Enums"]["budget_status"]
+          tokens?: number
+          unmetered_calls?: number
+          updated_at?: string
+          warned_at?: string | null
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string
+          created_at?: string
+          exceeded_at?: string | null
+          follows_workspace_default?: boolean
+          hard_cutoff?: boolean
+          last_usage_at?: string | null
+          metered_calls?: number
+          monthly_limit_usd?: number | null
+          period_end?: string
+          period_start?: string
+          soft_threshold_pct?: number
+          spend_usd?: number
+          status?: Database["public"]["Enums"]["budget_status"]
+          tokens?: number
+          unmetered_calls?: number
+          updated_at?: string
+          warned_at?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_budgets_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
       agent_command_events: {
         Row: {
           actor_role: string
@@ -513,6 +585,100 @@ export type Database = {
           },
         ]
       }
+      agent_usage: {
+        Row: {
+          agent_id: string
+          cache_read_tokens: number
+          cache_write_tokens: number
+          cost_cache_read_usd: number | null
+          cost_cache_write_usd: number | null
+          cost_input_usd: number | null
+          cost_output_usd: number | null
+          cost_total_usd: number | null
+          created_at: string
+          gateway_id: string | null
+          id: string
+          idempotency_key: string | null
+          input_tokens: number
+          metadata: NonNullable<Json>
+          model: string
+          occurred_at: string
+          operation: Database["public"]["Enums"]["usage_operation"]
+          output_tokens: number
+          provider: string
+          run_id: string | null
+          session_id: string | null
+          total_tokens: number | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id: string
+          cache_read_tokens?: number
+          cache_write_tokens?: number
+          cost_cache_read_usd?: number | null
+          cost_cache_write_usd?: number | null
+          cost_input_usd?: number | null
+          cost_output_usd?: number | null
+          cost_total_usd?: number | null
+          created_at?: string
+          gateway_id?: string | null
+          id?: string
+          idempotency_key?: string | null
+          input_tokens?: number
+          metadata?: NonNullable<Json>
+          model: string
+          occurred_at?: string
+          operation?: Database["public"]["Enums"]["usage_operation"]
+          output_tokens?: number
+          provider: string
+          run_id?: string | null
+          session_id?: string | null
+          total_tokens?: never
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string
+          cache_read_tokens?: number
+          cache_write_tokens?: number
+          cost_cache_read_usd?: number | null
+          cost_cache_write_usd?: number | null
+          cost_input_usd?: number | null
+          cost_output_usd?: number | null
+          cost_total_usd?: number | null
+          created_at?: string
+          gateway_id?: string | null
+          id?: string
+          idempotency_key?: string | null
+          input_tokens?: number
+          metadata?: NonNullable<Json>
+          model?: string
+          occurred_at?: string
+          operation?: Database["public"]["Enums"]["usage_operation"]
+          output_tokens?: number
+          provider?: string
+          run_id?: string | null
+          session_id?: string | null
+          total_tokens?: never
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_usage_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "agent_usage_gateway_id_fkey"
+            columns: ["gateway_id"]
+            isOneToOne: false
+            referencedRelation: "gateways"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       agents: {
         Row: {
           avatar_url: string | null
@@ -660,6 +826,55 @@ export type Database = {
             referencedColumns: ["id"]
           },
         ]
+      }
+      audit_log: {
+        Row: {
+          action: string
+          actor_agent_id: string | null
+          actor_role: string
+          actor_type: Database["public"]["Enums"]["actor_type"]
+          actor_user_id: string | null
+          after: Json | null
+          before: Json | null
+          changed_columns: string[] | null
+          created_at: string
+          entity_id: string | null
+          entity_type: string
+          id: number
+          workspace_id: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          action: string
+          actor_agent_id?: string | null
+          actor_role: string
+          actor_type: Database["public"]["Enums"]["actor_type"]
+          actor_user_id?: string | null
+          after?: Json | null
+          before?: Json | null
+          changed_columns?: string[] | null
+          created_at?: string
+          entity_id?: string | null
+          entity_type: string
+          id?: never
+          workspace_id?: string | null
+        }
+        Update: {
+          action?: string
+          actor_agent_id?: string | null
+          actor_role?: string
+          actor_type?: Database["public"]["Enums"]["actor_type"]
+          actor_user_id?: string | null
+          after?: Json | null
+          before?: Json | null
+          changed_columns?: string[] | null
+          created_at?: string
+          entity_id?: string | null
+          entity_type?: string
+          id?: never
+          workspace_id?: string | null
+        }
+        Relationships: []
       }
       automation_rules: {
         Row: {
@@ -867,6 +1082,93 @@ export type Database = {
           },
           {
             foreignKeyName: "comments_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      computer_use_tasks: {
+        Row: {
+          agent_id: string | null
+          created_at: string
+          created_by: string | null
+          error: string | null
+          finished_at: string | null
+          id: string
+          instruction: string
+          project_id: string | null
+          result: Json | null
+          screenshots: string[]
+          started_at: string | null
+          status: Database["public"]["Enums"]["computer_use_task_status"]
+          steps: NonNullable<Json>
+          updated_at: string
+          vm_id: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          error?: string | null
+          finished_at?: string | null
+          id?: string
+          instruction: string
+          project_id?: string | null
+          result?: Json | null
+          screenshots?: string[]
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["computer_use_task_status"]
+          steps?: NonNullable<Json>
+          updated_at?: string
+          vm_id?: string | null
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          error?: string | null
+          finished_at?: string | null
+          id?: string
+          instruction?: string
+          project_id?: string | null
+          result?: Json | null
+          screenshots?: string[]
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["computer_use_task_status"]
+          steps?: NonNullable<Json>
+          updated_at?: string
+          vm_id?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "computer_use_tasks_agent_id_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "computer_use_tasks_project_id_fkey"
+            columns: ["project_id"]
+            isOneToOne: false
+            referencedRelation: "projects"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "computer_use_tasks_vm_id_fkey"
+            columns: ["workspace_id", "vm_id"]
+            isOneToOne: false
+            referencedRelation: "desktop_virtual_machines"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "computer_use_tasks_workspace_id_fkey"
             columns: ["workspace_id"]
             isOneToOne: false
             referencedRelation: "workspaces"
@@ -1359,6 +1661,275 @@ export type Database = {
           },
         ]
       }
+      desktop_configs: {
+        Row: {
+          cpu_cores: number
+          created_at: string
+          created_by: string | null
+          description: string
+          disk_gb: number
+          id: string
+          image: string
+          memory_mb: number
+          name: string
+          os: string
+          provider: string
+          region: string | null
+          screen_height: number
+          screen_width: number
+          settings: NonNullable<Json>
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          cpu_cores?: number
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          disk_gb?: number
+          id?: string
+          image: string
+          memory_mb?: number
+          name: string
+          os?: string
+          provider?: string
+          region?: string | null
+          screen_height?: number
+          screen_width?: number
+          settings?: NonNullable<Json>
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          cpu_cores?: number
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          disk_gb?: number
+          id?: string
+          image?: string
+          memory_mb?: number
+          name?: string
+          os?: string
+          provider?: string
+          region?: string | null
+          screen_height?: number
+          screen_width?: number
+          settings?: NonNullable<Json>
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "desktop_configs_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      desktop_connections: {
+        Row: {
+          agent_id: string | null
+          client_id: string
+          close_reason: string | null
+          connected_at: string
+          created_at: string
+          disconnected_at: string | null
+          heartbeat_timeout_seconds: number
+          id: string
+          last_heartbeat_at: string
+          meta: NonNullable<Json>
+          status: Database["public"]["Enums"]["desktop_connection_status"]
+          updated_at: string
+          vm_id: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          client_id: string
+          close_reason?: string | null
+          connected_at?: string
+          created_at?: string
+          disconnected_at?: string | null
+          heartbeat_timeout_seconds?: number
+          id?: string
+          last_heartbeat_at?: string
+          meta?: NonNullable<Json>
+          status?: Database["public"]["Enums"]["desktop_connection_status"]
+          updated_at?: string
+          vm_id: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          client_id?: string
+          close_reason?: string | null
+          connected_at?: string
+          created_at?: string
+          disconnected_at?: string | null
+          heartbeat_timeout_seconds?: number
+          id?: string
+          last_heartbeat_at?: string
+          meta?: NonNullable<Json>
+          status?: Database["public"]["Enums"]["desktop_connection_status"]
+          updated_at?: string
+          vm_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "desktop_connections_agent_id_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "desktop_connections_vm_id_fkey"
+            columns: ["workspace_id", "vm_id"]
+            isOneToOne: false
+            referencedRelation: "desktop_virtual_machines"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "desktop_connections_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      desktop_virtual_machines: {
+        Row: {
+          agent_id: string | null
+          config_id: string | null
+          created_at: string
+          created_by: string | null
+          deleted_at: string | null
+          error_at: string | null
+          external_id: string | null
+          host: string | null
+          id: string
+          last_error: string | null
+          name: string
+          provider: string
+          provisioning_at: string
+          running_at: string | null
+          status: Database["public"]["Enums"]["desktop_vm_status"]
+          status_changed_at: string
+          stopped_at: string | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          config_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          deleted_at?: string | null
+          error_at?: string | null
+          external_id?: string | null
+          host?: string | null
+          id?: string
+          last_error?: string | null
+          name: string
+          provider?: string
+          provisioning_at?: string
+          running_at?: string | null
+          status?: Database["public"]["Enums"]["desktop_vm_status"]
+          status_changed_at?: string
+          stopped_at?: string | null
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          config_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          deleted_at?: string | null
+          error_at?: string | null
+          external_id?: string | null
+          host?: string | null
+          id?: string
+          last_error?: string | null
+          name?: string
+          provider?: string
+          provisioning_at?: string
+          running_at?: string | null
+          status?: Database["public"]["Enums"]["desktop_vm_status"]
+          status_changed_at?: string
+          stopped_at?: string | null
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "desktop_virtual_machines_agent_id_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "desktop_virtual_machines_config_id_fkey"
+            columns: ["workspace_id", "config_id"]
+            isOneToOne: false
+            referencedRelation: "desktop_configs"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "desktop_virtual_machines_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      device_tokens: {
+        Row: {
+          app_version: string | null
+          created_at: string
+          device_id: string | null
+          id: string
+          last_seen_at: string
+          platform: Database["public"]["Enums"]["device_platform"]
+          token: string
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          app_version?: string | null
+          created_at?: string
+          device_id?: string | null
+          id?: string
+          last_seen_at?: string
+          platform: Database["public"]["Enums"]["device_platform"]
+          token: string
+          updated_at?: string
+          user_id?: string
+        }
+        Update: {
+          app_version?: string | null
+          created_at?: string
+          device_id?: string | null
+          id?: string
+          last_seen_at?: string
+          platform?: Database["public"]["Enums"]["device_platform"]
+          token?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
       field_definitions: {
         Row: {
           created_at: string
@@ -1661,6 +2232,314 @@ export type Database = {
           },
         ]
       }
+      job_schedules: {
+        Row: {
+          agent_id: string | null
+          arguments: NonNullable<Json>
+          catch_up: Database["public"]["Enums"]["job_catch_up"]
+          command: string | null
+          command_action: string | null
+          command_payload: NonNullable<Json>
+          created_at: string
+          created_by: string | null
+          cron_expression: string
+          description: string
+          enabled: boolean
+          gateway_id: string | null
+          id: string
+          last_due_at: string | null
+          max_attempts: number
+          name: string
+          next_run_at: string | null
+          project_id: string | null
+          target_kind: Database["public"]["Enums"]["job_target_kind"]
+          timeout_seconds: number
+          timezone: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          arguments?: NonNullable<Json>
+          catch_up?: Database["public"]["Enums"]["job_catch_up"]
+          command?: string | null
+          command_action?: string | null
+          command_payload?: NonNullable<Json>
+          created_at?: string
+          created_by?: string | null
+          cron_expression: string
+          description?: string
+          enabled?: boolean
+          gateway_id?: string | null
+          id?: string
+          last_due_at?: string | null
+          max_attempts?: number
+          name: string
+          next_run_at?: string | null
+          project_id?: string | null
+          target_kind: Database["public"]["Enums"]["job_target_kind"]
+          timeout_seconds?: number
+          timezone?: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          arguments?: NonNullable<Json>
+          catch_up?: Database["public"]["Enums"]["job_catch_up"]
+          command?: string | null
+          command_action?: string | null
+          command_payload?: NonNullable<Json>
+          created_at?: string
+          created_by?: string | null
+          cron_expression?: string
+          description?: string
+          enabled?: boolean
+          gateway_id?: string | null
+          id?: string
+          last_due_at?: string | null
+          max_attempts?: number
+          name?: string
+          next_run_at?: string | null
+          project_id?: string | null
+          target_kind?: Database["public"]["Enums"]["job_target_kind"]
+          timeout_seconds?: number
+          timezone?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "job_schedules_agent_id_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "job_schedules_gateway_id_fkey"
+            columns: ["workspace_id", "gateway_id"]
+            isOneToOne: false
+            referencedRelation: "gateways"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "job_schedules_project_id_fkey"
+            columns: ["project_id"]
+            isOneToOne: false
+            referencedRelation: "projects"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "job_schedules_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      jobs: {
+        Row: {
+          agent_id: string | null
+          arguments: NonNullable<Json>
+          attempt: number
+          command: string | null
+          command_id: string | null
+          created_at: string
+          created_by: string | null
+          due_at: string | null
+          error: string | null
+          exit_code: number | null
+          finished_at: string | null
+          gateway_id: string | null
+          id: string
+          logs: string
+          logs_truncated: boolean
+          max_attempts: number
+          queued_at: string
+          schedule_id: string | null
+          started_at: string | null
+          status: Database["public"]["Enums"]["job_status"]
+          target_kind: Database["public"]["Enums"]["job_target_kind"]
+          timeout_seconds: number
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          arguments?: NonNullable<Json>
+          attempt?: number
+          command?: string | null
+          command_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          due_at?: string | null
+          error?: string | null
+          exit_code?: number | null
+          finished_at?: string | null
+          gateway_id?: string | null
+          id?: string
+          logs?: string
+          logs_truncated?: boolean
+          max_attempts?: number
+          queued_at?: string
+          schedule_id?: string | null
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["job_status"]
+          target_kind?: Database["public"]["Enums"]["job_target_kind"]
+          timeout_seconds?: number
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          arguments?: NonNullable<Json>
+          attempt?: number
+          command?: string | null
+          command_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          due_at?: string | null
+          error?: string | null
+          exit_code?: number | null
+          finished_at?: string | null
+          gateway_id?: string | null
+          id?: string
+          logs?: string
+          logs_truncated?: boolean
+          max_attempts?: number
+          queued_at?: string
+          schedule_id?: string | null
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["job_status"]
+          target_kind?: Database["public"]["Enums"]["job_target_kind"]
+          timeout_seconds?: number
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "jobs_agent_id_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "jobs_command_id_fkey"
+            columns: ["command_id"]
+            isOneToOne: false
+            referencedRelation: "agent_commands"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "jobs_gateway_id_fkey"
+            columns: ["workspace_id", "gateway_id"]
+            isOneToOne: false
+            referencedRelation: "gateways"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "jobs_schedule_id_fkey"
+            columns: ["workspace_id", "schedule_id"]
+            isOneToOne: false
+            referencedRelation: "job_schedules"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "jobs_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      notification_preferences: {
+        Row: {
+          channel: Database["public"]["Enums"]["notification_channel"]
+          created_at: string
+          enabled: boolean
+          kind: string
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          channel: Database["public"]["Enums"]["notification_channel"]
+          created_at?: string
+          enabled?: boolean
+          kind: string
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          channel?: Database["public"]["Enums"]["notification_channel"]
+          created_at?: string
+          enabled?: boolean
+          kind?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
+      notifications: {
+        Row: {
+          body: string
+          created_at: string
+          data: NonNullable<Json>
+          dedup_key: string | null
+          entity_id: string | null
+          entity_type: string | null
+          id: string
+          kind: string
+          read_at: string | null
+          title: string
+          user_id: string
+          workspace_id: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          body?: string
+          created_at?: string
+          data?: NonNullable<Json>
+          dedup_key?: string | null
+          entity_id?: string | null
+          entity_type?: string | null
+          id?: string
+          kind: string
+          read_at?: string | null
+          title: string
+          user_id: string
+          workspace_id?: string | null
+        }
+        Update: {
+          body?: string
+          created_at?: string
+          data?: NonNullable<Json>
+          dedup_key?: string | null
+          entity_id?: string | null
+          entity_type?: string | null
+          id?: string
+          kind?: string
+          read_at?: string | null
+          title?: string
+          user_id?: string
+          workspace_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "notifications_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       organizations: {
         Row: {
           billing_email: string | null
@@ -1752,6 +2631,63 @@ export type Database = {
           },
         ]
       }
+      platform_tokens: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          expires_at: string | null
+          id: string
+          last_used_at: string | null
+          name: string
+          revoked_at: string | null
+          revoked_by: string | null
+          scopes: string[]
+          token_hash: string
+          token_prefix: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          expires_at?: string | null
+          id?: string
+          last_used_at?: string | null
+          name: string
+          revoked_at?: string | null
+          revoked_by?: string | null
+          scopes: string[]
+          token_hash: string
+          token_prefix: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          expires_at?: string | null
+          id?: string
+          last_used_at?: string | null
+          name?: string
+          revoked_at?: string | null
+          revoked_by?: string | null
+          scopes?: string[]
+          token_hash?: string
+          token_prefix?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "platform_tokens_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       profiles: {
         Row: {
           avatar_url: string | null
@@ -1821,6 +2757,161 @@ export type Database = {
         Relationships: [
           {
             foreignKeyName: "projects_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      robot_macro_executions: {
+        Row: {
+          agent_id: string | null
+          connection_id: string | null
+          created_at: string
+          duration_ms: number | null
+          error: string | null
+          finished_at: string | null
+          id: string
+          macro_id: string
+          macro_version: number
+          output: Json | null
+          started_at: string
+          status: Database["public"]["Enums"]["robot_execution_status"]
+          steps_completed: number
+          triggered_by: string | null
+          updated_at: string
+          vm_id: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          connection_id?: string | null
+          created_at?: string
+          duration_ms?: never
+          error?: string | null
+          finished_at?: string | null
+          id?: string
+          macro_id: string
+          macro_version: number
+          output?: Json | null
+          started_at?: string
+          status?: Database["public"]["Enums"]["robot_execution_status"]
+          steps_completed?: number
+          triggered_by?: string | null
+          updated_at?: string
+          vm_id?: string | null
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          connection_id?: string | null
+          created_at?: string
+          duration_ms?: never
+          error?: string | null
+          finished_at?: string | null
+          id?: string
+          macro_id?: string
+          macro_version?: number
+          output?: Json | null
+          started_at?: string
+          status?: Database["public"]["Enums"]["robot_execution_status"]
+          steps_completed?: number
+          triggered_by?: string | null
+          updated_at?: string
+          vm_id?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "robot_macro_executions_agent_id_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "robot_macro_executions_connection_id_fkey"
+            columns: ["workspace_id", "connection_id"]
+            isOneToOne: false
+            referencedRelation: "desktop_connections"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "robot_macro_executions_macro_id_fkey"
+            columns: ["workspace_id", "macro_id"]
+            isOneToOne: false
+            referencedRelation: "robot_macros"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "robot_macro_executions_vm_id_fkey"
+            columns: ["workspace_id", "vm_id"]
+            isOneToOne: false
+            referencedRelation: "desktop_virtual_machines"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "robot_macro_executions_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      robot_macros: {
+        Row: {
+          config_id: string | null
+          created_at: string
+          created_by: string | null
+          description: string
+          enabled: boolean
+          id: string
+          name: string
+          steps: NonNullable<Json>
+          updated_at: string
+          version: number
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          config_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          enabled?: boolean
+          id?: string
+          name: string
+          steps?: NonNullable<Json>
+          updated_at?: string
+          version?: number
+          workspace_id: string
+        }
+        Update: {
+          config_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          enabled?: boolean
+          id?: string
+          name?: string
+          steps?: NonNullable<Json>
+          updated_at?: string
+          version?: number
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "robot_macros_config_id_fkey"
+            columns: ["workspace_id", "config_id"]
+            isOneToOne: false
+            referencedRelation: "desktop_configs"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "robot_macros_workspace_id_fkey"
             columns: ["workspace_id"]
             isOneToOne: false
             referencedRelation: "workspaces"
@@ -2307,6 +3398,413 @@ export type Database = {
           },
         ]
       }
+      token_audit_log: {
+        Row: {
+          actor_role: string
+          created_at: string
+          id: number
+          result: Database["public"]["Enums"]["token_verification_result"]
+          scope: string
+          token_id: string | null
+          workspace_id: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          actor_role: string
+          created_at?: string
+          id?: never
+          result: Database["public"]["Enums"]["token_verification_result"]
+          scope: string
+          token_id?: string | null
+          workspace_id?: string | null
+        }
+        Update: {
+          actor_role?: string
+          created_at?: string
+          id?: never
+          result?: Database["public"]["Enums"]["token_verification_result"]
+          scope?: string
+          token_id?: string | null
+          workspace_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "token_audit_log_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      user_integrations: {
+        Row: {
+          account_label: string | null
+          created_at: string
+          expires_at: string | null
+          external_account_id: string | null
+          has_refresh_token: boolean
+          id: string
+          metadata: NonNullable<Json>
+          provider: Database["public"]["Enums"]["integration_provider"]
+          scopes: string[]
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          account_label?: string | null
+          created_at?: string
+          expires_at?: string | null
+          external_account_id?: string | null
+          has_refresh_token?: boolean
+          id?: string
+          metadata?: NonNullable<Json>
+          provider: Database["public"]["Enums"]["integration_provider"]
+          scopes?: string[]
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          account_label?: string | null
+          created_at?: string
+          expires_at?: string | null
+          external_account_id?: string | null
+          has_refresh_token?: boolean
+          id?: string
+          metadata?: NonNullable<Json>
+          provider?: Database["public"]["Enums"]["integration_provider"]
+          scopes?: string[]
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
+      user_personalization: {
+        Row: {
+          about_me: string | null
+          bio: string | null
+          company: string | null
+          created_at: string
+          goals: string | null
+          interests: string[]
+          occupation: string | null
+          social_handles: NonNullable<Json>
+          updated_at: string
+          user_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          about_me?: string | null
+          bio?: string | null
+          company?: string | null
+          created_at?: string
+          goals?: string | null
+          interests?: string[]
+          occupation?: string | null
+          social_handles?: NonNullable<Json>
+          updated_at?: string
+          user_id?: string
+        }
+        Update: {
+          about_me?: string | null
+          bio?: string | null
+          company?: string | null
+          created_at?: string
+          goals?: string | null
+          interests?: string[]
+          occupation?: string | null
+          social_handles?: NonNullable<Json>
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
+      user_services: {
+        Row: {
+          agent_id: string | null
+          created_at: string
+          created_by: string | null
+          deployed_at: string | null
+          description: string
+          env: NonNullable<Json>
+          id: string
+          image: string
+          last_error: string | null
+          name: string
+          port: number | null
+          project_id: string | null
+          status: Database["public"]["Enums"]["user_service_status"]
+          status_changed_at: string
+          updated_at: string
+          url: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          deployed_at?: string | null
+          description?: string
+          env?: NonNullable<Json>
+          id?: string
+          image: string
+          last_error?: string | null
+          name: string
+          port?: number | null
+          project_id?: string | null
+          status?: Database["public"]["Enums"]["user_service_status"]
+          status_changed_at?: string
+          updated_at?: string
+          url?: string | null
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          deployed_at?: string | null
+          description?: string
+          env?: NonNullable<Json>
+          id?: string
+          image?: string
+          last_error?: string | null
+          name?: string
+          port?: number | null
+          project_id?: string | null
+          status?: Database["public"]["Enums"]["user_service_status"]
+          status_changed_at?: string
+          updated_at?: string
+          url?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "user_services_agent_id_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "user_services_project_id_fkey"
+            columns: ["project_id"]
+            isOneToOne: false
+            referencedRelation: "projects"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "user_services_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      user_trials: {
+        Row: {
+          cancelled_at: string | null
+          converted_at: string | null
+          created_at: string
+          ends_at: string
+          id: string
+          organization_id: string
+          plan: string
+          started_at: string
+          updated_at: string
+          user_id: string | null
+        }
+        ComputedFields: never
+        Insert: {
+          cancelled_at?: string | null
+          converted_at?: string | null
+          created_at?: string
+          ends_at: string
+          id?: string
+          organization_id: string
+          plan: string
+          started_at?: string
+          updated_at?: string
+          user_id?: string | null
+        }
+        Update: {
+          cancelled_at?: string | null
+          converted_at?: string | null
+          created_at?: string
+          ends_at?: string
+          id?: string
+          organization_id?: string
+          plan?: string
+          started_at?: string
+          updated_at?: string
+          user_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "user_trials_organization_id_fkey"
+            columns: ["organization_id"]
+            isOneToOne: false
+            referencedRelation: "organizations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      video_call_participants: {
+        Row: {
+          agent_id: string | null
+          call_id: string
+          created_at: string
+          id: string
+          joined_at: string | null
+          left_at: string | null
+          role: Database["public"]["Enums"]["video_call_role"]
+          updated_at: string
+          user_id: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          call_id: string
+          created_at?: string
+          id?: string
+          joined_at?: string | null
+          left_at?: string | null
+          role?: Database["public"]["Enums"]["video_call_role"]
+          updated_at?: string
+          user_id?: string | null
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          call_id?: string
+          created_at?: string
+          id?: string
+          joined_at?: string | null
+          left_at?: string | null
+          role?: Database["public"]["Enums"]["video_call_role"]
+          updated_at?: string
+          user_id?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "video_call_participants_agent_id_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "video_call_participants_call_id_fkey"
+            columns: ["workspace_id", "call_id"]
+            isOneToOne: false
+            referencedRelation: "video_calls"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "video_call_participants_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      video_calls: {
+        Row: {
+          agent_id: string | null
+          created_at: string
+          created_by: string | null
+          duration_seconds: number | null
+          ended_at: string | null
+          error: string | null
+          id: string
+          kind: Database["public"]["Enums"]["video_call_kind"]
+          project_id: string | null
+          provider: string
+          recording_path: string | null
+          room_id: string | null
+          scheduled_for: string | null
+          started_at: string | null
+          status: Database["public"]["Enums"]["video_call_status"]
+          thread_id: string | null
+          title: string | null
+          transcript_path: string | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          duration_seconds?: never
+          ended_at?: string | null
+          error?: string | null
+          id?: string
+          kind?: Database["public"]["Enums"]["video_call_kind"]
+          project_id?: string | null
+          provider?: string
+          recording_path?: string | null
+          room_id?: string | null
+          scheduled_for?: string | null
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["video_call_status"]
+          thread_id?: string | null
+          title?: string | null
+          transcript_path?: string | null
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          duration_seconds?: never
+          ended_at?: string | null
+          error?: string | null
+          id?: string
+          kind?: Database["public"]["Enums"]["video_call_kind"]
+          project_id?: string | null
+          provider?: string
+          recording_path?: string | null
+          room_id?: string | null
+          scheduled_for?: string | null
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["video_call_status"]
+          thread_id?: string | null
+          title?: string | null
+          transcript_path?: string | null
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "video_calls_agent_id_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "video_calls_project_id_fkey"
+            columns: ["project_id"]
+            isOneToOne: false
+            referencedRelation: "projects"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "video_calls_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       workspace_members: {
         Row: {
           created_at: string
@@ -2483,6 +3981,20 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      connect_integration: {
+        Args: {
+          p_access_token: string
+          p_account_label?: string
+          p_expires_at?: string
+          p_external_account_id?: string
+          p_metadata?: Json
+          p_provider: string
+          p_refresh_token?: string
+          p_scopes?: string[]
+          p_user_id?: string
+        }
+        Returns: string
+      }
       consume_gateway_token: {
         Args: { p_label?: string; p_slug_hint?: string; p_token: string }
         Returns: {
@@ -2561,6 +4073,15 @@ export type Database = {
           expires_at: string
           invite_id: string
           token: string
+        }[]
+      }
+      create_platform_token: {
+        Args: { p_expires_in?: string; p_name: string; p_scopes: string[]; p_workspace_id: string }
+        Returns: {
+          expires_at: string
+          token: string
+          token_id: string
+          token_prefix: string
         }[]
       }
       create_workspace: {
@@ -2678,6 +4199,17 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      get_integration_tokens: {
+        Args: { p_integration_id: string }
+        Returns: {
+          access_token: string
+          expires_at: string
+          integration_id: string
+          provider: Database["public"]["Enums"]["integration_provider"]
+          refresh_token: string
+          scopes: string[]
+        }[]
+      }
       heartbeat_command: {
         Args: { p_extend_seconds?: number; p_id: string; p_lease_token: string }
         Returns: Json
@@ -2726,6 +4258,72 @@ export type Database = {
           summary: string
         }[]
       }
+      mark_notifications_read: { Args: { p_ids?: string[] }; Returns: number }
+      recompute_agent_budget: {
+        Args: { p_agent_id: string }
+        Returns: {
+          agent_id: string
+          created_at: string
+          exceeded_at: string | null
+          follows_workspace_default: boolean
+          hard_cutoff: boolean
+          last_usage_at: string | null
+          metered_calls: number
+          monthly_limit_usd: number | null
+          period_end: string
+          period_start: string
+          soft_threshold_pct: number
+          spend_usd: number
+          status: Database["public"]["Enums"]["budget_status"]
+          tokens: number
+          unmetered_calls: number
+          updated_at: string
+          warned_at: string | null
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "agent_budgets"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      record_agent_usage: {
+        Args: {
+          p_agent_id: string
+          p_cache_read_tokens?: number
+          p_cache_write_tokens?: number
+          p_cost_cache_read_usd?: number
+          p_cost_cache_write_usd?: number
+          p_cost_input_usd?: number
+          p_cost_output_usd?: number
+          p_cost_total_usd?: number
+          p_gateway_id?: string
+          p_idempotency_key?: string
+          p_input_tokens?: number
+          p_metadata?: Json
+          p_model: string
+          p_occurred_at?: string
+          p_operation?: Database["public"]["Enums"]["usage_operation"]
+          p_output_tokens?: number
+          p_provider: string
+          p_run_id?: string
+          p_session_id?: string
+        }
+        Returns: {
+          deduplicated: boolean
+          id: string
+        }[]
+      }
+      register_device_token: {
+        Args: {
+          p_app_version?: string
+          p_device_id?: string
+          p_platform: Database["public"]["Enums"]["device_platform"]
+          p_token: string
+        }
+        Returns: string
+      }
       release_command: { Args: { p_id: string; p_lease_token: string }; Returns: Json }
       release_inbox_item: { Args: { p_id: string; p_lease_token: string }; Returns: Json }
       remove_member: {
@@ -2764,6 +4362,30 @@ export type Database = {
         SetofOptions: {
           from: "*"
           to: "invites"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      revoke_platform_token: {
+        Args: { p_token_id: string }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          expires_at: string | null
+          id: string
+          last_used_at: string | null
+          name: string
+          revoked_at: string | null
+          revoked_by: string | null
+          scopes: string[]
+          token_hash: string
+          token_prefix: string
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "platform_tokens"
           isOneToOne: true
           isSetofReturn: false
         }
@@ -2834,6 +4456,42 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      set_agent_budget: {
+        Args: {
+          p_agent_id: string
+          p_clear_limit?: boolean
+          p_follow_workspace_default?: boolean
+          p_hard_cutoff?: boolean
+          p_monthly_limit_usd?: number
+          p_soft_threshold_pct?: number
+        }
+        Returns: {
+          agent_id: string
+          created_at: string
+          exceeded_at: string | null
+          follows_workspace_default: boolean
+          hard_cutoff: boolean
+          last_usage_at: string | null
+          metered_calls: number
+          monthly_limit_usd: number | null
+          period_end: string
+          period_start: string
+          soft_threshold_pct: number
+          spend_usd: number
+          status: Database["public"]["Enums"]["budget_status"]
+          tokens: number
+          unmetered_calls: number
+          updated_at: string
+          warned_at: string | null
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "agent_budgets"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       set_member_role: {
         Args: {
           p_role: Database["public"]["Enums"]["workspace_role"]
@@ -2855,30 +4513,71 @@ export type Database = {
         }
       }
       start_command: { Args: { p_id: string; p_lease_token: string }; Returns: Json }
+      unread_notification_count: { Args: Record<PropertyKey, never>; Returns: number }
+      verify_platform_token: {
+        Args: { p_scope: string; p_token: string }
+        Returns: {
+          allowed: boolean
+          expires_at: string
+          reason: Database["public"]["Enums"]["token_verification_result"]
+          scopes: string[]
+          token_id: string
+          workspace_id: string
+        }[]
+      }
     }
     Enums: {
+      actor_type: "human" | "agent" | "system"
       agent_status: "offline" | "online" | "paused" | "error" | "archived"
       agent_training_kind: "knowledge" | "instruction" | "example"
       agent_trust_tier: "observer" | "helper" | "partner" | "trusted"
       agent_type: "email" | "calendar" | "research" | "code" | "custom"
       agent_verbosity: "concise" | "balanced" | "detailed"
       automation_condition: "created" | "changed_to" | "changed_from" | "any_change"
+      budget_status: "ok" | "warned" | "exceeded" | "unmetered"
       campaign_status: "draft" | "active" | "paused" | "completed" | "archived"
       command_status: "pending" | "leased" | "running" | "done" | "failed" | "cancelled"
       comment_entity_type: "task" | "contact"
+      computer_use_task_status: "pending" | "running" | "succeeded" | "failed" | "cancelled"
       crm_entity_type: "contact" | "company"
       custom_field_type: "text" | "number" | "date" | "select" | "multiselect" | "boolean"
+      desktop_connection_status: "connected" | "disconnected" | "expired"
+      desktop_vm_status: "provisioning" | "running" | "stopped" | "error" | "deleted"
+      device_platform: "ios" | "android" | "web"
       draft_set_status: "draft" | "in_review" | "approved" | "sent" | "discarded"
       gateway_status: "provisioning" | "online" | "degraded" | "offline" | "error" | "disabled"
       inbox_item_status: "pending" | "leased" | "done" | "dead_letter" | "cancelled"
+      integration_provider:
+        | "google"
+        | "notion"
+        | "slack"
+        | "github"
+        | "microsoft"
+        | "linear"
+        | "atlassian"
+        | "dropbox"
+        | "discord"
+        | "hubspot"
+        | "zoom"
       interaction_direction: "inbound" | "outbound"
       interaction_kind: "call" | "email" | "message" | "meeting" | "note" | "task" | "other"
+      job_catch_up: "latest" | "all"
+      job_status: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "timed_out"
+      job_target_kind: "agent_command" | "job_definition"
+      notification_channel: "in_app" | "email" | "push"
       priority_level: "urgent" | "high" | "medium" | "low"
       project_status: "active" | "archived"
+      robot_execution_status: "running" | "succeeded" | "failed" | "cancelled"
       series_catch_up: "all" | "latest" | "none"
       stream_type: "functional" | "project" | "custom"
       task_relation_type: "blocks" | "relates_to" | "duplicate_of"
       task_status: "todo" | "in_progress" | "blocked" | "done" | "cancelled" | "missed"
+      token_verification_result: "allowed" | "unknown" | "revoked" | "expired" | "scope_denied"
+      usage_operation: "chat" | "checkin" | "embedding" | "tool"
+      user_service_status: "pending" | "deploying" | "running" | "stopped" | "failed" | "deleted"
+      video_call_kind: "voice" | "video"
+      video_call_role: "host" | "participant" | "observer"
+      video_call_status: "scheduled" | "active" | "ended" | "cancelled" | "missed" | "failed"
       workspace_role: "viewer" | "member" | "admin" | "owner"
       workspace_setup_state: "pending" | "in_progress" | "completed"
     }
@@ -2996,28 +4695,58 @@ export type CompositeTypes<
 export const Constants = {
   public: {
     Enums: {
+      actor_type: ["human", "agent", "system"],
       agent_status: ["offline", "online", "paused", "error", "archived"],
       agent_training_kind: ["knowledge", "instruction", "example"],
       agent_trust_tier: ["observer", "helper", "partner", "trusted"],
       agent_type: ["email", "calendar", "research", "code", "custom"],
       agent_verbosity: ["concise", "balanced", "detailed"],
       automation_condition: ["created", "changed_to", "changed_from", "any_change"],
+      budget_status: ["ok", "warned", "exceeded", "unmetered"],
       campaign_status: ["draft", "active", "paused", "completed", "archived"],
       command_status: ["pending", "leased", "running", "done", "failed", "cancelled"],
       comment_entity_type: ["task", "contact"],
+      computer_use_task_status: ["pending", "running", "succeeded", "failed", "cancelled"],
       crm_entity_type: ["contact", "company"],
       custom_field_type: ["text", "number", "date", "select", "multiselect", "boolean"],
+      desktop_connection_status: ["connected", "disconnected", "expired"],
+      desktop_vm_status: ["provisioning", "running", "stopped", "error", "deleted"],
+      device_platform: ["ios", "android", "web"],
       draft_set_status: ["draft", "in_review", "approved", "sent", "discarded"],
       gateway_status: ["provisioning", "online", "degraded", "offline", "error", "disabled"],
       inbox_item_status: ["pending", "leased", "done", "dead_letter", "cancelled"],
+      integration_provider: [
+        "google",
+        "notion",
+        "slack",
+        "github",
+        "microsoft",
+        "linear",
+        "atlassian",
+        "dropbox",
+        "discord",
+        "hubspot",
+        "zoom",
+      ],
       interaction_direction: ["inbound", "outbound"],
       interaction_kind: ["call", "email", "message", "meeting", "note", "task", "other"],
+      job_catch_up: ["latest", "all"],
+      job_status: ["queued", "running", "succeeded", "failed", "cancelled", "timed_out"],
+      job_target_kind: ["agent_command", "job_definition"],
+      notification_channel: ["in_app", "email", "push"],
       priority_level: ["urgent", "high", "medium", "low"],
       project_status: ["active", "archived"],
+      robot_execution_status: ["running", "succeeded", "failed", "cancelled"],
       series_catch_up: ["all", "latest", "none"],
       stream_type: ["functional", "project", "custom"],
       task_relation_type: ["blocks", "relates_to", "duplicate_of"],
       task_status: ["todo", "in_progress", "blocked", "done", "cancelled", "missed"],
+      token_verification_result: ["allowed", "unknown", "revoked", "expired", "scope_denied"],
+      usage_operation: ["chat", "checkin", "embedding", "tool"],
+      user_service_status: ["pending", "deploying", "running", "stopped", "failed", "deleted"],
+      video_call_kind: ["voice", "video"],
+      video_call_role: ["host", "participant", "observer"],
+      video_call_status: ["scheduled", "active", "ended", "cancelled", "missed", "failed"],
       workspace_role: ["viewer", "member", "admin", "owner"],
       workspace_setup_state: ["pending", "in_progress", "completed"],
     },
