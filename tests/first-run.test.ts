@@ -3,11 +3,12 @@
 // on another port so the suite's database is untouched; its cluster is removed afterwards. Also the
 // failures that can be simulated here end with one line naming the cause and the fix, never a stack trace.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgMajor } from '../scripts/lib/engine.js';
 import { provisionBlocker } from '../scripts/lib/provision.js';
 
 const projectRoot = resolve(import.meta.dirname, '..');
@@ -65,6 +66,23 @@ describe('a fresh clone in a private folder', () => {
     expect(existsSync(join(engineDir, 'data', 'PG_VERSION'))).toBe(true);
     expect(engineDir.startsWith(realpathSync(base))).toBe(false);
   });
+
+  it('runs the README\'s commands there, and the files they regenerate match what is committed', () => {
+    // npm test is what runs this file; benchmarks are long; db:reset ran above; db:stop ends the next test.
+    const skip = new Set(['test', 'typecheck', 'db:reset', 'db:stop']);
+    const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+    const commands = [...new Set([...readme.matchAll(/npm run ([a-z][a-z0-9:-]*)/g)].map((m) => m[1]!))]
+      .filter((c) => !skip.has(c) && !c.startsWith('bench:'));
+    expect(commands).toEqual(expect.arrayContaining(['db:start', 'db:status', 'gen:types', 'docs:erd', 'db:bundle']));
+    for (const command of commands) {
+      const result = npmRun(viaSymlink, command, { AGENTBASE_DB_PORT: String(clonePort) });
+      expect(result.status, `npm run ${command}: ${result.output.slice(-500)}`).toBe(0);
+    }
+    // The schema snapshot is PostgreSQL 15's pg_dump output; other majors print it differently.
+    const changed = execFileSync('git', ['status', '--porcelain'], { cwd: viaSymlink, encoding: 'utf8' })
+      .split('\n').filter((line) => line.trim() !== '' && !(pgMajor !== 15 && line.endsWith('docs/schema.sql')));
+    expect(changed).toEqual([]);
+  }, 240_000);
 
   it('starts again without changing anything, and db:stop -- --remove deletes the cluster', () => {
     const again = npmRun(viaSymlink, 'db:start', { AGENTBASE_DB_PORT: String(clonePort) });
