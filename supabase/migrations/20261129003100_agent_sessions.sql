@@ -254,8 +254,9 @@ grant select, delete on table public.agent_sessions to authenticated;
 grant insert (id, workspace_id, agent_id, external_id, title, status, repo_owner, repo_name, branch, clone_url,
   is_new_branch, global_skill_refs, sandbox_state, lifecycle_state, last_activity_at, sandbox_expires_at, hibernate_after)
   on table public.agent_sessions to authenticated;
--- Lifecycle columns (state, version, run id, error) change through transition_agent_session only.
-grant update (agent_id, title, status, repo_owner, repo_name, branch, clone_url, is_new_branch, global_skill_refs,
+-- Lifecycle columns (state, run id, error) change through transition_agent_session only.
+-- lifecycle_version may be written back as read (optimistic check); the trigger then bumps it.
+grant update (lifecycle_version, agent_id, title, status, repo_owner, repo_name, branch, clone_url, is_new_branch, global_skill_refs,
   sandbox_state, last_activity_at, sandbox_expires_at, hibernate_after, lines_added, lines_removed, snapshot_url,
   snapshot_created_at, snapshot_size_bytes, cached_diff, cached_diff_updated_at)
   on table public.agent_sessions to authenticated;
