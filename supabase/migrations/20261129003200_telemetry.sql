@@ -164,7 +164,6 @@ begin
 end
 $$;
 revoke all on function private.telemetry_maintain_partitions(timestamptz) from public;
-grant execute on function private.telemetry_maintain_partitions(timestamptz) to service_role;
 
 -- The current month and the look-ahead exist as soon as the migration has run.
 select count(*) from private.telemetry_maintain_partitions();
