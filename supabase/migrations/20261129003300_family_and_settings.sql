@@ -193,8 +193,8 @@ begin
             raise exception '%.% must be a Vault secret id (a uuid string)', p_path, v_key using errcode = '22023';
           end if;
         elsif v_key ~* '(^|[_-])(api[_-]?key|apikey|secret|secret[_-]?key|client[_-]?secret|password|passwd|credentials?|private[_-]?key|token|access[_-]?token|auth[_-]?token|refresh[_-]?token|bearer|authorization)$' then
-          raise exception '%.% looks like a secret: store it in Supabase Vault and reference it as %_secret_id', p_path, v_key,
-            regexp_replace(v_key, '(?i)[_-]?(key|token|secret|password|passwd|credentials?)$', '') using errcode = '22023';
+          raise exception '%.% looks like a secret: store it in Supabase Vault and reference it as %_secret_id', p_path, v_key, v_key
+            using errcode = '22023';
         else
           perform private.assert_no_plaintext_secrets(v_child, p_path || '.' || v_key);
         end if;
@@ -216,6 +216,7 @@ begin
 end
 $$;
 revoke all on function private.assert_no_plaintext_secrets(jsonb, text) from public;
+grant execute on function private.assert_no_plaintext_secrets(jsonb, text) to authenticated, service_role;
 
 -- Settings rows: no plaintext secrets; feature flags are booleans.
 create or replace function private.settings_before_write()
