@@ -369,7 +369,21 @@ begin
   if new.thread_id is null then
     raise exception 'thread_id must not be null' using errcode = '22004';
   end if;
-  select t.workspace_id into v_workspace from public.threads t where t.id = new.thread_id;
+  if new.sender_type = 'user' then
+    new.sender_user_id := coalesce(new.sender_user_id, auth.uid());
+    if new.sender_user_id is null then
+      raise exception 'sender_user_id must not be null for sender_type user' using errcode = '22004';
+    end if;
+  end if;
+  perform private.check_message_parts(new.parts);
+  -- One statement finds the thread, locks it and takes the next number; a refusal below rolls it back.
+  update public.threads t
+     set last_seq = t.last_seq + 1,
+         last_message_at = now(),
+         last_assistant_message_at = case when new.sender_type in ('assistant', 'agent') then now()
+                                          else t.last_assistant_message_at end
+   where t.id = new.thread_id
+  returning t.workspace_id, t.last_seq into v_workspace, v_seq;
   if v_workspace is null then
     raise exception 'thread_id % does not exist', new.thread_id using errcode = '23503';
   end if;
@@ -379,20 +393,6 @@ begin
     raise exception 'thread_id % belongs to another workspace than workspace_id %', new.thread_id, new.workspace_id
       using errcode = '23503';
   end if;
-  if new.sender_type = 'user' then
-    new.sender_user_id := coalesce(new.sender_user_id, auth.uid());
-    if new.sender_user_id is null then
-      raise exception 'sender_user_id must not be null for sender_type user' using errcode = '22004';
-    end if;
-  end if;
-  perform private.check_message_parts(new.parts);
-  update public.threads t
-     set last_seq = t.last_seq + 1,
-         last_message_at = now(),
-         last_assistant_message_at = case when new.sender_type in ('assistant', 'agent') then now()
-                                          else t.last_assistant_message_at end
-   where t.id = new.thread_id
-  returning t.last_seq into v_seq;
   new.seq := v_seq;
   new.revision := 1;
   new.edited_at := null;
