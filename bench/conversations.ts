@@ -4,8 +4,8 @@
 //   SUPABASE_DB_URL=postgresql://postgres:postgres@127.0.0.1:54322/postgres npm run bench:conversations
 //
 // Messages (from the workspace's agent) are inserted through the real trigger path (parts check,
-// sequence numbers, thread last_seq), server-side, as the owner. The reader is a workspace member with read markers on half of the threads. Reported:
-// the PostgREST-style call (3 round trips, RLS on) and the server-side execution time from
+// sequence numbers, thread last_seq), server-side, as the owner. The reader is a workspace member with
+// read markers on half of the threads. Reported: the PostgREST-style call (3 round trips, RLS on) and the server-side execution time from
 // EXPLAIN ANALYZE of the same call. Knobs: BENCH_THREADS, BENCH_MESSAGES_PER_THREAD, BENCH_QUERIES (200),
 // BENCH_KEEP=1 keeps the data (default: the benchmark workspace is deleted at the end).
 import os from 'node:os';

@@ -30,11 +30,11 @@ async function publicTables(): Promise<TableFacts[]> {
   return rows;
 }
 
-/** The SQL text of every denial assertion in the pgTAP files. */
+/** The SQL text of every denial assertion in the pgTAP files (domain folders included). */
 function denialAssertions(): string[] {
   const dir = join(process.cwd(), 'supabase', 'tests', 'database');
   const found: string[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql'))) {
+  for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.sql'))) {
     const text = readFileSync(join(dir, file), 'utf8');
     const re = /tests\.assert_(?:denied|filtered)\s*\(\s*\$(\w*)\$([\s\S]*?)\$\1\$/g;
     for (const m of text.matchAll(re)) found.push(m[2]!);

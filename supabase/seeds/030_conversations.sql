@@ -3,40 +3,32 @@
 -- The demo share link's token is 'dec0de00000000000000000000000030' hashed like any other
 -- (read it anonymously with: select public.get_shared_thread('dec0de00000000000000000000000030')).
 
--- Two agents of their own (with a gateway): the family concierge and the coding agent.
-insert into public.gateways (id, workspace_id, slug, label, status) values
-  ('30300000-0000-4000-8000-000000000001', 'd2000000-0000-4000-8000-000000000001', 'conversations-gw', 'Conversations demo gateway', 'online')
-on conflict do nothing;
-insert into public.agents (id, workspace_id, slug, name, type, status, gateway_id, email_address, description) values
-  ('30300000-0000-4000-8000-000000000011', 'd2000000-0000-4000-8000-000000000001', 'concierge', 'Concierge', 'custom', 'online',
-   '30300000-0000-4000-8000-000000000001', 'concierge@demo.agentbase.dev', 'Answers the family on WhatsApp and e-mail.'),
-  ('30300000-0000-4000-8000-000000000012', 'd2000000-0000-4000-8000-000000000001', 'coder', 'Coder', 'code', 'online',
-   '30300000-0000-4000-8000-000000000001', null, 'Works on the app repository in a sandbox.')
-on conflict do nothing;
+-- No agents or gateways are seeded here (the agents domain owns those, and its tests count them):
+-- agent columns stay null, so the demo family routes to `no_agent` until the workspace has a head agent.
 
 -- A coding session with its chat, one finished run and its steps.
 insert into public.agent_sessions (id, workspace_id, owner_id, agent_id, title, status, repo_owner, repo_name, branch, clone_url,
   lifecycle_state, last_activity_at, hibernate_after, lines_added, lines_removed) values
   ('30300000-0000-4000-8000-000000000021', 'd2000000-0000-4000-8000-000000000001', 'd0000000-0000-4000-8000-000000000003',
-   '30300000-0000-4000-8000-000000000012', 'Fix the checkout rounding bug', 'running', 'acme', 'shop', 'fix/rounding',
+   null, 'Fix the checkout rounding bug', 'running', 'acme', 'shop', 'fix/rounding',
    'https://github.com/acme/shop.git', 'active', now() - interval '5 minutes', now() + interval '25 minutes', 42, 7)
 on conflict do nothing;
 
 insert into public.threads (id, workspace_id, kind, title, agent_id, session_id, channel, external_ref, model_id, created_by) values
-  ('30300000-0000-4000-8000-000000000031', 'd2000000-0000-4000-8000-000000000001', 'agent_direct', 'Olivia & Concierge',
-   '30300000-0000-4000-8000-000000000011', null, null, null, null, 'd0000000-0000-4000-8000-000000000001'),
+  ('30300000-0000-4000-8000-000000000031', 'd2000000-0000-4000-8000-000000000001', 'dm', 'Olivia & Adam',
+   null, null, null, null, null, 'd0000000-0000-4000-8000-000000000001'),
   ('30300000-0000-4000-8000-000000000032', 'd2000000-0000-4000-8000-000000000001', 'channel', '#general',
    null, null, null, null, null, 'd0000000-0000-4000-8000-000000000002'),
   ('30300000-0000-4000-8000-000000000033', 'd2000000-0000-4000-8000-000000000001', 'external', 'Invoice question from a customer',
-   '30300000-0000-4000-8000-000000000011', null, 'email', '<CA+invoice-1@mail.example>', null, null),
+   null, null, 'email', '<CA+invoice-1@mail.example>', null, null),
   ('30300000-0000-4000-8000-000000000034', 'd2000000-0000-4000-8000-000000000001', 'session_chat', 'Rounding bug',
-   '30300000-0000-4000-8000-000000000012', '30300000-0000-4000-8000-000000000021', null, null, 'anthropic/claude-sonnet-4.5',
+   null, '30300000-0000-4000-8000-000000000021', null, null, 'anthropic/claude-sonnet-4.5',
    'd0000000-0000-4000-8000-000000000003')
 on conflict do nothing;
 
 insert into public.thread_participants (id, workspace_id, thread_id, user_id, agent_id, role) values
   ('30300000-0000-4000-8000-000000000041', 'd2000000-0000-4000-8000-000000000001', '30300000-0000-4000-8000-000000000031', 'd0000000-0000-4000-8000-000000000001', null, 'owner'),
-  ('30300000-0000-4000-8000-000000000042', 'd2000000-0000-4000-8000-000000000001', '30300000-0000-4000-8000-000000000031', null, '30300000-0000-4000-8000-000000000011', 'member'),
+  ('30300000-0000-4000-8000-000000000042', 'd2000000-0000-4000-8000-000000000001', '30300000-0000-4000-8000-000000000031', 'd0000000-0000-4000-8000-000000000002', null, 'member'),
   ('30300000-0000-4000-8000-000000000043', 'd2000000-0000-4000-8000-000000000001', '30300000-0000-4000-8000-000000000032', 'd0000000-0000-4000-8000-000000000002', null, 'owner'),
   ('30300000-0000-4000-8000-000000000044', 'd2000000-0000-4000-8000-000000000001', '30300000-0000-4000-8000-000000000032', 'd0000000-0000-4000-8000-000000000003', null, 'member')
 on conflict do nothing;
@@ -47,10 +39,9 @@ select v.id::uuid, v.thread_id::uuid, v.sender_type::public.message_sender_type,
        v.content, v.parts::jsonb, v.model_id, v.input_tokens, v.output_tokens, v.external_ref
 from (values
   ('30300000-0000-4000-8000-000000000101', '30300000-0000-4000-8000-000000000031', 'user', 'd0000000-0000-4000-8000-000000000001', null,
-   'Remind everyone about Sunday lunch.', '[{"type": "text", "text": "Remind everyone about Sunday lunch."}]', null, null, null, null),
-  ('30300000-0000-4000-8000-000000000102', '30300000-0000-4000-8000-000000000031', 'assistant', null, '30300000-0000-4000-8000-000000000011',
-   'Done: I messaged Grandma and Sam on WhatsApp.', '[{"type": "text", "text": "Done: I messaged Grandma and Sam on WhatsApp."}]',
-   'anthropic/claude-sonnet-4.5', 812, 64, null),
+   'Can you book the room for Sunday lunch?', '[{"type": "text", "text": "Can you book the room for Sunday lunch?"}]', null, null, null, null),
+  ('30300000-0000-4000-8000-000000000102', '30300000-0000-4000-8000-000000000031', 'user', 'd0000000-0000-4000-8000-000000000002', null,
+   'Booked, see you there.', '[{"type": "text", "text": "Booked, see you there."}]', null, null, null, null),
   ('30300000-0000-4000-8000-000000000103', '30300000-0000-4000-8000-000000000032', 'user', 'd0000000-0000-4000-8000-000000000002', null,
    'Welcome to the new workspace!', '[]', null, null, null, null),
   ('30300000-0000-4000-8000-000000000104', '30300000-0000-4000-8000-000000000032', 'system', null, null,
@@ -59,7 +50,7 @@ from (values
    'Hello, invoice 1042 shows the wrong VAT rate.', '[{"type": "text", "text": "Hello, invoice 1042 shows the wrong VAT rate."}]', null, null, null, '<CA+invoice-1@mail.example>'),
   ('30300000-0000-4000-8000-000000000106', '30300000-0000-4000-8000-000000000034', 'user', 'd0000000-0000-4000-8000-000000000003', null,
    'Totals are off by one cent on some carts.', '[{"type": "text", "text": "Totals are off by one cent on some carts."}]', null, null, null, null),
-  ('30300000-0000-4000-8000-000000000107', '30300000-0000-4000-8000-000000000034', 'assistant', null, '30300000-0000-4000-8000-000000000012',
+  ('30300000-0000-4000-8000-000000000107', '30300000-0000-4000-8000-000000000034', 'assistant', null, null,
    'Found it: line totals are rounded before summing. Patch pushed to fix/rounding.',
    '[{"type": "reasoning", "text": "Compare per-line rounding with rounding the sum."}, {"type": "tool-invocation", "toolName": "bash", "args": {"command": "npm test"}}, {"type": "text", "text": "Found it: line totals are rounded before summing. Patch pushed to fix/rounding."}]',
    'anthropic/claude-sonnet-4.5', 15230, 911, null)
@@ -82,19 +73,12 @@ on conflict do nothing;
 
 insert into public.feed_events (id, workspace_id, type, title, body, agent_id, user_id, thread_id, acknowledged_at) values
   ('30300000-0000-4000-8000-000000000061', 'd2000000-0000-4000-8000-000000000001', 'task_completed', 'Sunday lunch reminders sent',
-   'Two family members were messaged.', '30300000-0000-4000-8000-000000000011', null, '30300000-0000-4000-8000-000000000031', now()),
+   'Two family members were messaged.', null, null, '30300000-0000-4000-8000-000000000031', now()),
   ('30300000-0000-4000-8000-000000000062', 'd2000000-0000-4000-8000-000000000001', 'approval_needed', 'Push the rounding fix?',
-   'Coder wants to open a pull request on acme/shop.', '30300000-0000-4000-8000-000000000012', 'd0000000-0000-4000-8000-000000000003',
+   'The coding agent wants to open a pull request on acme/shop.', null, 'd0000000-0000-4000-8000-000000000003',
    '30300000-0000-4000-8000-000000000034', null),
   ('30300000-0000-4000-8000-000000000063', 'd2000000-0000-4000-8000-000000000001', 'info', 'New e-mail conversation',
-   'An invoice question arrived for Concierge.', '30300000-0000-4000-8000-000000000011', null, '30300000-0000-4000-8000-000000000033', null)
-on conflict do nothing;
-
-insert into public.email_routing_rules (id, workspace_id, agent_id, name, direction, priority, to_pattern, subject_pattern) values
-  ('30300000-0000-4000-8000-000000000071', 'd2000000-0000-4000-8000-000000000001', '30300000-0000-4000-8000-000000000011',
-   'Invoices to Concierge', 'inbound', 10, '^(billing|invoices)@', 'invoice|vat'),
-  ('30300000-0000-4000-8000-000000000072', 'd2000000-0000-4000-8000-000000000001', '30300000-0000-4000-8000-000000000011',
-   'Everything else', 'inbound', 1000, '.*', null)
+   'An invoice question arrived by e-mail.', null, null, '30300000-0000-4000-8000-000000000033', null)
 on conflict do nothing;
 
 insert into public.workflow_runs (id, workspace_id, session_id, thread_id, owner_id, model_id, status, started_at, finished_at) values
@@ -114,7 +98,7 @@ on conflict do nothing;
 insert into public.telemetry_events (workspace_id, turn_id, stage, status, started_at, ended_at, agent_id, metadata)
 select 'd2000000-0000-4000-8000-000000000001', '30300000-0000-4000-8000-0000000000a1', v.stage, v.status::public.telemetry_status,
        now() - interval '1 minute' + v.start_ms * interval '1 millisecond',
-       now() - interval '1 minute' + v.end_ms * interval '1 millisecond', '30300000-0000-4000-8000-000000000011', v.metadata::jsonb
+       now() - interval '1 minute' + v.end_ms * interval '1 millisecond', null, v.metadata::jsonb
 from (values
   ('whatsapp_receive', 'completed', 0, 35, '{"message_type": "voice"}'),
   ('stt', 'completed', 40, 610, '{"provider": "openai", "seconds": 4.2}'),
@@ -126,11 +110,11 @@ where not exists (select 1 from public.telemetry_events e where e.turn_id = '303
 
 insert into public.family_members (id, workspace_id, phone_e164, display_name, relation, user_id, agent_id, opted_in) values
   ('30300000-0000-4000-8000-0000000000b1', 'd2000000-0000-4000-8000-000000000001', '+15555550100', 'Olivia', 'self',
-   'd0000000-0000-4000-8000-000000000001', '30300000-0000-4000-8000-000000000011', true),
+   'd0000000-0000-4000-8000-000000000001', null, true),
   ('30300000-0000-4000-8000-0000000000b2', 'd2000000-0000-4000-8000-000000000001', '+15555550101', 'Grandma', 'grandparent',
-   null, '30300000-0000-4000-8000-000000000011', true),
+   null, null, true),
   ('30300000-0000-4000-8000-0000000000b3', 'd2000000-0000-4000-8000-000000000001', '+15555550102', 'Sam', 'child',
-   null, '30300000-0000-4000-8000-000000000011', false)
+   null, null, false)
 on conflict do nothing;
 
 insert into public.workspace_settings (workspace_id, kind, settings, updated_by) values
