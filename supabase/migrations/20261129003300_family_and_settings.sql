@@ -239,6 +239,8 @@ begin
     if tg_op = 'UPDATE' and (new.workspace_id, new.kind) is distinct from (old.workspace_id, old.kind) then
       raise exception 'workspace_settings: workspace_id and kind cannot change' using errcode = '55000';
     end if;
+    -- Who changed it last (service_role and the owner keep what they set).
+    new.updated_by := coalesce(auth.uid(), new.updated_by);
   end if;
   return new;
 end

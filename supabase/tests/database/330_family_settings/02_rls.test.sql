@@ -1,6 +1,6 @@
 -- RLS for family_members, platform_settings, workspace_settings: every role x operation.
 begin;
-select plan(56);
+select plan(57);
 
 create function pg_temp.affected(p_sql text) returns integer language plpgsql as $$
 declare n integer; begin execute p_sql; get diagnostics n = row_count; return n; end $$;
@@ -108,6 +108,7 @@ select is(pg_temp.affected($$ delete from public.workspace_settings where worksp
 
 select tests.authenticate_as('fam_owner');
 select is(pg_temp.affected($$ update public.workspace_settings set settings = '{"debug_transcripts": false}' where workspace_id = tests.workspace_id('fam') and kind = 'flags' $$), 1, 'owner changes an override');
+select is((select updated_by from public.workspace_settings where workspace_id = tests.workspace_id('fam') and kind = 'flags'), tests.user_id('fam_owner'), 'updated_by follows the last writer');
 
 select tests.authenticate_as_service_role();
 select is(pg_temp.affected($$ delete from public.workspace_settings where workspace_id = tests.workspace_id('fam', 'b') $$), 1, 'service_role deletes any override');
