@@ -1,7 +1,7 @@
 -- RLS for threads, thread_participants, messages, message_revisions, thread_reads: every role x operation.
 -- Fixture key cvr: workspace a (owner, admin, member, viewer), workspace b (the outsider's).
 begin;
-select plan(108);
+select plan(142);
 
 create function pg_temp.affected(p_sql text) returns integer language plpgsql as $$
 declare n integer; begin execute p_sql; get diagnostics n = row_count; return n; end $$;
@@ -160,42 +160,81 @@ select is(pg_temp.affected($$ delete from public.messages where id = 'c3000000-0
 -- ------------------------------------------------------------------------------------ message_revisions
 select tests.authenticate_as_anon();
 select tests.assert_denied($$ select * from public.message_revisions $$, 'anon cannot read message_revisions');
+select tests.assert_denied($$ insert into public.message_revisions (workspace_id, thread_id, message_id, revision, content, parts) values (tests.workspace_id('cvr'), 'c1000000-0000-4000-8000-000000000001', 'c3000000-0000-4000-8000-000000000001', 9, 'forged', '[]') $$, 'anon cannot insert message_revisions');
+select tests.assert_denied($$ update public.message_revisions set content = 'rewritten' $$, 'anon cannot update message_revisions');
+select tests.assert_denied($$ delete from public.message_revisions $$, 'anon cannot delete message_revisions');
 select tests.authenticate_as('cvr_outsider');
 select tests.assert_filtered($$ select * from public.message_revisions $$, 'outsider reads no revision of a');
+select tests.assert_denied($$ insert into public.message_revisions (workspace_id, thread_id, message_id, revision, content, parts) values (tests.workspace_id('cvr'), 'c1000000-0000-4000-8000-000000000001', 'c3000000-0000-4000-8000-000000000001', 9, 'forged', '[]') $$, 'outsider cannot insert message_revisions');
+select tests.assert_denied($$ update public.message_revisions set content = 'rewritten' $$, 'outsider cannot update message_revisions');
+select tests.assert_denied($$ delete from public.message_revisions $$, 'outsider cannot delete message_revisions');
 select tests.authenticate_as('cvr_viewer');
 select is((select count(*)::int from public.message_revisions), 2, 'viewer reads revisions of a (two edits of the member''s message)');
+select tests.assert_denied($$ insert into public.message_revisions (workspace_id, thread_id, message_id, revision, content, parts) values (tests.workspace_id('cvr'), 'c1000000-0000-4000-8000-000000000001', 'c3000000-0000-4000-8000-000000000001', 9, 'forged', '[]') $$, 'viewer cannot insert revisions');
+select tests.assert_denied($$ update public.message_revisions set content = 'rewritten' $$, 'viewer cannot update revisions');
+select tests.assert_denied($$ delete from public.message_revisions $$, 'viewer cannot delete revisions');
 select tests.authenticate_as('cvr_member');
+select is((select count(*)::int from public.message_revisions), 2, 'member reads revisions of a');
 select tests.assert_denied($$ insert into public.message_revisions (workspace_id, thread_id, message_id, revision, content, parts) values (tests.workspace_id('cvr'), 'c1000000-0000-4000-8000-000000000001', 'c3000000-0000-4000-8000-000000000001', 9, 'forged', '[]') $$, 'member cannot insert revisions');
 select tests.assert_denied($$ update public.message_revisions set content = 'rewritten' $$, 'member cannot update revisions');
+select tests.assert_denied($$ delete from public.message_revisions $$, 'member cannot delete revisions');
 select tests.authenticate_as('cvr_admin');
+select is((select count(*)::int from public.message_revisions), 2, 'admin reads revisions of a');
+select tests.assert_denied($$ insert into public.message_revisions (workspace_id, thread_id, message_id, revision, content, parts) values (tests.workspace_id('cvr'), 'c1000000-0000-4000-8000-000000000001', 'c3000000-0000-4000-8000-000000000001', 9, 'forged', '[]') $$, 'admin cannot insert revisions');
+select tests.assert_denied($$ update public.message_revisions set content = 'rewritten' $$, 'admin cannot update revisions');
 select tests.assert_denied($$ delete from public.message_revisions $$, 'admin cannot delete revisions');
 select tests.authenticate_as('cvr_owner');
+select is((select count(*)::int from public.message_revisions), 2, 'owner reads revisions of a');
+select tests.assert_denied($$ insert into public.message_revisions (workspace_id, thread_id, message_id, revision, content, parts) values (tests.workspace_id('cvr'), 'c1000000-0000-4000-8000-000000000001', 'c3000000-0000-4000-8000-000000000001', 9, 'forged', '[]') $$, 'owner cannot insert revisions');
 select tests.assert_denied($$ update public.message_revisions set content = 'rewritten' $$, 'owner cannot update revisions');
+select tests.assert_denied($$ delete from public.message_revisions $$, 'owner cannot delete revisions');
 select tests.authenticate_as_service_role();
+select cmp_ok((select count(*)::int from public.message_revisions), '>=', 2, 'service_role reads revisions');
+select lives_ok($$ insert into public.message_revisions (workspace_id, thread_id, message_id, revision, content, parts) values (tests.workspace_id('cvr'), 'c1000000-0000-4000-8000-000000000001', 'c3000000-0000-4000-8000-000000000001', 9, 'imported history', '[]') $$, 'service_role may insert revisions (imports)');
 select tests.assert_denied($$ update public.message_revisions set content = 'rewritten' $$, 'service_role cannot update revisions');
 select tests.assert_denied($$ delete from public.message_revisions $$, 'service_role cannot delete revisions');
 
 -- ------------------------------------------------------------------------------------ thread_reads
+-- Markers so far: member and admin (from posting). The viewer adds one below.
 select tests.authenticate_as_anon();
 select tests.assert_denied($$ select * from public.thread_reads $$, 'anon cannot read thread_reads');
 select tests.assert_denied($$ insert into public.thread_reads (thread_id, user_id) values ('c1000000-0000-4000-8000-000000000001', tests.user_id('cvr_viewer')) $$, 'anon cannot insert thread_reads');
+select tests.assert_denied($$ update public.thread_reads set last_read_seq = 0 $$, 'anon cannot update thread_reads');
+select tests.assert_denied($$ delete from public.thread_reads $$, 'anon cannot delete thread_reads');
 
 select tests.authenticate_as('cvr_outsider');
 select tests.assert_filtered($$ select * from public.thread_reads where thread_id = 'c1000000-0000-4000-8000-000000000001' $$, 'outsider sees no read marker in a');
 select tests.assert_denied($$ insert into public.thread_reads (thread_id, user_id) values ('c1000000-0000-4000-8000-000000000001', tests.user_id('cvr_outsider')) $$, 'outsider cannot mark a thread of a read');
+select is(pg_temp.affected($$ update public.thread_reads set last_read_seq = 0 where thread_id = 'c1000000-0000-4000-8000-000000000001' $$), 0, 'outsider moves no marker in a');
+select tests.assert_denied($$ delete from public.thread_reads $$, 'outsider cannot delete thread_reads');
 
 select tests.authenticate_as('cvr_viewer');
 select lives_ok($$ insert into public.thread_reads (thread_id, last_read_seq) values ('c1000000-0000-4000-8000-000000000001', 1) $$, 'viewer sets their own read marker');
 select tests.assert_denied($$ insert into public.thread_reads (thread_id, user_id) values ('c1000000-0000-4000-8000-000000000001', tests.user_id('cvr_member')) $$, 'viewer cannot write another user''s marker');
 select is((select count(*)::int from public.thread_reads), 1, 'viewer sees only their own marker');
+select is(pg_temp.affected($$ update public.thread_reads set last_read_seq = 2 where user_id = tests.user_id('cvr_viewer') $$), 1, 'viewer moves their own marker');
+select is(pg_temp.affected($$ update public.thread_reads set last_read_seq = 0 where user_id = tests.user_id('cvr_member') $$), 0, 'viewer cannot move the member''s marker');
+select tests.assert_denied($$ delete from public.thread_reads $$, 'viewer cannot delete read markers');
 
 select tests.authenticate_as('cvr_member');
 select is((select count(*)::int from public.thread_reads), 1, 'member sees only their own marker (from posting)');
 select is(pg_temp.affected($$ update public.thread_reads set last_read_seq = 0 where user_id = tests.user_id('cvr_viewer') $$), 0, 'member cannot move the viewer''s marker');
 select tests.assert_denied($$ delete from public.thread_reads $$, 'member cannot delete read markers');
 
+select tests.authenticate_as('cvr_admin');
+select is((select count(*)::int from public.thread_reads), 1, 'admin sees only their own marker');
+select is(pg_temp.affected($$ update public.thread_reads set last_read_seq = 0 where user_id = tests.user_id('cvr_viewer') $$), 0, 'admin cannot move the viewer''s marker');
+select tests.assert_denied($$ delete from public.thread_reads $$, 'admin cannot delete read markers');
+
+select tests.authenticate_as('cvr_owner');
+select lives_ok($$ select public.mark_thread_read('c1000000-0000-4000-8000-000000000001') $$, 'owner marks a thread read through the RPC');
+select is((select count(*)::int from public.thread_reads), 1, 'owner sees only their own marker');
+select tests.assert_denied($$ delete from public.thread_reads $$, 'owner cannot delete read markers');
+
 select tests.authenticate_as_service_role();
 select cmp_ok((select count(*)::int from public.thread_reads), '>=', 4, 'service_role reads every marker');
+select is(pg_temp.affected($$ update public.thread_reads set last_read_at = now() where user_id = tests.user_id('cvr_viewer') $$), 1, 'service_role updates a marker');
+select is(pg_temp.affected($$ delete from public.thread_reads where user_id = tests.user_id('cvr_viewer') $$), 1, 'service_role deletes a marker');
 
 select * from finish();
 rollback;

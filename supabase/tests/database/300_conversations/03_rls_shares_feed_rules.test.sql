@@ -1,6 +1,6 @@
 -- RLS for thread_shares, feed_events, email_routing_rules: every role x operation.
 begin;
-select plan(74);
+select plan(79);
 
 create function pg_temp.affected(p_sql text) returns integer language plpgsql as $$
 declare n integer; begin execute p_sql; get diagnostics n = row_count; return n; end $$;
@@ -44,6 +44,7 @@ select tests.assert_filtered($$ select * from public.thread_shares $$, 'viewer d
 select tests.assert_denied($$ select public.create_thread_share('c5000000-0000-4000-8000-000000000001') $$, 'viewer cannot create a share');
 select tests.assert_denied($$ insert into public.thread_shares (workspace_id, thread_id) values (tests.workspace_id('cvs'), 'c5000000-0000-4000-8000-000000000001') $$, 'viewer cannot insert thread_shares');
 select is(pg_temp.affected($$ update public.thread_shares set revoked_at = now() where id = 'c6000000-0000-4000-8000-000000000001' $$), 0, 'viewer cannot revoke shares');
+select tests.assert_denied($$ delete from public.thread_shares where id = 'c6000000-0000-4000-8000-000000000001' $$, 'viewer cannot delete shares');
 
 select tests.authenticate_as('cvs_member');
 select is((select count(*)::int from public.thread_shares), 2, 'member lists the shares of a');
@@ -54,16 +55,20 @@ select tests.assert_denied($$ delete from public.thread_shares where id = 'c6000
 
 select tests.authenticate_as('cvs_admin');
 select is((select count(*)::int from public.thread_shares), 3, 'admin lists the shares of a');
+select tests.assert_denied($$ insert into public.thread_shares (workspace_id, thread_id) values (tests.workspace_id('cvs'), 'c5000000-0000-4000-8000-000000000001') $$, 'admin cannot insert shares directly');
 select is(pg_temp.affected($$ update public.thread_shares set revoked_at = now() where id = 'c6000000-0000-4000-8000-000000000001' $$), 1, 'admin revokes a share');
 select tests.assert_denied($$ delete from public.thread_shares where id = 'c6000000-0000-4000-8000-000000000002' $$, 'admin cannot delete shares');
 
 select tests.authenticate_as('cvs_owner');
+select is((select count(*)::int from public.thread_shares), 3, 'owner lists the shares of a');
+select tests.assert_denied($$ insert into public.thread_shares (workspace_id, thread_id) values (tests.workspace_id('cvs'), 'c5000000-0000-4000-8000-000000000001') $$, 'owner cannot insert shares directly');
 select is((select (public.revoke_thread_share('c6000000-0000-4000-8000-000000000002')).revoked_by), tests.user_id('cvs_owner'), 'owner revokes a share; revoked_by records them');
 select tests.assert_denied($$ delete from public.thread_shares where id = 'c6000000-0000-4000-8000-000000000002' $$, 'owner cannot delete shares');
 
 select tests.authenticate_as_service_role();
 select is((select count(*)::int from public.thread_shares where id::text like 'c6%'), 3, 'service_role reads every share');
 select is((select count(*)::int from public.create_thread_share('c5000000-0000-4000-8000-000000000002')), 1, 'service_role creates a share');
+select is(pg_temp.affected($$ update public.thread_shares set expires_at = now() + interval '1 hour' where id = 'c6000000-0000-4000-8000-000000000003' $$), 1, 'service_role re-dates a share');
 select is(pg_temp.affected($$ delete from public.thread_shares where id = 'c6000000-0000-4000-8000-000000000003' $$), 1, 'service_role deletes a share');
 select tests.clear_authentication();
 select is((select count(*)::int from private.thread_share_hashes h where not exists (select 1 from public.thread_shares s where s.id = h.share_id)), 0,

@@ -1,7 +1,7 @@
 -- RLS for telemetry_events: admins (and owners) of the workspace read; only service_role writes; nobody
 -- updates or deletes through the API.
 begin;
-select plan(24);
+select plan(30);
 
 select tests.create_workspace_fixture('tel');
 insert into public.telemetry_events (workspace_id, turn_id, stage, status, started_at, ended_at) values
@@ -17,16 +17,21 @@ select tests.assert_denied($$ delete from public.telemetry_events $$, 'anon cann
 select tests.authenticate_as('tel_outsider');
 select tests.assert_filtered($$ select * from public.telemetry_events where workspace_id = tests.workspace_id('tel') $$, 'outsider reads no telemetry of a');
 select tests.assert_denied($$ insert into public.telemetry_events (workspace_id, turn_id, stage, status) values (tests.workspace_id('tel'), gen_random_uuid(), 'llm', 'started') $$, 'outsider cannot insert telemetry');
+select tests.assert_denied($$ update public.telemetry_events set stage = 'x' $$, 'outsider cannot update telemetry');
+select tests.assert_denied($$ delete from public.telemetry_events $$, 'outsider cannot delete telemetry');
 select tests.assert_denied(format('select * from private.%I', 'telemetry_events_p' || to_char(now() at time zone 'UTC', 'YYYYMM')),
   'a partition cannot be read directly (bypassing the parent''s RLS)');
 
 select tests.authenticate_as('tel_viewer');
 select tests.assert_filtered($$ select * from public.telemetry_events $$, 'viewer reads no telemetry');
+select tests.assert_denied($$ insert into public.telemetry_events (workspace_id, turn_id, stage, status) values (tests.workspace_id('tel'), gen_random_uuid(), 'llm', 'started') $$, 'viewer cannot insert telemetry');
 select tests.assert_denied($$ update public.telemetry_events set stage = 'x' $$, 'viewer cannot update telemetry');
+select tests.assert_denied($$ delete from public.telemetry_events $$, 'viewer cannot delete telemetry');
 
 select tests.authenticate_as('tel_member');
 select tests.assert_filtered($$ select * from public.telemetry_events $$, 'member reads no telemetry');
 select tests.assert_denied($$ insert into public.telemetry_events (workspace_id, turn_id, stage, status) values (tests.workspace_id('tel'), gen_random_uuid(), 'llm', 'started') $$, 'member cannot insert telemetry');
+select tests.assert_denied($$ update public.telemetry_events set stage = 'x' $$, 'member cannot update telemetry');
 select tests.assert_denied($$ delete from public.telemetry_events $$, 'member cannot delete telemetry');
 
 select tests.authenticate_as('tel_admin');
@@ -37,6 +42,7 @@ select tests.assert_denied($$ delete from public.telemetry_events $$, 'admin can
 
 select tests.authenticate_as('tel_owner');
 select is((select count(*)::int from public.telemetry_events), 1, 'owner reads their workspace''s telemetry');
+select tests.assert_denied($$ insert into public.telemetry_events (workspace_id, turn_id, stage, status) values (tests.workspace_id('tel'), gen_random_uuid(), 'llm', 'started') $$, 'owner cannot insert telemetry');
 select tests.assert_denied($$ update public.telemetry_events set stage = 'x' $$, 'owner cannot update telemetry');
 select tests.assert_denied($$ delete from public.telemetry_events $$, 'owner cannot delete telemetry');
 

@@ -1,6 +1,6 @@
 -- RLS for family_members, platform_settings, workspace_settings: every role x operation.
 begin;
-select plan(57);
+select plan(83);
 
 create function pg_temp.affected(p_sql text) returns integer language plpgsql as $$
 declare n integer; begin execute p_sql; get diagnostics n = row_count; return n; end $$;
@@ -60,23 +60,41 @@ select is(pg_temp.affected($$ delete from public.family_members where phone_e164
 -- ------------------------------------------------------------------------------------ platform_settings
 select tests.authenticate_as_anon();
 select tests.assert_denied($$ select * from public.platform_settings $$, 'anon cannot read platform_settings');
+select tests.assert_denied($$ insert into public.platform_settings (kind) values ('llm') $$, 'anon cannot insert platform_settings');
 select tests.assert_denied($$ update public.platform_settings set settings = '{}' $$, 'anon cannot update platform_settings');
+select tests.assert_denied($$ delete from public.platform_settings $$, 'anon cannot delete platform_settings');
 
-select tests.authenticate_as('fam_viewer');
-select is((select count(*)::int from public.platform_settings), 5, 'signed-in users read the platform defaults');
 select tests.authenticate_as('fam_outsider');
-select is((select count(*)::int from public.platform_settings), 5, 'any signed-in user reads them (they hold no secrets)');
+select is((select count(*)::int from public.platform_settings), 5, 'any signed-in user reads the defaults (they hold no secrets)');
+select tests.assert_denied($$ insert into public.platform_settings (kind) values ('llm') $$, 'outsider cannot insert platform_settings');
+select tests.assert_denied($$ update public.platform_settings set settings = '{}' $$, 'outsider cannot update platform_settings');
+select tests.assert_denied($$ delete from public.platform_settings $$, 'outsider cannot delete platform_settings');
+select tests.authenticate_as('fam_viewer');
+select is((select count(*)::int from public.platform_settings), 5, 'viewer reads the platform defaults');
+select tests.assert_denied($$ insert into public.platform_settings (kind) values ('llm') $$, 'viewer cannot insert platform_settings');
+select tests.assert_denied($$ update public.platform_settings set settings = '{}' $$, 'viewer cannot update platform_settings');
+select tests.assert_denied($$ delete from public.platform_settings $$, 'viewer cannot delete platform_settings');
+select tests.authenticate_as('fam_member');
+select is((select count(*)::int from public.platform_settings), 5, 'member reads the platform defaults');
+select tests.assert_denied($$ insert into public.platform_settings (kind) values ('llm') $$, 'member cannot insert platform_settings');
+select tests.assert_denied($$ update public.platform_settings set settings = '{}' $$, 'member cannot update platform_settings');
+select tests.assert_denied($$ delete from public.platform_settings where kind = 'llm' $$, 'member cannot delete platform_settings');
 select tests.authenticate_as('fam_admin');
+select is((select count(*)::int from public.platform_settings), 5, 'admin reads the platform defaults');
 select tests.assert_denied($$ insert into public.platform_settings (kind) values ('llm') $$, 'admin cannot insert platform_settings');
 select tests.assert_denied($$ update public.platform_settings set settings = '{}' $$, 'admin cannot update platform_settings');
 select tests.assert_denied($$ delete from public.platform_settings $$, 'admin cannot delete platform_settings');
 select tests.authenticate_as('fam_owner');
+select is((select count(*)::int from public.platform_settings), 5, 'owner reads the platform defaults');
+select tests.assert_denied($$ insert into public.platform_settings (kind) values ('llm') $$, 'owner cannot insert platform_settings');
 select tests.assert_denied($$ update public.platform_settings set settings = '{}' where kind = 'llm' $$, 'owner cannot update platform_settings');
-select tests.authenticate_as('fam_member');
-select tests.assert_denied($$ delete from public.platform_settings where kind = 'llm' $$, 'member cannot delete platform_settings');
+select tests.assert_denied($$ delete from public.platform_settings $$, 'owner cannot delete platform_settings');
 
 select tests.authenticate_as_service_role();
+select is((select count(*)::int from public.platform_settings), 5, 'service_role reads the defaults');
 select is(pg_temp.affected($$ update public.platform_settings set settings = settings || '{"temperature": 0.5}' where kind = 'llm' $$), 1, 'service_role (the operator) updates the defaults');
+select is(pg_temp.affected($$ delete from public.platform_settings where kind = 'telephony' $$), 1, 'service_role deletes a default');
+select lives_ok($$ insert into public.platform_settings (kind, settings) values ('telephony', '{"provider": "twilio"}') $$, 'service_role inserts a default');
 
 -- ------------------------------------------------------------------------------------ workspace_settings
 select tests.authenticate_as_anon();
@@ -94,8 +112,11 @@ select is(pg_temp.affected($$ delete from public.workspace_settings where worksp
 select tests.authenticate_as('fam_viewer');
 select is((select count(*)::int from public.workspace_settings), 2, 'viewer reads the overrides of a');
 select tests.assert_denied($$ insert into public.workspace_settings (workspace_id, kind) values (tests.workspace_id('fam'), 'stt') $$, 'viewer cannot add overrides');
+select is(pg_temp.affected($$ update public.workspace_settings set settings = '{}' where workspace_id = tests.workspace_id('fam') $$), 0, 'viewer cannot change overrides');
+select is(pg_temp.affected($$ delete from public.workspace_settings where workspace_id = tests.workspace_id('fam') $$), 0, 'viewer cannot delete overrides');
 
 select tests.authenticate_as('fam_member');
+select is((select count(*)::int from public.workspace_settings), 2, 'member reads the overrides of a');
 select tests.assert_denied($$ insert into public.workspace_settings (workspace_id, kind) values (tests.workspace_id('fam'), 'stt') $$, 'member cannot add overrides');
 select is(pg_temp.affected($$ update public.workspace_settings set settings = '{}' where workspace_id = tests.workspace_id('fam') $$), 0, 'member cannot change overrides');
 select is(pg_temp.affected($$ delete from public.workspace_settings where workspace_id = tests.workspace_id('fam') $$), 0, 'member cannot delete overrides');
@@ -107,11 +128,16 @@ select is(pg_temp.affected($$ update public.workspace_settings set settings = '{
 select is(pg_temp.affected($$ delete from public.workspace_settings where workspace_id = tests.workspace_id('fam') and kind = 'tts' $$), 1, 'admin deletes an override');
 
 select tests.authenticate_as('fam_owner');
+select lives_ok($$ insert into public.workspace_settings (workspace_id, kind, settings) values (tests.workspace_id('fam'), 'stt', '{"language": "de"}') $$, 'owner adds an override');
+select is(pg_temp.affected($$ delete from public.workspace_settings where workspace_id = tests.workspace_id('fam') and kind = 'stt' $$), 1, 'owner deletes an override');
 select is(pg_temp.affected($$ update public.workspace_settings set settings = '{"debug_transcripts": false}' where workspace_id = tests.workspace_id('fam') and kind = 'flags' $$), 1, 'owner changes an override');
 select is((select updated_by from public.workspace_settings where workspace_id = tests.workspace_id('fam') and kind = 'flags'), tests.user_id('fam_owner'), 'updated_by follows the last writer');
 
 select tests.authenticate_as_service_role();
-select is(pg_temp.affected($$ delete from public.workspace_settings where workspace_id = tests.workspace_id('fam', 'b') $$), 1, 'service_role deletes any override');
+select is((select count(*)::int from public.workspace_settings where workspace_id in (tests.workspace_id('fam'), tests.workspace_id('fam', 'b'))), 3, 'service_role reads every override');
+select lives_ok($$ insert into public.workspace_settings (workspace_id, kind, settings) values (tests.workspace_id('fam', 'b'), 'tts', '{}') $$, 'service_role adds an override');
+select is(pg_temp.affected($$ update public.workspace_settings set settings = '{"model": "svc"}' where workspace_id = tests.workspace_id('fam', 'b') and kind = 'llm' $$), 1, 'service_role changes an override');
+select is(pg_temp.affected($$ delete from public.workspace_settings where workspace_id = tests.workspace_id('fam', 'b') $$), 2, 'service_role deletes any override');
 
 select * from finish();
 rollback;
