@@ -1,7 +1,7 @@
 -- RLS for threads, thread_participants, messages, message_revisions, thread_reads: every role x operation.
 -- Fixture key cvr: workspace a (owner, admin, member, viewer), workspace b (the outsider's).
 begin;
-select plan(142);
+select plan(144);
 
 create function pg_temp.affected(p_sql text) returns integer language plpgsql as $$
 declare n integer; begin execute p_sql; get diagnostics n = row_count; return n; end $$;
@@ -90,6 +90,7 @@ select is(pg_temp.affected($$ update public.thread_participants set muted = true
 select is(pg_temp.affected($$ delete from public.thread_participants where id = 'c2000000-0000-4000-8000-000000000001' $$), 0, 'viewer cannot delete participants');
 
 select tests.authenticate_as('cvr_member');
+select is((select count(*)::int from public.thread_participants), 1, 'member reads participants of a');
 select lives_ok($$ insert into public.thread_participants (workspace_id, thread_id, user_id) values (tests.workspace_id('cvr'), 'c1000000-0000-4000-8000-000000000001', tests.user_id('cvr_member')) $$, 'member adds a participant');
 select is(pg_temp.affected($$ update public.thread_participants set muted = true where id = 'c2000000-0000-4000-8000-000000000001' $$), 1, 'member updates a participant');
 select is(pg_temp.affected($$ delete from public.thread_participants where id = 'c2000000-0000-4000-8000-000000000001' $$), 0, 'member cannot delete participants');
@@ -101,6 +102,7 @@ select is(pg_temp.affected($$ update public.thread_participants set role = 'owne
 select is(pg_temp.affected($$ delete from public.thread_participants where user_id = tests.user_id('cvr_admin') $$), 1, 'admin deletes a participant');
 
 select tests.authenticate_as('cvr_owner');
+select is((select count(*)::int from public.thread_participants), 2, 'owner reads participants of a');
 select lives_ok($$ insert into public.thread_participants (workspace_id, thread_id, user_id) values (tests.workspace_id('cvr'), 'c1000000-0000-4000-8000-000000000001', tests.user_id('cvr_owner')) $$, 'owner adds a participant');
 select is(pg_temp.affected($$ update public.thread_participants set muted = false where id = 'c2000000-0000-4000-8000-000000000001' $$), 1, 'owner updates a participant');
 select is(pg_temp.affected($$ delete from public.thread_participants where user_id = tests.user_id('cvr_owner') $$), 1, 'owner deletes a participant');

@@ -1,6 +1,6 @@
 -- RLS for thread_shares, feed_events, email_routing_rules: every role x operation.
 begin;
-select plan(79);
+select plan(92);
 
 create function pg_temp.affected(p_sql text) returns integer language plpgsql as $$
 declare n integer; begin execute p_sql; get diagnostics n = row_count; return n; end $$;
@@ -96,6 +96,7 @@ select is(pg_temp.affected($$ update public.feed_events set acknowledged_at = no
 select is(pg_temp.affected($$ delete from public.feed_events where id = 'c7000000-0000-4000-8000-000000000004' $$), 0, 'viewer cannot delete');
 
 select tests.authenticate_as('cvs_member');
+select is((select count(*)::int from public.feed_events), 2, 'member reads workspace-wide events of a');
 select lives_ok($$ insert into public.feed_events (workspace_id, type, title) values (tests.workspace_id('cvs'), 'info', 'member note') $$, 'member posts a feed event');
 select is(pg_temp.affected($$ update public.feed_events set acknowledged_at = now() where id = 'c7000000-0000-4000-8000-000000000001' $$), 1, 'member acknowledges an event');
 select is((select acknowledged_by from public.feed_events where id = 'c7000000-0000-4000-8000-000000000001'), tests.user_id('cvs_member'), 'acknowledged_by is the member');
@@ -110,6 +111,7 @@ select tests.assert_denied($$ update public.feed_events set title = 'rewritten' 
 select is(pg_temp.affected($$ delete from public.feed_events where id = 'c7000000-0000-4000-8000-000000000004' $$), 1, 'admin deletes an event');
 
 select tests.authenticate_as('cvs_owner');
+select is((select count(*)::int from public.feed_events where user_id is null), 3, 'owner reads workspace-wide events of a');
 select lives_ok($$ insert into public.feed_events (workspace_id, type, title) values (tests.workspace_id('cvs'), 'info', 'owner note') $$, 'owner posts a feed event');
 select is(pg_temp.affected($$ update public.feed_events set acknowledged_at = null where id = 'c7000000-0000-4000-8000-000000000001' $$), 1, 'owner re-opens an event');
 select is(pg_temp.affected($$ delete from public.feed_events where title = 'member note' $$), 1, 'owner deletes an event');
@@ -135,20 +137,31 @@ select is(pg_temp.affected($$ delete from public.email_routing_rules where id = 
 
 select tests.authenticate_as('cvs_viewer');
 select is((select count(*)::int from public.email_routing_rules), 2, 'viewer reads the rules of a');
+select tests.assert_denied($$ insert into public.email_routing_rules (workspace_id, agent_id, name, to_pattern) values (tests.workspace_id('cvs'), (select id from public.agents where slug = 'cvs-agent'), 'x', 'x') $$, 'viewer cannot add rules');
+select is(pg_temp.affected($$ update public.email_routing_rules set enabled = false where id = 'c8000000-0000-4000-8000-000000000001' $$), 0, 'viewer cannot update rules');
+select is(pg_temp.affected($$ delete from public.email_routing_rules where id = 'c8000000-0000-4000-8000-000000000001' $$), 0, 'viewer cannot delete rules');
 select tests.authenticate_as('cvs_member');
+select is((select count(*)::int from public.email_routing_rules), 2, 'member reads the rules of a');
 select tests.assert_denied($$ insert into public.email_routing_rules (workspace_id, agent_id, name, to_pattern) values (tests.workspace_id('cvs'), (select id from public.agents where slug = 'cvs-agent'), 'x', 'x') $$, 'member cannot add rules');
 select is(pg_temp.affected($$ update public.email_routing_rules set enabled = false where id = 'c8000000-0000-4000-8000-000000000001' $$), 0, 'member cannot update rules');
 select is(pg_temp.affected($$ delete from public.email_routing_rules where id = 'c8000000-0000-4000-8000-000000000001' $$), 0, 'member cannot delete rules');
 
 select tests.authenticate_as('cvs_admin');
+select is((select count(*)::int from public.email_routing_rules), 2, 'admin reads the rules of a');
 select lives_ok($$ insert into public.email_routing_rules (workspace_id, agent_id, name, to_pattern, priority) values (tests.workspace_id('cvs'), (select id from public.agents where slug = 'cvs-agent'), 'Support', 'support@', 5) $$, 'admin adds a rule');
 select is(pg_temp.affected($$ update public.email_routing_rules set priority = 1 where id = 'c8000000-0000-4000-8000-000000000001' $$), 1, 'admin updates a rule');
 select is(pg_temp.affected($$ delete from public.email_routing_rules where id = 'c8000000-0000-4000-8000-000000000003' $$), 1, 'admin deletes a rule');
 
 select tests.authenticate_as('cvs_owner');
 select is(pg_temp.affected($$ update public.email_routing_rules set enabled = true where workspace_id = tests.workspace_id('cvs') $$), 2, 'owner updates rules');
+select is((select count(*)::int from public.email_routing_rules), 2, 'owner reads the rules of a');
+select lives_ok($$ insert into public.email_routing_rules (workspace_id, agent_id, name, from_pattern) values (tests.workspace_id('cvs'), (select id from public.agents where slug = 'cvs-agent'), 'Owner rule', 'ceo@') $$, 'owner adds a rule');
+select is(pg_temp.affected($$ delete from public.email_routing_rules where name = 'Owner rule' $$), 1, 'owner deletes a rule');
 
 select tests.authenticate_as_service_role();
+select is((select count(*)::int from public.email_routing_rules where id = 'c8000000-0000-4000-8000-000000000002'), 1, 'service_role reads any rule');
+select is(pg_temp.affected($$ update public.email_routing_rules set priority = 7 where id = 'c8000000-0000-4000-8000-000000000002' $$), 1, 'service_role updates any rule');
+select lives_ok($$ insert into public.email_routing_rules (workspace_id, agent_id, name, to_pattern) values (tests.workspace_id('cvs', 'b'), (select id from public.agents where slug = 'cvs-agent-b'), 'svc', 'x') $$, 'service_role adds a rule');
 select is(pg_temp.affected($$ delete from public.email_routing_rules where id = 'c8000000-0000-4000-8000-000000000002' $$), 1, 'service_role deletes any rule');
 
 select * from finish();

@@ -1,6 +1,6 @@
 -- RLS for agent_sessions, workflow_runs, workflow_run_steps: every role x operation.
 begin;
-select plan(71);
+select plan(91);
 
 create function pg_temp.affected(p_sql text) returns integer language plpgsql as $$
 declare n integer; begin execute p_sql; get diagnostics n = row_count; return n; end $$;
@@ -63,6 +63,7 @@ select is((public.transition_agent_session('d1000000-0000-4000-8000-000000000001
 select is(pg_temp.affected($$ delete from public.agent_sessions where id = 'd1000000-0000-4000-8000-000000000004' $$), 1, 'admin deletes any session of a');
 
 select tests.authenticate_as('ses_owner');
+select is((select count(*)::int from public.agent_sessions), 3, 'owner reads the sessions of a');
 select lives_ok($$ insert into public.agent_sessions (workspace_id, title) values (tests.workspace_id('ses'), 'owner opens') $$, 'owner opens a session');
 select is(pg_temp.affected($$ update public.agent_sessions set title = 'by owner' where id = 'd1000000-0000-4000-8000-000000000002' $$), 1, 'owner updates any session');
 select is(pg_temp.affected($$ delete from public.agent_sessions where title = 'admin opens' $$), 1, 'owner deletes any session');
@@ -93,6 +94,7 @@ select is(pg_temp.affected($$ update public.workflow_runs set model_id = 'x' whe
 select is(pg_temp.affected($$ delete from public.workflow_runs where id = 'd3000000-0000-4000-8000-000000000001' $$), 0, 'viewer cannot delete runs');
 
 select tests.authenticate_as('ses_member');
+select is((select count(*)::int from public.workflow_runs), 2, 'member reads the runs of a');
 select lives_ok($$ insert into public.workflow_runs (workspace_id, session_id, thread_id, model_id) values (tests.workspace_id('ses'), 'd1000000-0000-4000-8000-000000000001', 'd2000000-0000-4000-8000-000000000001', 'anthropic/claude') $$, 'member records a run');
 select is(pg_temp.affected($$ update public.workflow_runs set status = 'completed', finished_at = now() where id = 'd3000000-0000-4000-8000-000000000001' $$), 1, 'member finishes a run');
 select is(pg_temp.affected($$ delete from public.workflow_runs where id = 'd3000000-0000-4000-8000-000000000002' $$), 0, 'member cannot delete runs');
@@ -104,40 +106,58 @@ select is(pg_temp.affected($$ delete from public.workflow_runs where id = 'd3000
 
 select tests.authenticate_as('ses_owner');
 select is((select count(*)::int from public.workflow_runs), 3, 'owner reads the runs of a');
+select lives_ok($$ insert into public.workflow_runs (workspace_id, session_id, thread_id, model_id) values (tests.workspace_id('ses'), 'd1000000-0000-4000-8000-000000000001', 'd2000000-0000-4000-8000-000000000001', 'owner-model') $$, 'owner records a run');
+select is(pg_temp.affected($$ update public.workflow_runs set status = 'failed', finished_at = now() where model_id = 'owner-model' $$), 1, 'owner finishes a run');
 select is(pg_temp.affected($$ delete from public.workflow_runs where model_id = 'anthropic/claude' $$), 1, 'owner deletes a run');
 
 select tests.authenticate_as_service_role();
+select is((select count(*)::int from public.workflow_runs where id = 'd3000000-0000-4000-8000-000000000003'), 1, 'service_role reads any run');
+select lives_ok($$ insert into public.workflow_runs (workspace_id, session_id, thread_id) values (tests.workspace_id('ses', 'b'), 'd1000000-0000-4000-8000-000000000003', 'd2000000-0000-4000-8000-000000000003') $$, 'service_role records a run');
 select is(pg_temp.affected($$ update public.workflow_runs set status = 'aborted', finished_at = now() where id = 'd3000000-0000-4000-8000-000000000003' $$), 1, 'service_role finishes any run');
+select is(pg_temp.affected($$ delete from public.workflow_runs where workspace_id = tests.workspace_id('ses', 'b') and status = 'running' $$), 1, 'service_role deletes a run');
 
 -- ------------------------------------------------------------------------------------ workflow_run_steps
 select tests.authenticate_as_anon();
 select tests.assert_denied($$ select * from public.workflow_run_steps $$, 'anon cannot read workflow_run_steps');
 select tests.assert_denied($$ insert into public.workflow_run_steps (workspace_id, run_id, step_number, started_at, finished_at) values (tests.workspace_id('ses'), 'd3000000-0000-4000-8000-000000000001', 9, now(), now()) $$, 'anon cannot insert steps');
+select tests.assert_denied($$ update public.workflow_run_steps set finish_reason = 'stop' $$, 'anon cannot update steps');
 select tests.assert_denied($$ delete from public.workflow_run_steps $$, 'anon cannot delete steps');
 
 select tests.authenticate_as('ses_outsider');
 select tests.assert_filtered($$ select * from public.workflow_run_steps where workspace_id = tests.workspace_id('ses') $$, 'outsider sees no step of a');
 select tests.assert_denied($$ insert into public.workflow_run_steps (workspace_id, run_id, step_number, started_at, finished_at) values (tests.workspace_id('ses'), 'd3000000-0000-4000-8000-000000000001', 9, now(), now()) $$, 'outsider cannot add steps in a');
+select tests.assert_denied($$ update public.workflow_run_steps set finish_reason = 'stop' $$, 'outsider cannot update steps');
 select is(pg_temp.affected($$ delete from public.workflow_run_steps where id = 'd4000000-0000-4000-8000-000000000001' $$), 0, 'outsider deletes no step of a');
 
 select tests.authenticate_as('ses_viewer');
 select is((select count(*)::int from public.workflow_run_steps), 2, 'viewer reads the steps of a');
 select tests.assert_denied($$ insert into public.workflow_run_steps (workspace_id, run_id, step_number, started_at, finished_at) values (tests.workspace_id('ses'), 'd3000000-0000-4000-8000-000000000001', 9, now(), now()) $$, 'viewer cannot add steps');
+select tests.assert_denied($$ update public.workflow_run_steps set finish_reason = 'stop' $$, 'viewer cannot update steps');
+select is(pg_temp.affected($$ delete from public.workflow_run_steps where id = 'd4000000-0000-4000-8000-000000000001' $$), 0, 'viewer cannot delete steps');
 
 select tests.authenticate_as('ses_member');
+select is((select count(*)::int from public.workflow_run_steps), 2, 'member reads the steps of a');
 select lives_ok($$ insert into public.workflow_run_steps (workspace_id, run_id, step_number, started_at, finished_at, finish_reason) values (tests.workspace_id('ses'), 'd3000000-0000-4000-8000-000000000001', 3, now(), now(), 'tool-calls') $$, 'member adds a step');
 select tests.assert_denied($$ update public.workflow_run_steps set finish_reason = 'stop' $$, 'member cannot rewrite steps');
 select is(pg_temp.affected($$ delete from public.workflow_run_steps where id = 'd4000000-0000-4000-8000-000000000001' $$), 0, 'member cannot delete steps');
 
 select tests.authenticate_as('ses_admin');
+select is((select count(*)::int from public.workflow_run_steps), 3, 'admin reads the steps of a');
+select lives_ok($$ insert into public.workflow_run_steps (workspace_id, run_id, step_number, started_at, finished_at) values (tests.workspace_id('ses'), 'd3000000-0000-4000-8000-000000000001', 4, now(), now()) $$, 'admin adds a step');
 select tests.assert_denied($$ update public.workflow_run_steps set finish_reason = 'stop' $$, 'admin cannot rewrite steps');
 select is(pg_temp.affected($$ delete from public.workflow_run_steps where id = 'd4000000-0000-4000-8000-000000000001' $$), 1, 'admin deletes a step');
 
 select tests.authenticate_as('ses_owner');
+select is((select count(*)::int from public.workflow_run_steps), 3, 'owner reads the steps of a');
+select lives_ok($$ insert into public.workflow_run_steps (workspace_id, run_id, step_number, started_at, finished_at) values (tests.workspace_id('ses'), 'd3000000-0000-4000-8000-000000000001', 5, now(), now()) $$, 'owner adds a step');
+select tests.assert_denied($$ update public.workflow_run_steps set finish_reason = 'stop' $$, 'owner cannot rewrite steps');
 select is(pg_temp.affected($$ delete from public.workflow_run_steps where id = 'd4000000-0000-4000-8000-000000000002' $$), 1, 'owner deletes a step');
 
 select tests.authenticate_as_service_role();
+select is((select count(*)::int from public.workflow_run_steps where id = 'd4000000-0000-4000-8000-000000000003'), 1, 'service_role reads any step');
+select lives_ok($$ insert into public.workflow_run_steps (workspace_id, run_id, step_number, started_at, finished_at) values (tests.workspace_id('ses', 'b'), 'd3000000-0000-4000-8000-000000000003', 2, now(), now()) $$, 'service_role adds a step');
 select is(pg_temp.affected($$ update public.workflow_run_steps set raw_finish_reason = 'end_turn' where id = 'd4000000-0000-4000-8000-000000000003' $$), 1, 'service_role corrects a step');
+select is(pg_temp.affected($$ delete from public.workflow_run_steps where id = 'd4000000-0000-4000-8000-000000000003' $$), 1, 'service_role deletes a step');
 
 select * from finish();
 rollback;

@@ -1,6 +1,6 @@
 -- RLS for family_members, platform_settings, workspace_settings: every role x operation.
 begin;
-select plan(83);
+select plan(85);
 
 create function pg_temp.affected(p_sql text) returns integer language plpgsql as $$
 declare n integer; begin execute p_sql; get diagnostics n = row_count; return n; end $$;
@@ -41,12 +41,14 @@ select is(pg_temp.affected($$ update public.family_members set opted_in = true w
 select is(pg_temp.affected($$ delete from public.family_members where id = 'f1000000-0000-4000-8000-000000000003' $$), 0, 'member cannot delete members');
 
 select tests.authenticate_as('fam_admin');
+select is((select count(*)::int from public.family_members), 2, 'admin reads the family of a');
 select lives_ok($$ insert into public.family_members (workspace_id, phone_e164, display_name, relation, user_id) values (tests.workspace_id('fam'), '+4915100000009', 'Dad', 'parent', tests.user_id('fam_member')) $$, 'admin adds a member (linked to a user)');
 select is(pg_temp.affected($$ update public.family_members set opted_in = true where id = 'f1000000-0000-4000-8000-000000000001' $$), 1, 'admin updates a member');
 select isnt((select opted_in_at from public.family_members where id = 'f1000000-0000-4000-8000-000000000001'), null, 'opting in records the time');
 select is(pg_temp.affected($$ delete from public.family_members where id = 'f1000000-0000-4000-8000-000000000003' $$), 1, 'admin deletes a member');
 
 select tests.authenticate_as('fam_owner');
+select is((select count(*)::int from public.family_members), 2, 'owner reads the family of a');
 select lives_ok($$ insert into public.family_members (workspace_id, phone_e164, display_name) values (tests.workspace_id('fam'), '+4915100000010', 'Kid') $$, 'owner adds a member');
 select is(pg_temp.affected($$ update public.family_members set display_name = 'Granny' where id = 'f1000000-0000-4000-8000-000000000001' $$), 1, 'owner updates a member');
 select is(pg_temp.affected($$ delete from public.family_members where phone_e164 = '+4915100000010' $$), 1, 'owner deletes a member');
