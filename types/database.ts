@@ -432,6 +432,121 @@ export type Database = {
           },
         ]
       }
+      agent_sessions: {
+        Row: {
+          agent_id: string | null
+          branch: string | null
+          cached_diff: Json | null
+          cached_diff_updated_at: string | null
+          clone_url: string | null
+          created_at: string
+          external_id: string | null
+          global_skill_refs: NonNullable<Json>
+          hibernate_after: string | null
+          id: string
+          is_new_branch: boolean
+          last_activity_at: string | null
+          lifecycle_error: string | null
+          lifecycle_run_id: string | null
+          lifecycle_state: Database["public"]["Enums"]["agent_session_lifecycle"]
+          lifecycle_version: number
+          lines_added: number
+          lines_removed: number
+          owner_id: string
+          repo_name: string | null
+          repo_owner: string | null
+          sandbox_expires_at: string | null
+          sandbox_state: Json | null
+          snapshot_created_at: string | null
+          snapshot_size_bytes: number | null
+          snapshot_url: string | null
+          status: Database["public"]["Enums"]["agent_session_status"]
+          title: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          branch?: string | null
+          cached_diff?: Json | null
+          cached_diff_updated_at?: string | null
+          clone_url?: string | null
+          created_at?: string
+          external_id?: string | null
+          global_skill_refs?: NonNullable<Json>
+          hibernate_after?: string | null
+          id?: string
+          is_new_branch?: boolean
+          last_activity_at?: string | null
+          lifecycle_error?: string | null
+          lifecycle_run_id?: string | null
+          lifecycle_state?: Database["public"]["Enums"]["agent_session_lifecycle"]
+          lifecycle_version?: number
+          lines_added?: number
+          lines_removed?: number
+          owner_id?: string
+          repo_name?: string | null
+          repo_owner?: string | null
+          sandbox_expires_at?: string | null
+          sandbox_state?: Json | null
+          snapshot_created_at?: string | null
+          snapshot_size_bytes?: number | null
+          snapshot_url?: string | null
+          status?: Database["public"]["Enums"]["agent_session_status"]
+          title: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          branch?: string | null
+          cached_diff?: Json | null
+          cached_diff_updated_at?: string | null
+          clone_url?: string | null
+          created_at?: string
+          external_id?: string | null
+          global_skill_refs?: NonNullable<Json>
+          hibernate_after?: string | null
+          id?: string
+          is_new_branch?: boolean
+          last_activity_at?: string | null
+          lifecycle_error?: string | null
+          lifecycle_run_id?: string | null
+          lifecycle_state?: Database["public"]["Enums"]["agent_session_lifecycle"]
+          lifecycle_version?: number
+          lines_added?: number
+          lines_removed?: number
+          owner_id?: string
+          repo_name?: string | null
+          repo_owner?: string | null
+          sandbox_expires_at?: string | null
+          sandbox_state?: Json | null
+          snapshot_created_at?: string | null
+          snapshot_size_bytes?: number | null
+          snapshot_url?: string | null
+          status?: Database["public"]["Enums"]["agent_session_status"]
+          title?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_sessions_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "agent_sessions_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       agent_skills: {
         Row: {
           agent_id: string
@@ -1930,6 +2045,205 @@ export type Database = {
         }
         Relationships: []
       }
+      email_routing_rules: {
+        Row: {
+          agent_id: string
+          created_at: string
+          created_by: string | null
+          direction: Database["public"]["Enums"]["email_rule_direction"]
+          enabled: boolean
+          from_pattern: string | null
+          id: string
+          name: string
+          priority: number
+          subject_pattern: string | null
+          to_pattern: string | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id: string
+          created_at?: string
+          created_by?: string | null
+          direction?: Database["public"]["Enums"]["email_rule_direction"]
+          enabled?: boolean
+          from_pattern?: string | null
+          id?: string
+          name: string
+          priority?: number
+          subject_pattern?: string | null
+          to_pattern?: string | null
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string
+          created_at?: string
+          created_by?: string | null
+          direction?: Database["public"]["Enums"]["email_rule_direction"]
+          enabled?: boolean
+          from_pattern?: string | null
+          id?: string
+          name?: string
+          priority?: number
+          subject_pattern?: string | null
+          to_pattern?: string | null
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "email_routing_rules_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "email_routing_rules_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      family_members: {
+        Row: {
+          agent_id: string | null
+          created_at: string
+          created_by: string | null
+          display_name: string
+          id: string
+          metadata: NonNullable<Json>
+          opted_in: boolean
+          opted_in_at: string | null
+          phone_e164: string
+          relation: Database["public"]["Enums"]["family_relation"]
+          updated_at: string
+          user_id: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          display_name: string
+          id?: string
+          metadata?: NonNullable<Json>
+          opted_in?: boolean
+          opted_in_at?: string | null
+          phone_e164: string
+          relation?: Database["public"]["Enums"]["family_relation"]
+          updated_at?: string
+          user_id?: string | null
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          display_name?: string
+          id?: string
+          metadata?: NonNullable<Json>
+          opted_in?: boolean
+          opted_in_at?: string | null
+          phone_e164?: string
+          relation?: Database["public"]["Enums"]["family_relation"]
+          updated_at?: string
+          user_id?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "family_members_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "family_members_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      feed_events: {
+        Row: {
+          acknowledged_at: string | null
+          acknowledged_by: string | null
+          agent_id: string | null
+          body: string | null
+          created_at: string
+          data: NonNullable<Json>
+          id: string
+          thread_id: string | null
+          title: string
+          type: Database["public"]["Enums"]["feed_event_type"]
+          updated_at: string
+          user_id: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          acknowledged_at?: string | null
+          acknowledged_by?: string | null
+          agent_id?: string | null
+          body?: string | null
+          created_at?: string
+          data?: NonNullable<Json>
+          id?: string
+          thread_id?: string | null
+          title: string
+          type: Database["public"]["Enums"]["feed_event_type"]
+          updated_at?: string
+          user_id?: string | null
+          workspace_id: string
+        }
+        Update: {
+          acknowledged_at?: string | null
+          acknowledged_by?: string | null
+          agent_id?: string | null
+          body?: string | null
+          created_at?: string
+          data?: NonNullable<Json>
+          id?: string
+          thread_id?: string | null
+          title?: string
+          type?: Database["public"]["Enums"]["feed_event_type"]
+          updated_at?: string
+          user_id?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "feed_events_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "feed_events_thread_fkey"
+            columns: ["workspace_id", "thread_id"]
+            isOneToOne: false
+            referencedRelation: "threads"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "feed_events_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       field_definitions: {
         Row: {
           created_at: string
@@ -2458,6 +2772,156 @@ export type Database = {
           },
         ]
       }
+      message_revisions: {
+        Row: {
+          content: string
+          created_at: string
+          edited_by: string | null
+          id: string
+          message_id: string
+          parts: NonNullable<Json>
+          revision: number
+          thread_id: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          content: string
+          created_at?: string
+          edited_by?: string | null
+          id?: string
+          message_id: string
+          parts: NonNullable<Json>
+          revision: number
+          thread_id: string
+          workspace_id: string
+        }
+        Update: {
+          content?: string
+          created_at?: string
+          edited_by?: string | null
+          id?: string
+          message_id?: string
+          parts?: NonNullable<Json>
+          revision?: number
+          thread_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "message_revisions_message_fkey"
+            columns: ["thread_id", "message_id"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["thread_id", "id"]
+          },
+          {
+            foreignKeyName: "message_revisions_thread_fkey"
+            columns: ["workspace_id", "thread_id"]
+            isOneToOne: false
+            referencedRelation: "threads"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
+      messages: {
+        Row: {
+          cached_input_tokens: number | null
+          content: string
+          created_at: string
+          deleted_at: string | null
+          edited_at: string | null
+          external_ref: string | null
+          id: string
+          input_tokens: number | null
+          metadata: NonNullable<Json>
+          model_id: string | null
+          output_tokens: number | null
+          parts: NonNullable<Json>
+          reasoning_tokens: number | null
+          reply_to_id: string | null
+          revision: number
+          sender_agent_id: string | null
+          sender_type: Database["public"]["Enums"]["message_sender_type"]
+          sender_user_id: string | null
+          seq: number
+          thread_id: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          cached_input_tokens?: number | null
+          content?: string
+          created_at?: string
+          deleted_at?: string | null
+          edited_at?: string | null
+          external_ref?: string | null
+          id?: string
+          input_tokens?: number | null
+          metadata?: NonNullable<Json>
+          model_id?: string | null
+          output_tokens?: number | null
+          parts?: NonNullable<Json>
+          reasoning_tokens?: number | null
+          reply_to_id?: string | null
+          revision?: number
+          sender_agent_id?: string | null
+          sender_type: Database["public"]["Enums"]["message_sender_type"]
+          sender_user_id?: string | null
+          seq: number
+          thread_id: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          cached_input_tokens?: number | null
+          content?: string
+          created_at?: string
+          deleted_at?: string | null
+          edited_at?: string | null
+          external_ref?: string | null
+          id?: string
+          input_tokens?: number | null
+          metadata?: NonNullable<Json>
+          model_id?: string | null
+          output_tokens?: number | null
+          parts?: NonNullable<Json>
+          reasoning_tokens?: number | null
+          reply_to_id?: string | null
+          revision?: number
+          sender_agent_id?: string | null
+          sender_type?: Database["public"]["Enums"]["message_sender_type"]
+          sender_user_id?: string | null
+          seq?: number
+          thread_id?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "messages_reply_to_fkey"
+            columns: ["thread_id", "reply_to_id"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["thread_id", "id"]
+          },
+          {
+            foreignKeyName: "messages_sender_agent_fkey"
+            columns: ["workspace_id", "sender_agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "messages_thread_fkey"
+            columns: ["workspace_id", "thread_id"]
+            isOneToOne: false
+            referencedRelation: "threads"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
       notification_preferences: {
         Row: {
           channel: Database["public"]["Enums"]["notification_channel"]
@@ -2630,6 +3094,28 @@ export type Database = {
             referencedColumns: ["id"]
           },
         ]
+      }
+      platform_settings: {
+        Row: {
+          description: string
+          kind: Database["public"]["Enums"]["settings_kind"]
+          settings: NonNullable<Json>
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          description?: string
+          kind: Database["public"]["Enums"]["settings_kind"]
+          settings?: NonNullable<Json>
+          updated_at?: string
+        }
+        Update: {
+          description?: string
+          kind?: Database["public"]["Enums"]["settings_kind"]
+          settings?: NonNullable<Json>
+          updated_at?: string
+        }
+        Relationships: []
       }
       platform_tokens: {
         Row: {
@@ -3398,6 +3884,285 @@ export type Database = {
           },
         ]
       }
+      telemetry_events: {
+        Row: {
+          agent_id: string | null
+          created_at: string
+          duration_ms: number | null
+          ended_at: string | null
+          id: number
+          member_id: string | null
+          metadata: NonNullable<Json>
+          stage: string
+          started_at: string
+          status: Database["public"]["Enums"]["telemetry_status"]
+          turn_id: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          created_at?: string
+          duration_ms?: never
+          ended_at?: string | null
+          id?: number
+          member_id?: string | null
+          metadata?: NonNullable<Json>
+          stage: string
+          started_at?: string
+          status: Database["public"]["Enums"]["telemetry_status"]
+          turn_id: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          created_at?: string
+          duration_ms?: never
+          ended_at?: string | null
+          id?: number
+          member_id?: string | null
+          metadata?: NonNullable<Json>
+          stage?: string
+          started_at?: string
+          status?: Database["public"]["Enums"]["telemetry_status"]
+          turn_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "telemetry_events_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      thread_participants: {
+        Row: {
+          agent_id: string | null
+          created_at: string
+          id: string
+          joined_at: string
+          muted: boolean
+          role: string
+          thread_id: string
+          updated_at: string
+          user_id: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          created_at?: string
+          id?: string
+          joined_at?: string
+          muted?: boolean
+          role?: string
+          thread_id: string
+          updated_at?: string
+          user_id?: string | null
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          created_at?: string
+          id?: string
+          joined_at?: string
+          muted?: boolean
+          role?: string
+          thread_id?: string
+          updated_at?: string
+          user_id?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "thread_participants_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "thread_participants_thread_fkey"
+            columns: ["workspace_id", "thread_id"]
+            isOneToOne: false
+            referencedRelation: "threads"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
+      thread_reads: {
+        Row: {
+          created_at: string
+          last_read_at: string
+          last_read_seq: number
+          thread_id: string
+          updated_at: string
+          user_id: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          last_read_at?: string
+          last_read_seq?: number
+          thread_id: string
+          updated_at?: string
+          user_id?: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          last_read_at?: string
+          last_read_seq?: number
+          thread_id?: string
+          updated_at?: string
+          user_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "thread_reads_thread_fkey"
+            columns: ["workspace_id", "thread_id"]
+            isOneToOne: false
+            referencedRelation: "threads"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
+      thread_shares: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          expires_at: string | null
+          id: string
+          revoked_at: string | null
+          revoked_by: string | null
+          thread_id: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          expires_at?: string | null
+          id?: string
+          revoked_at?: string | null
+          revoked_by?: string | null
+          thread_id: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          expires_at?: string | null
+          id?: string
+          revoked_at?: string | null
+          revoked_by?: string | null
+          thread_id?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "thread_shares_thread_fkey"
+            columns: ["workspace_id", "thread_id"]
+            isOneToOne: false
+            referencedRelation: "threads"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
+      threads: {
+        Row: {
+          active_stream_id: string | null
+          agent_id: string | null
+          archived_at: string | null
+          channel: Database["public"]["Enums"]["thread_channel"] | null
+          created_at: string
+          created_by: string | null
+          external_ref: string | null
+          id: string
+          kind: Database["public"]["Enums"]["thread_kind"]
+          last_assistant_message_at: string | null
+          last_message_at: string | null
+          last_seq: number
+          metadata: NonNullable<Json>
+          model_id: string | null
+          session_id: string | null
+          title: string | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          active_stream_id?: string | null
+          agent_id?: string | null
+          archived_at?: string | null
+          channel?: Database["public"]["Enums"]["thread_channel"] | null
+          created_at?: string
+          created_by?: string | null
+          external_ref?: string | null
+          id?: string
+          kind: Database["public"]["Enums"]["thread_kind"]
+          last_assistant_message_at?: string | null
+          last_message_at?: string | null
+          last_seq?: number
+          metadata?: NonNullable<Json>
+          model_id?: string | null
+          session_id?: string | null
+          title?: string | null
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          active_stream_id?: string | null
+          agent_id?: string | null
+          archived_at?: string | null
+          channel?: Database["public"]["Enums"]["thread_channel"] | null
+          created_at?: string
+          created_by?: string | null
+          external_ref?: string | null
+          id?: string
+          kind?: Database["public"]["Enums"]["thread_kind"]
+          last_assistant_message_at?: string | null
+          last_message_at?: string | null
+          last_seq?: number
+          metadata?: NonNullable<Json>
+          model_id?: string | null
+          session_id?: string | null
+          title?: string | null
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "threads_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "threads_session_fkey"
+            columns: ["workspace_id", "session_id"]
+            isOneToOne: false
+            referencedRelation: "agent_sessions"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "threads_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       token_audit_log: {
         Row: {
           actor_role: string
@@ -3805,6 +4570,127 @@ export type Database = {
           },
         ]
       }
+      workflow_run_steps: {
+        Row: {
+          created_at: string
+          duration_ms: number | null
+          finish_reason: Database["public"]["Enums"]["workflow_step_finish_reason"] | null
+          finished_at: string
+          id: string
+          input_tokens: number | null
+          model_id: string | null
+          output_tokens: number | null
+          raw_finish_reason: string | null
+          run_id: string
+          started_at: string
+          step_number: number
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          duration_ms?: never
+          finish_reason?: Database["public"]["Enums"]["workflow_step_finish_reason"] | null
+          finished_at: string
+          id?: string
+          input_tokens?: number | null
+          model_id?: string | null
+          output_tokens?: number | null
+          raw_finish_reason?: string | null
+          run_id: string
+          started_at: string
+          step_number: number
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          duration_ms?: never
+          finish_reason?: Database["public"]["Enums"]["workflow_step_finish_reason"] | null
+          finished_at?: string
+          id?: string
+          input_tokens?: number | null
+          model_id?: string | null
+          output_tokens?: number | null
+          raw_finish_reason?: string | null
+          run_id?: string
+          started_at?: string
+          step_number?: number
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "workflow_run_steps_run_fkey"
+            columns: ["workspace_id", "run_id"]
+            isOneToOne: false
+            referencedRelation: "workflow_runs"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
+      workflow_runs: {
+        Row: {
+          created_at: string
+          external_id: string | null
+          finished_at: string | null
+          id: string
+          model_id: string | null
+          owner_id: string | null
+          session_id: string
+          started_at: string
+          status: Database["public"]["Enums"]["workflow_run_status"]
+          thread_id: string
+          total_duration_ms: number | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          external_id?: string | null
+          finished_at?: string | null
+          id?: string
+          model_id?: string | null
+          owner_id?: string | null
+          session_id: string
+          started_at?: string
+          status?: Database["public"]["Enums"]["workflow_run_status"]
+          thread_id: string
+          total_duration_ms?: never
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          external_id?: string | null
+          finished_at?: string | null
+          id?: string
+          model_id?: string | null
+          owner_id?: string | null
+          session_id?: string
+          started_at?: string
+          status?: Database["public"]["Enums"]["workflow_run_status"]
+          thread_id?: string
+          total_duration_ms?: never
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "workflow_runs_session_fkey"
+            columns: ["workspace_id", "session_id"]
+            isOneToOne: false
+            referencedRelation: "agent_sessions"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "workflow_runs_thread_fkey"
+            columns: ["workspace_id", "session_id", "thread_id"]
+            isOneToOne: false
+            referencedRelation: "threads"
+            referencedColumns: ["workspace_id", "session_id", "id"]
+          },
+        ]
+      }
       workspace_members: {
         Row: {
           created_at: string
@@ -3831,6 +4717,42 @@ export type Database = {
         Relationships: [
           {
             foreignKeyName: "workspace_members_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      workspace_settings: {
+        Row: {
+          created_at: string
+          kind: Database["public"]["Enums"]["settings_kind"]
+          settings: NonNullable<Json>
+          updated_at: string
+          updated_by: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          kind: Database["public"]["Enums"]["settings_kind"]
+          settings?: NonNullable<Json>
+          updated_at?: string
+          updated_by?: string | null
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          kind?: Database["public"]["Enums"]["settings_kind"]
+          settings?: NonNullable<Json>
+          updated_at?: string
+          updated_by?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "workspace_settings_workspace_id_fkey"
             columns: ["workspace_id"]
             isOneToOne: false
             referencedRelation: "workspaces"
@@ -4084,6 +5006,14 @@ export type Database = {
           token_prefix: string
         }[]
       }
+      create_thread_share: {
+        Args: { p_expires_at?: string; p_thread_id: string }
+        Returns: {
+          expires_at: string
+          share_id: string
+          token: string
+        }[]
+      }
       create_workspace: {
         Args: { p_name: string; p_organization_id?: string; p_slug: string }
         Returns: {
@@ -4113,6 +5043,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      effective_settings: { Args: { p_workspace_id: string }; Returns: Json }
       enqueue_command: {
         Args: {
           p_action: string
@@ -4210,6 +5141,10 @@ export type Database = {
           scopes: string[]
         }[]
       }
+      get_shared_thread: {
+        Args: { p_after_seq?: number; p_limit?: number; p_token: string }
+        Returns: Json
+      }
       heartbeat_command: {
         Args: { p_extend_seconds?: number; p_id: string; p_lease_token: string }
         Returns: Json
@@ -4259,6 +5194,53 @@ export type Database = {
         }[]
       }
       mark_notifications_read: { Args: { p_ids?: string[] }; Returns: number }
+      mark_thread_read: {
+        Args: { p_seq?: number; p_thread_id: string }
+        Returns: {
+          created_at: string
+          last_read_at: string
+          last_read_seq: number
+          thread_id: string
+          updated_at: string
+          user_id: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "thread_reads"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      match_email_route: {
+        Args: {
+          p_direction: Database["public"]["Enums"]["email_rule_direction"]
+          p_from: string
+          p_subject?: string
+          p_to: string
+          p_workspace_id: string
+        }
+        Returns: {
+          agent_id: string
+          rule_id: string
+          rule_name: string
+        }[]
+      }
+      my_threads: {
+        Args: { p_include_archived?: boolean; p_limit?: number; p_workspace_id?: string }
+        Returns: {
+          agent_id: string
+          kind: Database["public"]["Enums"]["thread_kind"]
+          last_message_at: string
+          last_read_seq: number
+          last_seq: number
+          session_id: string
+          thread_id: string
+          title: string
+          unread_count: number
+          workspace_id: string
+        }[]
+      }
       recompute_agent_budget: {
         Args: { p_agent_id: string }
         Returns: {
@@ -4390,6 +5372,36 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      revoke_thread_share: {
+        Args: { p_share_id: string }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          expires_at: string | null
+          id: string
+          revoked_at: string | null
+          revoked_by: string | null
+          thread_id: string
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "thread_shares"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      route_inbound_message: {
+        Args: { p_phone: string }
+        Returns: {
+          agent_id: string
+          display_name: string
+          member_id: string
+          result: string
+          workspace_id: string
+        }[]
+      }
       search_contacts: {
         Args: { p_limit?: number; p_query: string; p_workspace_id: string }
         Returns: {
@@ -4513,6 +5525,67 @@ export type Database = {
         }
       }
       start_command: { Args: { p_id: string; p_lease_token: string }; Returns: Json }
+      transition_agent_session: {
+        Args: {
+          p_error?: string
+          p_expected_version: number
+          p_lifecycle_run_id?: string
+          p_sandbox_state?: Json
+          p_session_id: string
+          p_to: Database["public"]["Enums"]["agent_session_lifecycle"]
+        }
+        Returns: {
+          agent_id: string | null
+          branch: string | null
+          cached_diff: Json | null
+          cached_diff_updated_at: string | null
+          clone_url: string | null
+          created_at: string
+          external_id: string | null
+          global_skill_refs: NonNullable<Json>
+          hibernate_after: string | null
+          id: string
+          is_new_branch: boolean
+          last_activity_at: string | null
+          lifecycle_error: string | null
+          lifecycle_run_id: string | null
+          lifecycle_state: Database["public"]["Enums"]["agent_session_lifecycle"]
+          lifecycle_version: number
+          lines_added: number
+          lines_removed: number
+          owner_id: string
+          repo_name: string | null
+          repo_owner: string | null
+          sandbox_expires_at: string | null
+          sandbox_state: Json | null
+          snapshot_created_at: string | null
+          snapshot_size_bytes: number | null
+          snapshot_url: string | null
+          status: Database["public"]["Enums"]["agent_session_status"]
+          title: string
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "agent_sessions"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      turn_timeline: {
+        Args: { p_turn_id: string }
+        Returns: {
+          duration_ms: number
+          ended_at: string
+          metadata: Json
+          offset_ms: number
+          stage: string
+          started_at: string
+          status: Database["public"]["Enums"]["telemetry_status"]
+          transitions: number
+        }[]
+      }
       unread_notification_count: { Args: Record<PropertyKey, never>; Returns: number }
       verify_platform_token: {
         Args: { p_scope: string; p_token: string }
@@ -4528,6 +5601,15 @@ export type Database = {
     }
     Enums: {
       actor_type: "human" | "agent" | "system"
+      agent_session_lifecycle:
+        | "provisioning"
+        | "active"
+        | "hibernating"
+        | "hibernated"
+        | "restoring"
+        | "archived"
+        | "failed"
+      agent_session_status: "running" | "completed" | "failed" | "archived"
       agent_status: "offline" | "online" | "paused" | "error" | "archived"
       agent_training_kind: "knowledge" | "instruction" | "example"
       agent_trust_tier: "observer" | "helper" | "partner" | "trusted"
@@ -4545,6 +5627,27 @@ export type Database = {
       desktop_vm_status: "provisioning" | "running" | "stopped" | "error" | "deleted"
       device_platform: "ios" | "android" | "web"
       draft_set_status: "draft" | "in_review" | "approved" | "sent" | "discarded"
+      email_rule_direction: "inbound" | "outbound"
+      family_relation:
+        | "self"
+        | "partner"
+        | "parent"
+        | "child"
+        | "sibling"
+        | "grandparent"
+        | "grandchild"
+        | "relative"
+        | "caregiver"
+        | "other"
+      feed_event_type:
+        | "info"
+        | "message"
+        | "task_started"
+        | "task_completed"
+        | "task_failed"
+        | "approval_needed"
+        | "approval_resolved"
+        | "alert"
       gateway_status: "provisioning" | "online" | "degraded" | "offline" | "error" | "disabled"
       inbox_item_status: "pending" | "leased" | "done" | "dead_letter" | "cancelled"
       integration_provider:
@@ -4564,20 +5667,34 @@ export type Database = {
       job_catch_up: "latest" | "all"
       job_status: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "timed_out"
       job_target_kind: "agent_command" | "job_definition"
+      message_sender_type: "user" | "assistant" | "agent" | "system"
       notification_channel: "in_app" | "email" | "push"
       priority_level: "urgent" | "high" | "medium" | "low"
       project_status: "active" | "archived"
       robot_execution_status: "running" | "succeeded" | "failed" | "cancelled"
       series_catch_up: "all" | "latest" | "none"
+      settings_kind: "llm" | "stt" | "tts" | "telephony" | "flags"
       stream_type: "functional" | "project" | "custom"
       task_relation_type: "blocks" | "relates_to" | "duplicate_of"
       task_status: "todo" | "in_progress" | "blocked" | "done" | "cancelled" | "missed"
+      telemetry_status: "started" | "completed" | "failed" | "skipped" | "cancelled"
+      thread_channel: "email" | "whatsapp" | "sms" | "slack" | "telegram" | "voice" | "web"
+      thread_kind: "agent_direct" | "channel" | "dm" | "session_chat" | "external"
       token_verification_result: "allowed" | "unknown" | "revoked" | "expired" | "scope_denied"
       usage_operation: "chat" | "checkin" | "embedding" | "tool"
       user_service_status: "pending" | "deploying" | "running" | "stopped" | "failed" | "deleted"
       video_call_kind: "voice" | "video"
       video_call_role: "host" | "participant" | "observer"
       video_call_status: "scheduled" | "active" | "ended" | "cancelled" | "missed" | "failed"
+      workflow_run_status: "running" | "completed" | "aborted" | "failed"
+      workflow_step_finish_reason:
+        | "stop"
+        | "length"
+        | "content-filter"
+        | "tool-calls"
+        | "error"
+        | "other"
+        | "unknown"
       workspace_role: "viewer" | "member" | "admin" | "owner"
       workspace_setup_state: "pending" | "in_progress" | "completed"
     }
@@ -4696,6 +5813,16 @@ export const Constants = {
   public: {
     Enums: {
       actor_type: ["human", "agent", "system"],
+      agent_session_lifecycle: [
+        "provisioning",
+        "active",
+        "hibernating",
+        "hibernated",
+        "restoring",
+        "archived",
+        "failed",
+      ],
+      agent_session_status: ["running", "completed", "failed", "archived"],
       agent_status: ["offline", "online", "paused", "error", "archived"],
       agent_training_kind: ["knowledge", "instruction", "example"],
       agent_trust_tier: ["observer", "helper", "partner", "trusted"],
@@ -4713,6 +5840,29 @@ export const Constants = {
       desktop_vm_status: ["provisioning", "running", "stopped", "error", "deleted"],
       device_platform: ["ios", "android", "web"],
       draft_set_status: ["draft", "in_review", "approved", "sent", "discarded"],
+      email_rule_direction: ["inbound", "outbound"],
+      family_relation: [
+        "self",
+        "partner",
+        "parent",
+        "child",
+        "sibling",
+        "grandparent",
+        "grandchild",
+        "relative",
+        "caregiver",
+        "other",
+      ],
+      feed_event_type: [
+        "info",
+        "message",
+        "task_started",
+        "task_completed",
+        "task_failed",
+        "approval_needed",
+        "approval_resolved",
+        "alert",
+      ],
       gateway_status: ["provisioning", "online", "degraded", "offline", "error", "disabled"],
       inbox_item_status: ["pending", "leased", "done", "dead_letter", "cancelled"],
       integration_provider: [
@@ -4733,20 +5883,35 @@ export const Constants = {
       job_catch_up: ["latest", "all"],
       job_status: ["queued", "running", "succeeded", "failed", "cancelled", "timed_out"],
       job_target_kind: ["agent_command", "job_definition"],
+      message_sender_type: ["user", "assistant", "agent", "system"],
       notification_channel: ["in_app", "email", "push"],
       priority_level: ["urgent", "high", "medium", "low"],
       project_status: ["active", "archived"],
       robot_execution_status: ["running", "succeeded", "failed", "cancelled"],
       series_catch_up: ["all", "latest", "none"],
+      settings_kind: ["llm", "stt", "tts", "telephony", "flags"],
       stream_type: ["functional", "project", "custom"],
       task_relation_type: ["blocks", "relates_to", "duplicate_of"],
       task_status: ["todo", "in_progress", "blocked", "done", "cancelled", "missed"],
+      telemetry_status: ["started", "completed", "failed", "skipped", "cancelled"],
+      thread_channel: ["email", "whatsapp", "sms", "slack", "telegram", "voice", "web"],
+      thread_kind: ["agent_direct", "channel", "dm", "session_chat", "external"],
       token_verification_result: ["allowed", "unknown", "revoked", "expired", "scope_denied"],
       usage_operation: ["chat", "checkin", "embedding", "tool"],
       user_service_status: ["pending", "deploying", "running", "stopped", "failed", "deleted"],
       video_call_kind: ["voice", "video"],
       video_call_role: ["host", "participant", "observer"],
       video_call_status: ["scheduled", "active", "ended", "cancelled", "missed", "failed"],
+      workflow_run_status: ["running", "completed", "aborted", "failed"],
+      workflow_step_finish_reason: [
+        "stop",
+        "length",
+        "content-filter",
+        "tool-calls",
+        "error",
+        "other",
+        "unknown",
+      ],
       workspace_role: ["viewer", "member", "admin", "owner"],
       workspace_setup_state: ["pending", "in_progress", "completed"],
     },
