@@ -1,0 +1,244 @@
+// Vector search benchmark: HNSW (cosine) against exact search on synthetic 1536-d embeddings.
+//
+//   AGENTBASE_DB_PORT=54322 npm run bench:vector            (or SUPABASE_DB_URL=...)
+//
+// Everything happens in a scratch schema `bench_vector` (dropped at the end unless BENCH_KEEP=1), on a
+// table shaped like the knowledge tables: `embedding extensions.vector` plus the same HNSW expression
+// index the migrations create, `using hnsw ((embedding::extensions.vector(1536)) vector_cosine_ops)`
+// (m = 16, ef_construction = 64, pgvector's defaults), and a btree on workspace_id.
+//
+// Data, generated server-side in SQL from a fixed seed (setseed, one process, no parallel workers):
+// BENCH_CLUSTERS centroids with coordinates uniform in ±SPREAD/2, each point = its centroid + uniform
+// noise in ±0.5 per coordinate; each row gets a random cluster and a random one of BENCH_WORKSPACES
+// workspaces. Same-cluster cosine similarity is about 0.4, across clusters about 0. Queries are drawn
+// from the same distribution (not rows of the table).
+//
+// Per query: exact top-10 (the bare column `embedding <=> q`, which the expression index cannot serve,
+// so the planner scans) and HNSW top-10 (`embedding::vector(1536) <=> q`, with the settings the search
+// RPCs use: hnsw.iterative_scan = relaxed_order, hnsw.ef_search = 100), each without and with a
+// `workspace_id = $ws` filter. Recall@10 = |HNSW ∩ exact| / 10, averaged. Latencies are client-side
+// round trips of a prepared statement on one connection, after one untimed warm-up pass.
+//
+// Knobs: BENCH_ROWS (100000), BENCH_QUERIES (100), BENCH_CLUSTERS (100), BENCH_WORKSPACES (10),
+// BENCH_SEED (0.42), BENCH_EF_SEARCH (100), BENCH_MAINTENANCE_WORK_MEM (1GB), BENCH_KEEP (unset).
+import os from 'node:os';
+import pg from 'pg';
+import { dbUrl } from '../scripts/lib/engine';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 100);
+const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 100);
+const WORKSPACES = Number(process.env.BENCH_WORKSPACES ?? 10);
+const SEED = Number(process.env.BENCH_SEED ?? 0.42);
+const EF_SEARCH = Number(process.env.BENCH_EF_SEARCH ?? 100);
+const MWM = process.env.BENCH_MAINTENANCE_WORK_MEM ?? '1GB';
+const KEEP = process.env.BENCH_KEEP === '1';
+const DIM = 1536;
+const SPREAD = 0.5; // centroid coordinates uniform in ±SPREAD/2
+const K = 10;
+const SQL_NAMES = { approx: 1, approxWs: 1, approxWsGraph: 1 } as const;
+
+for (const [name, value] of Object.entries({ ROWS, QUERIES, CLUSTERS, WORKSPACES })) {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`BENCH_${name} must be a positive integer, got ${value}`);
+}
+if (!(SEED >= -1 && SEED <= 1)) throw new Error(`BENCH_SEED must be between -1 and 1, got ${SEED}`);
+
+const url = dbUrl();
+const client = new pg.Client({ connectionString: url, application_name: 'bench-vector' });
+
+const ms = (t0: number): number => performance.now() - t0;
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
+};
+const fmt = (x: number, d = 2): string => x.toFixed(d);
+const log = (m: string): void => void process.stderr.write(`[bench:vector] ${m}\n`);
+
+async function timed<T>(label: string, fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const out = await fn();
+  const t = ms(t0);
+  log(`${label}: ${(t / 1000).toFixed(1)} s`);
+  return [out, t];
+}
+
+interface Query {
+  q: number;
+  ws: string;
+  embedding: string;
+}
+
+interface Cell {
+  name: string;
+  filtered: boolean;
+  approxSql: keyof typeof SQL_NAMES;
+  exact: number[];
+  approx: number[];
+  recall: number[];
+  returned: number[];
+}
+
+async function main(): Promise<void> {
+  await client.connect();
+  const loadBefore = os.loadavg();
+  const { rows: ver } = await client.query<{ pg: string; vector: string }>(
+    `select current_setting('server_version') as pg, (select extversion from pg_extension where extname = 'vector') as vector`);
+  log(`PostgreSQL ${ver[0]!.pg}, pgvector ${ver[0]!.vector}; ${ROWS} rows x ${DIM} dims, ${CLUSTERS} clusters, ` +
+    `${WORKSPACES} workspaces, ${QUERIES} queries; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+
+  await client.query('drop schema if exists bench_vector cascade');
+  await client.query('create schema bench_vector');
+  await client.query(`create table bench_vector.items (
+    id bigint primary key, workspace_id uuid not null, cluster integer not null, embedding extensions.vector not null)`);
+  await client.query('create table bench_vector.queries (q integer primary key, workspace_id uuid not null, embedding extensions.vector not null)');
+  // Deterministic: one process draws every random number in a fixed order from the seed.
+  await client.query('set max_parallel_workers_per_gather = 0');
+  await client.query('select setseed($1)', [SEED]);
+  await client.query(`create table bench_vector.centroids as
+    select c, array(select ((random() - 0.5) * ${SPREAD})::real from generate_series(1, ${DIM}) where c > 0)::extensions.vector as v
+    from generate_series(1, ${CLUSTERS}) c`);
+  const wsExpr = (n: string): string => `('00000000-0000-4000-8000-' || lpad((${n})::text, 12, '0'))::uuid`;
+  const noise = (n: string): string =>
+    `array(select (random() - 0.5)::real from generate_series(1, ${DIM}) where ${n} > 0)::extensions.vector`;
+  const [, genMs] = await timed(`generate ${ROWS} rows`, async () => {
+    const batch = 10_000;
+    for (let from = 1; from <= ROWS; from += batch) {
+      const to = Math.min(ROWS, from + batch - 1);
+      await client.query(`insert into bench_vector.items (id, workspace_id, cluster, embedding)
+        select x.i, ${wsExpr('x.w')}, x.c, c.v operator(extensions.+) ${noise('x.i')}
+        from (select i, 1 + floor(random() * ${WORKSPACES})::int as w, 1 + floor(random() * ${CLUSTERS})::int as c
+              from generate_series(${from}, ${to}) i) x
+        join bench_vector.centroids c on c.c = x.c
+        order by x.i`);
+    }
+    await client.query(`insert into bench_vector.queries (q, workspace_id, embedding)
+      select x.i, ${wsExpr('x.w')}, c.v operator(extensions.+) ${noise('x.i')}
+      from (select i, 1 + floor(random() * ${WORKSPACES})::int as w, 1 + floor(random() * ${CLUSTERS})::int as c
+            from generate_series(1, ${QUERIES}) i) x
+      join bench_vector.centroids c on c.c = x.c
+      order by x.i`);
+  });
+  await client.query('reset max_parallel_workers_per_gather');
+  await client.query('create index items_workspace_id_idx on bench_vector.items (workspace_id)');
+  await client.query('vacuum analyze bench_vector.items');
+
+  await client.query(`set maintenance_work_mem = '${MWM}'`);
+  const { rows: pw } = await client.query<{ w: string }>(`select current_setting('max_parallel_maintenance_workers') as w`);
+  const [, buildMs] = await timed('build HNSW index', () =>
+    client.query(`create index items_embedding_idx on bench_vector.items
+      using hnsw ((embedding::extensions.vector(${DIM})) extensions.vector_cosine_ops) with (m = 16, ef_construction = 64)`));
+  await client.query('reset maintenance_work_mem');
+  await client.query('analyze bench_vector.items');
+  const { rows: sizes } = await client.query<{ index: string; table: string; index_bytes: string }>(`
+    select pg_size_pretty(pg_relation_size('bench_vector.items_embedding_idx')) as index,
+           pg_size_pretty(pg_total_relation_size('bench_vector.items') - pg_indexes_size('bench_vector.items')) as table,
+           pg_relation_size('bench_vector.items_embedding_idx')::text as index_bytes`);
+
+  const { rows: queries } = await client.query<Query>(
+    'select q, workspace_id::text as ws, embedding::text as embedding from bench_vector.queries order by q');
+
+  await client.query(`set hnsw.ef_search = ${EF_SEARCH}`);
+  await client.query(`set hnsw.iterative_scan = 'relaxed_order'`);
+  const sql = {
+    exact: `select id from bench_vector.items order by embedding operator(extensions.<=>) $1::extensions.vector, id limit ${K}`,
+    approx: `select id from (select id, embedding::extensions.vector(${DIM}) operator(extensions.<=>) $1::extensions.vector as d
+               from bench_vector.items order by d limit ${K}) x order by d, id`,
+    exactWs: `select id from bench_vector.items where workspace_id = $2::uuid
+              order by embedding operator(extensions.<=>) $1::extensions.vector, id limit ${K}`,
+    approxWs: `select id from (select id, embedding::extensions.vector(${DIM}) operator(extensions.<=>) $1::extensions.vector as d
+                 from bench_vector.items where workspace_id = $2::uuid order by d limit ${K}) x order by d, id`,
+    // The same filter written so no btree can serve it: the planner must walk the HNSW graph and filter
+    // (iterative scan); seq and bitmap scans are switched off for it (see run()).
+    approxWsGraph: `select id from (select id, embedding::extensions.vector(${DIM}) operator(extensions.<=>) $1::extensions.vector as d
+                 from bench_vector.items where workspace_id::text = $2 order by d limit ${K}) x order by d, id`,
+  };
+  // approxWsGraph runs with seq/bitmap scans off so the HNSW graph walk (iterative scan + filter) is measured
+  // even where the planner would rather scan one workspace exactly.
+  const graphOnly = async (on: boolean): Promise<void> => {
+    await client.query(on ? 'set enable_seqscan = off' : 'reset enable_seqscan');
+    await client.query(on ? 'set enable_bitmapscan = off' : 'reset enable_bitmapscan');
+  };
+  const run = async (name: keyof typeof sql, q: Query): Promise<[string[], number]> => {
+    const params = /Ws/.test(name) ? [q.embedding, q.ws] : [q.embedding];
+    if (name === 'approxWsGraph') await graphOnly(true);
+    const t0 = performance.now();
+    const { rows } = await client.query<{ id: string }>({ name, text: sql[name], values: params });
+    const t = ms(t0);
+    if (name === 'approxWsGraph') await graphOnly(false);
+    return [rows.map((r) => r.id), t];
+  };
+
+  const plans: Record<string, string> = {};
+  for (const [name, text] of Object.entries(sql)) {
+    const params = /Ws/.test(name) ? [queries[0]!.embedding, queries[0]!.ws] : [queries[0]!.embedding];
+    if (name === 'approxWsGraph') await graphOnly(true);
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(`explain (costs off) ${text}`, params);
+    if (name === 'approxWsGraph') await graphOnly(false);
+    plans[name] = rows.map((r) => r['QUERY PLAN'].replace(/'\[[^\]]*\]'/g, "'<query>'")).join('\n');
+  }
+
+  // Warm-up: one untimed pass of the HNSW queries (loads the graph into cache) and a few exact ones.
+  for (const q of queries) {
+    await run('approx', q);
+    await run('approxWs', q);
+    await run('approxWsGraph', q);
+  }
+  for (const q of queries.slice(0, 3)) {
+    await run('exact', q);
+    await run('exactWs', q);
+  }
+
+  const cells: Cell[] = [
+    { name: 'all rows', filtered: false, approxSql: 'approx', exact: [], approx: [], recall: [], returned: [] },
+    { name: `one workspace (1/${WORKSPACES}), planner's choice`, filtered: true, approxSql: 'approxWs',
+      exact: [], approx: [], recall: [], returned: [] },
+    { name: `one workspace (1/${WORKSPACES}), HNSW graph + filter`, filtered: true, approxSql: 'approxWsGraph',
+      exact: [], approx: [], recall: [], returned: [] },
+  ];
+  const [, queryMs] = await timed(`run ${QUERIES} queries x 6`, async () => {
+    for (const q of queries) {
+      for (const cell of cells) {
+        const [truth, te] = await run(cell.filtered ? 'exactWs' : 'exact', q);
+        const [found, ta] = await run(cell.approxSql, q);
+        const hits = found.filter((id) => truth.includes(id)).length;
+        cell.exact.push(te);
+        cell.approx.push(ta);
+        cell.recall.push(hits / Math.min(K, truth.length));
+        cell.returned.push(found.length);
+      }
+    }
+  });
+  const loadAfter = os.loadavg();
+
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  console.log(`\n## bench:vector  ${new Date().toISOString()}`);
+  console.log(`PostgreSQL ${ver[0]!.pg}, pgvector ${ver[0]!.vector}, ${os.cpus().length} cores, ` +
+    `load average before ${loadBefore.map((l) => l.toFixed(2)).join('/')}, after ${loadAfter.map((l) => l.toFixed(2)).join('/')}`);
+  console.log(`${ROWS} rows x ${DIM} dims, ${CLUSTERS} clusters, ${WORKSPACES} workspaces, ${QUERIES} queries, seed ${SEED}, ` +
+    `hnsw m=16 ef_construction=64, ef_search=${EF_SEARCH}, iterative_scan=relaxed_order`);
+  console.log(`generate ${(genMs / 1000).toFixed(1)} s; HNSW build ${(buildMs / 1000).toFixed(1)} s ` +
+    `(maintenance_work_mem ${MWM}, max_parallel_maintenance_workers ${pw[0]!.w}); index ${sizes[0]!.index} ` +
+    `(${sizes[0]!.index_bytes} bytes); table with TOAST ${sizes[0]!.table}; queries ${(queryMs / 1000).toFixed(1)} s\n`);
+  console.log('| filter | recall@10 (mean) | recall@10 (min) | rows returned (min) | HNSW p50 ms | HNSW p95 ms | exact p50 ms | exact p95 ms |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const c of cells) {
+    console.log(`| ${c.name} | ${fmt(mean(c.recall), 3)} | ${fmt(Math.min(...c.recall), 1)} | ${Math.min(...c.returned)} | ` +
+      `${fmt(pct(c.approx, 50))} | ${fmt(pct(c.approx, 95))} | ${fmt(pct(c.exact, 50))} | ${fmt(pct(c.exact, 95))} |`);
+  }
+  console.log('\nplans (first query):');
+  for (const [name, plan] of Object.entries(plans)) console.log(`-- ${name}\n${plan}`);
+
+  if (!KEEP) await client.query('drop schema bench_vector cascade');
+}
+
+main()
+  .catch(async (err: unknown) => {
+    process.exitCode = 1;
+    console.error(err);
+    try {
+      if (!KEEP) await client.query('drop schema if exists bench_vector cascade');
+    } catch {
+      /* connection gone */
+    }
+  })
+  .finally(() => client.end().catch(() => undefined));
