@@ -7,11 +7,12 @@
 // index the migrations create, `using hnsw ((embedding::extensions.vector(1536)) vector_cosine_ops)`
 // (m = 16, ef_construction = 64, pgvector's defaults), and a btree on workspace_id.
 //
-// Data, generated server-side in SQL from a fixed seed (setseed, one process, no parallel workers):
-// BENCH_CLUSTERS centroids with coordinates uniform in ±SPREAD/2, each point = its centroid + uniform
-// noise in ±0.5 per coordinate; each row gets a random cluster and a random one of BENCH_WORKSPACES
-// workspaces. Same-cluster cosine similarity is about 0.4, across clusters about 0. Queries are drawn
-// from the same distribution (not rows of the table).
+// Data, generated server-side in SQL from a fixed seed (setseed, one process, no parallel workers), with
+// two levels of clusters like topics and sub-topics of real document embeddings: BENCH_CLUSTERS centroids
+// with coordinates uniform in ±0.5; BENCH_SUBCLUSTERS sub-centroids per cluster at centroid + uniform ±0.25;
+// each point = a random sub-centroid + uniform noise in ±0.1 per coordinate, in a random one of
+// BENCH_WORKSPACES workspaces. Cosine similarity is about 0.97 within a sub-cluster, 0.78 within a cluster,
+// 0 across clusters. Queries are drawn from the same distribution (not rows of the table).
 //
 // Per query: exact top-10 (the bare column `embedding <=> q`, which the expression index cannot serve,
 // so the planner scans) and HNSW top-10 (`embedding::vector(1536) <=> q`, with the settings the search
@@ -19,7 +20,7 @@
 // `workspace_id = $ws` filter. Recall@10 = |HNSW ∩ exact| / 10, averaged. Latencies are client-side
 // round trips of a prepared statement on one connection, after one untimed warm-up pass.
 //
-// Knobs: BENCH_ROWS (100000), BENCH_QUERIES (100), BENCH_CLUSTERS (100), BENCH_WORKSPACES (10),
+// Knobs: BENCH_ROWS (100000), BENCH_QUERIES (100), BENCH_CLUSTERS (100), BENCH_SUBCLUSTERS (50), BENCH_WORKSPACES (10),
 // BENCH_SEED (0.42), BENCH_EF_SEARCH (100), BENCH_MAINTENANCE_WORK_MEM (1GB), BENCH_KEEP (unset).
 import os from 'node:os';
 import pg from 'pg';
@@ -28,17 +29,17 @@ import { dbUrl } from '../scripts/lib/engine';
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 100);
 const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 100);
+const SUBCLUSTERS = Number(process.env.BENCH_SUBCLUSTERS ?? 50);
 const WORKSPACES = Number(process.env.BENCH_WORKSPACES ?? 10);
 const SEED = Number(process.env.BENCH_SEED ?? 0.42);
 const EF_SEARCH = Number(process.env.BENCH_EF_SEARCH ?? 100);
 const MWM = process.env.BENCH_MAINTENANCE_WORK_MEM ?? '1GB';
 const KEEP = process.env.BENCH_KEEP === '1';
 const DIM = 1536;
-const SPREAD = 0.5; // centroid coordinates uniform in ±SPREAD/2
 const K = 10;
 const SQL_NAMES = { approx: 1, approxWs: 1, approxWsGraph: 1 } as const;
 
-for (const [name, value] of Object.entries({ ROWS, QUERIES, CLUSTERS, WORKSPACES })) {
+for (const [name, value] of Object.entries({ ROWS, QUERIES, CLUSTERS, SUBCLUSTERS, WORKSPACES })) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`BENCH_${name} must be a positive integer, got ${value}`);
 }
 if (!(SEED >= -1 && SEED <= 1)) throw new Error(`BENCH_SEED must be between -1 and 1, got ${SEED}`);
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg();
   const { rows: ver } = await client.query<{ pg: string; vector: string }>(
     `select current_setting('server_version') as pg, (select extversion from pg_extension where extname = 'vector') as vector`);
-  log(`PostgreSQL ${ver[0]!.pg}, pgvector ${ver[0]!.vector}; ${ROWS} rows x ${DIM} dims, ${CLUSTERS} clusters, ` +
+  log(`PostgreSQL ${ver[0]!.pg}, pgvector ${ver[0]!.vector}; ${ROWS} rows x ${DIM} dims, ${CLUSTERS}x${SUBCLUSTERS} clusters, ` +
     `${WORKSPACES} workspaces, ${QUERIES} queries; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
 
   await client.query('drop schema if exists bench_vector cascade');
@@ -94,29 +95,29 @@ async function main(): Promise<void> {
   // Deterministic: one process draws every random number in a fixed order from the seed.
   await client.query('set max_parallel_workers_per_gather = 0');
   await client.query('select setseed($1)', [SEED]);
+  const uniform = (width: number, row: string): string =>
+    `array(select ((random() - 0.5) * ${width})::real from generate_series(1, ${DIM}) where ${row} > 0)::extensions.vector`;
   await client.query(`create table bench_vector.centroids as
-    select c, array(select ((random() - 0.5) * ${SPREAD})::real from generate_series(1, ${DIM}) where c > 0)::extensions.vector as v
-    from generate_series(1, ${CLUSTERS}) c`);
+    select c, ${uniform(1, 'c')} as v from generate_series(1, ${CLUSTERS}) c`);
+  await client.query('alter table bench_vector.centroids add primary key (c)');
+  await client.query(`create table bench_vector.subcentroids as
+    select (c.c - 1) * ${SUBCLUSTERS} + s as sub, c.v operator(extensions.+) ${uniform(0.5, 's')} as v
+    from bench_vector.centroids c, generate_series(1, ${SUBCLUSTERS}) s order by c.c, s`);
+  await client.query('alter table bench_vector.subcentroids add primary key (sub)');
   const wsExpr = (n: string): string => `('00000000-0000-4000-8000-' || lpad((${n})::text, 12, '0'))::uuid`;
-  const noise = (n: string): string =>
-    `array(select (random() - 0.5)::real from generate_series(1, ${DIM}) where ${n} > 0)::extensions.vector`;
+  const points = (table: string, cols: string, from: number, to: number): string => `
+    insert into bench_vector.${table} (${cols})
+    select x.i, ${wsExpr('x.w')}, ${table === 'items' ? 'x.sub, ' : ''}c.v operator(extensions.+) ${uniform(0.2, 'x.i')}
+    from (select i, 1 + floor(random() * ${WORKSPACES})::int as w, 1 + floor(random() * ${CLUSTERS * SUBCLUSTERS})::int as sub
+          from generate_series(${from}, ${to}) i) x
+    join bench_vector.subcentroids c on c.sub = x.sub
+    order by x.i`;
   const [, genMs] = await timed(`generate ${ROWS} rows`, async () => {
     const batch = 10_000;
     for (let from = 1; from <= ROWS; from += batch) {
-      const to = Math.min(ROWS, from + batch - 1);
-      await client.query(`insert into bench_vector.items (id, workspace_id, cluster, embedding)
-        select x.i, ${wsExpr('x.w')}, x.c, c.v operator(extensions.+) ${noise('x.i')}
-        from (select i, 1 + floor(random() * ${WORKSPACES})::int as w, 1 + floor(random() * ${CLUSTERS})::int as c
-              from generate_series(${from}, ${to}) i) x
-        join bench_vector.centroids c on c.c = x.c
-        order by x.i`);
+      await client.query(points('items', 'id, workspace_id, cluster, embedding', from, Math.min(ROWS, from + batch - 1)));
     }
-    await client.query(`insert into bench_vector.queries (q, workspace_id, embedding)
-      select x.i, ${wsExpr('x.w')}, c.v operator(extensions.+) ${noise('x.i')}
-      from (select i, 1 + floor(random() * ${WORKSPACES})::int as w, 1 + floor(random() * ${CLUSTERS})::int as c
-            from generate_series(1, ${QUERIES}) i) x
-      join bench_vector.centroids c on c.c = x.c
-      order by x.i`);
+    await client.query(points('queries', 'q, workspace_id, embedding', 1, QUERIES));
   });
   await client.query('reset max_parallel_workers_per_gather');
   await client.query('create index items_workspace_id_idx on bench_vector.items (workspace_id)');
@@ -214,7 +215,8 @@ async function main(): Promise<void> {
   console.log(`\n## bench:vector  ${new Date().toISOString()}`);
   console.log(`PostgreSQL ${ver[0]!.pg}, pgvector ${ver[0]!.vector}, ${os.cpus().length} cores, ` +
     `load average before ${loadBefore.map((l) => l.toFixed(2)).join('/')}, after ${loadAfter.map((l) => l.toFixed(2)).join('/')}`);
-  console.log(`${ROWS} rows x ${DIM} dims, ${CLUSTERS} clusters, ${WORKSPACES} workspaces, ${QUERIES} queries, seed ${SEED}, ` +
+  console.log(`${ROWS} rows x ${DIM} dims, ${CLUSTERS} clusters x ${SUBCLUSTERS} sub-clusters, ${WORKSPACES} workspaces, ` +
+    `${QUERIES} queries, seed ${SEED}, ` +
     `hnsw m=16 ef_construction=64, ef_search=${EF_SEARCH}, iterative_scan=relaxed_order`);
   console.log(`generate ${(genMs / 1000).toFixed(1)} s; HNSW build ${(buildMs / 1000).toFixed(1)} s ` +
     `(maintenance_work_mem ${MWM}, max_parallel_maintenance_workers ${pw[0]!.w}); index ${sizes[0]!.index} ` +
