@@ -1,18 +1,12 @@
 -- Knowledge demo data (data only, no DDL) for the hq workspace (d2000000-...-001): document folders and
--- documents (boot context for every agent and for the librarian agent), a chunked long document, asset
--- folders and link assets, a customers knowledge collection next to the default one, entries, and the
--- librarian agent's grants, training data and skills.
+-- documents (boot context for every agent, and for an agent with slug `librarian` once one exists), a
+-- chunked long document, asset folders and link assets, a customers knowledge collection next to the
+-- default one, and entries. Agents and their grants are left to the agents' demo data: grant one access
+-- with a row in agent_knowledge_access, then try agent_boot_context and match_knowledge(p_agent_id => ...).
 --
 -- Embeddings are deterministic demo vectors (1536-d, metadata.embedding_model = 'demo-deterministic'):
 -- documents about the same topic share a base pattern, so match_documents and match_knowledge return
 -- sensible neighbours without an embedding provider. Replace them with real embeddings in an app.
-
--- The agent the boot context below is tagged for (skipped if an agent with that slug already exists).
-insert into public.agents (id, workspace_id, slug, name, type, status, trust_tier, objective, created_by)
-values ('02090000-0000-4000-8000-000000000001', 'd2000000-0000-4000-8000-000000000001', 'librarian', 'Librarian',
-        'research', 'offline', 'helper', 'Keep the handbook and the knowledge base current and findable.',
-        'd0000000-0000-4000-8000-000000000002')
-on conflict do nothing;
 
 insert into public.document_folders (id, workspace_id, parent_id, name, sort_order, created_by) values
   ('02010000-0000-4000-8000-000000000001', 'd2000000-0000-4000-8000-000000000001', null, 'Handbook', 0, 'd0000000-0000-4000-8000-000000000001'),
@@ -95,35 +89,8 @@ from (values
   ('02070000-0000-4000-8000-000000000003', '02060000-0000-4000-8000-000000000001'::uuid, 'Globex', 'Globex runs 40 robots and asked about annual pricing.',
    'knowledge', 0.8, 'web_research', 2, 1),
   ('02070000-0000-4000-8000-000000000004', '02060000-0000-4000-8000-000000000001', 'Initech call', 'Initech wants a safety review before buying.',
-   'note', 0.6, 'agent:02090000-0000-4000-8000-000000000001', 3, 1),
+   'note', 0.6, 'manual', 3, 1),
   ('02070000-0000-4000-8000-000000000005', '02060000-0000-4000-8000-000000000001', 'Q3 summary', 'Three new customers, all on Pro.',
    'summary', 0.4, 'manual', 2, 2)
 ) as e (id, collection_id, title, content, type, importance, source, topic, variant)
 on conflict (id) do nothing;
-
--- The librarian reads the default collection and reads and writes customers.
-insert into public.agent_knowledge_access (workspace_id, agent_id, collection_id, access, created_by)
-select 'd2000000-0000-4000-8000-000000000001', a.id, c.id,
-       case when c.slug = 'customers' then 'read_write' else 'read' end::public.knowledge_access_level,
-       'd0000000-0000-4000-8000-000000000002'
-from public.agents a
-join public.knowledge_collections c on c.workspace_id = a.workspace_id and (c.is_default or c.slug = 'customers')
-where a.workspace_id = 'd2000000-0000-4000-8000-000000000001' and a.slug = 'librarian'
-on conflict do nothing;
-
-insert into public.agent_training_data (workspace_id, agent_id, kind, title, content, enabled)
-select 'd2000000-0000-4000-8000-000000000001', a.id, t.kind::public.agent_training_kind, t.title, t.content, t.enabled
-from public.agents a,
-  (values ('instruction', 'Filing rule', 'Every document belongs in a folder; ask when unsure.', true),
-          ('example', 'Good summary', 'Three bullet points, newest first.', true),
-          ('instruction', 'Retired rule', 'Tag everything boot:all.', false)) as t (kind, title, content, enabled)
-where a.workspace_id = 'd2000000-0000-4000-8000-000000000001' and a.slug = 'librarian'
-  and not exists (select 1 from public.agent_training_data x where x.agent_id = a.id and x.title = t.title);
-
-insert into public.agent_skills (workspace_id, agent_id, slug, name, description, category, level)
-select 'd2000000-0000-4000-8000-000000000001', a.id, s.slug, s.name, s.description, 'knowledge', s.level
-from public.agents a,
-  (values ('summarise', 'Summarise', 'Turns long documents into chunks and summaries.', 4),
-          ('file', 'File documents', 'Keeps folders tidy.', 3)) as s (slug, name, description, level)
-where a.workspace_id = 'd2000000-0000-4000-8000-000000000001' and a.slug = 'librarian'
-on conflict do nothing;

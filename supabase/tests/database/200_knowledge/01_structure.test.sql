@@ -36,7 +36,7 @@ select is(
    join pg_class ic on ic.oid = i.indexrelid
    join pg_am am on am.oid = ic.relam
    join pg_opclass oc on oc.oid = i.indclass[0]
-   where am.amname = 'hnsw' and oc.opcname = 'vector_cosine_ops'
+   where am.amname = 'hnsw' and oc.opcname = 'vector_cosine_ops' and ic.relnamespace = 'public'::regnamespace
      and pg_get_indexdef(i.indexrelid) like '%(embedding)::%vector(1536)%'),
   array['document_chunks', 'documents', 'knowledge_entries'],
   'each embedding column has an HNSW cosine index on embedding::vector(1536)');

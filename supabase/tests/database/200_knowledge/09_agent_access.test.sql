@@ -167,7 +167,7 @@ select is_empty(
   $$ select * from public.match_knowledge(tests.kn_acc_vec(2), 10, p_agent_id => 'd9000000-0000-4000-8000-0000000000a1') $$,
   'after the grants are revoked the agent finds nothing');
 select tests.clear_authentication();
-select is((select count(*)::int from public.knowledge_entries where source like 'agent:%'), 3,
+select is((select count(*)::int from public.knowledge_entries where workspace_id = tests.workspace_id('kn_acc') and source like 'agent:%'), 3,
   'exactly the three accepted agent writes were stored');
 
 select * from finish();
