@@ -2,7 +2,7 @@
 -- rank, score = full_text_weight / (rrf_k + full_text_rank) + semantic_weight / (rrf_k + semantic_rank),
 -- rrf_k = 60 by default. RLS still decides which rows exist.
 begin;
-select plan(17);
+select plan(19);
 
 select tests.create_workspace_fixture('kn_hyb');
 
@@ -64,6 +64,12 @@ select throws_ok($$ select * from public.hybrid_search_documents('x', tests.kn_h
   '22023', 'full_text_weight and semantic_weight must not both be 0', 'documents: both weights 0 is refused');
 select throws_ok($$ select * from public.hybrid_search_documents('x', tests.kn_hyb_vec(2, 0), 4, full_text_weight => -1) $$,
   '22023', 'full_text_weight must be between 0 and 100, got -1', 'documents: a negative weight is refused');
+select throws_ok($$ select * from public.hybrid_search_documents(repeat('x', 10001), tests.kn_hyb_vec(2, 0), 4) $$,
+  '22023', 'query_text must be at most 10000 characters', 'documents: an oversized query_text is refused');
+select results_eq(
+  $$ select title, full_text_rank from public.hybrid_search_documents('the', tests.kn_hyb_vec(2, 0), 2) $$,
+  $$ values ('vector'::text, null::integer), ('both', null) $$,
+  'documents: a query of stop words only falls back to the vector ranking');
 select throws_ok($$ select * from public.hybrid_search_documents('x', tests.kn_hyb_vec(2, 0), 0) $$,
   '22023', 'match_count must be between 1 and 200, got 0', 'documents: match_count 0 is refused');
 
