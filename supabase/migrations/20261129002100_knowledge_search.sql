@@ -8,13 +8,16 @@
 -- (service_role) bypass RLS, so they must name a scope (p_workspace_id, or p_agent_id where offered).
 --
 -- Vector search (the private *_ids_by_vector helpers):
+--   0. scope: count the rows matching the filters (RLS included), up to private.vector_exact_threshold()
+--      (1,000); a smaller scope skips straight to the exact search (2).
 --   1. approximate: ORDER BY embedding::vector(1536) <=> query LIMIT n, served by the HNSW index, with
---      hnsw.iterative_scan = relaxed_order and hnsw.ef_search = greatest(100, n) set by set_config(..., true)
---      inside the function and restored before it returns. Iterative scan keeps reading the graph while
---      filters (RLS, workspace, folder, tags, types) discard rows, up to hnsw.max_scan_tuples.
---   2. exact fallback: when (1) returns fewer than n rows, the same query ordered by the bare column
---      (`embedding <=> query`, which the expression index does not match) runs as an exact scan over the
---      filtered rows. So a search never returns fewer than n rows while n matching rows exist.
+--      hnsw.iterative_scan = relaxed_order, hnsw.ef_search = greatest(100, n) and enable_sort = off set by
+--      set_config(..., true) inside the function and restored right after. Iterative scan keeps reading
+--      the graph while filters (RLS, workspace, folder, tags, types) discard rows, up to
+--      hnsw.max_scan_tuples.
+--   2. exact: when (0) found a small scope or (1) returned fewer than n rows, the same query ordered by the
+--      bare column (`embedding <=> query`, which the expression index does not match) runs as an exact
+--      scan over the filtered rows. So a search never returns fewer than n rows while n matching rows exist.
 --   3. the caller re-sorts by exact distance (relaxed_order may return near-sorted rows).
 -- Hybrid search: reciprocal rank fusion, score = Σ weight / (rrf_k + rank), rrf_k = 60 by default.
 
@@ -145,6 +148,23 @@ grant execute on function private.agent_collections(uuid, uuid[], public.knowled
 -- Ordered id lists by vector distance (approximate with iterative scan, exact fallback)
 -- ===========================================================================================
 
+-- Below this many matching rows a search is exact (an ordered scan of the rows in scope cost about 8.5 µs
+-- per 1536-d row on the loaded benchmark machine, so 1,000 rows ≈ a filtered graph walk); at or above it the HNSW graph
+-- is walked with the filters applied (iterative scan), and enable_sort is switched off for that one
+-- query so the planner does not pick "btree on workspace_id, then sort" (exact, but 85-250 ms at 10,000
+-- rows per workspace in bench/vector.ts). Tunable per session or transaction:
+-- `set local agentbase.vector_exact_threshold = 0` (0 = always try the graph first).
+create or replace function private.vector_exact_threshold()
+returns integer
+language sql
+stable
+set search_path = ''
+as $$
+  select greatest(0, coalesce(nullif(current_setting('agentbase.vector_exact_threshold', true), '')::integer, 1000))
+$$;
+revoke all on function private.vector_exact_threshold() from public;
+grant execute on function private.vector_exact_threshold() to authenticated, service_role;
+
 create or replace function private.document_ids_by_vector(
   p_query extensions.vector,
   p_count integer,
@@ -160,19 +180,35 @@ as $$
 declare
   v_scan text := current_setting('hnsw.iterative_scan', true);
   v_ef text := current_setting('hnsw.ef_search', true);
+  v_sort text := current_setting('enable_sort');
+  v_threshold integer := private.vector_exact_threshold();
+  v_scope integer;
   v_ids uuid[];
 begin
-  perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
-  perform set_config('hnsw.ef_search', greatest(100, p_count)::text, true);
-  v_ids := array(
-    select d.id from public.documents d
+  select count(*) into v_scope from (
+    select 1 from public.documents d
     where d.embedding is not null
       and (p_workspace_id is null or d.workspace_id = p_workspace_id)
       and (p_folder_id is null or d.folder_id = p_folder_id)
       and (p_tags is null or d.tags @> p_tags)
-    order by d.embedding::extensions.vector(1536) operator(extensions.<=>) p_query
-    limit p_count);
-  if cardinality(v_ids) < p_count then
+    limit v_threshold) s;
+  if v_scope >= v_threshold then
+    perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
+    perform set_config('hnsw.ef_search', greatest(100, p_count)::text, true);
+    perform set_config('enable_sort', 'off', true);
+    v_ids := array(
+      select d.id from public.documents d
+      where d.embedding is not null
+      and (p_workspace_id is null or d.workspace_id = p_workspace_id)
+      and (p_folder_id is null or d.folder_id = p_folder_id)
+      and (p_tags is null or d.tags @> p_tags)
+      order by d.embedding::extensions.vector(1536) operator(extensions.<=>) p_query
+      limit p_count);
+    perform set_config('hnsw.iterative_scan', v_scan, true);
+    perform set_config('hnsw.ef_search', v_ef, true);
+    perform set_config('enable_sort', v_sort, true);
+  end if;
+  if v_ids is null or cardinality(v_ids) < p_count then
     v_ids := array(
       select d.id from public.documents d
       where d.embedding is not null
@@ -182,8 +218,6 @@ begin
       order by d.embedding operator(extensions.<=>) p_query, d.id
       limit p_count);
   end if;
-  perform set_config('hnsw.iterative_scan', v_scan, true);
-  perform set_config('hnsw.ef_search', v_ef, true);
   return v_ids;
 end
 $$;
@@ -205,18 +239,33 @@ as $$
 declare
   v_scan text := current_setting('hnsw.iterative_scan', true);
   v_ef text := current_setting('hnsw.ef_search', true);
+  v_sort text := current_setting('enable_sort');
+  v_threshold integer := private.vector_exact_threshold();
+  v_scope integer;
   v_ids uuid[];
 begin
-  perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
-  perform set_config('hnsw.ef_search', greatest(100, p_count)::text, true);
-  v_ids := array(
-    select c.id from public.document_chunks c
+  select count(*) into v_scope from (
+    select 1 from public.document_chunks c
     where c.embedding is not null
       and (p_workspace_id is null or c.workspace_id = p_workspace_id)
       and (p_document_ids is null or c.document_id = any (p_document_ids))
-    order by c.embedding::extensions.vector(1536) operator(extensions.<=>) p_query
-    limit p_count);
-  if cardinality(v_ids) < p_count then
+    limit v_threshold) s;
+  if v_scope >= v_threshold then
+    perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
+    perform set_config('hnsw.ef_search', greatest(100, p_count)::text, true);
+    perform set_config('enable_sort', 'off', true);
+    v_ids := array(
+      select c.id from public.document_chunks c
+      where c.embedding is not null
+      and (p_workspace_id is null or c.workspace_id = p_workspace_id)
+      and (p_document_ids is null or c.document_id = any (p_document_ids))
+      order by c.embedding::extensions.vector(1536) operator(extensions.<=>) p_query
+      limit p_count);
+    perform set_config('hnsw.iterative_scan', v_scan, true);
+    perform set_config('hnsw.ef_search', v_ef, true);
+    perform set_config('enable_sort', v_sort, true);
+  end if;
+  if v_ids is null or cardinality(v_ids) < p_count then
     v_ids := array(
       select c.id from public.document_chunks c
       where c.embedding is not null
@@ -225,8 +274,6 @@ begin
       order by c.embedding operator(extensions.<=>) p_query, c.id
       limit p_count);
   end if;
-  perform set_config('hnsw.iterative_scan', v_scan, true);
-  perform set_config('hnsw.ef_search', v_ef, true);
   return v_ids;
 end
 $$;
@@ -250,20 +297,37 @@ as $$
 declare
   v_scan text := current_setting('hnsw.iterative_scan', true);
   v_ef text := current_setting('hnsw.ef_search', true);
+  v_sort text := current_setting('enable_sort');
+  v_threshold integer := private.vector_exact_threshold();
+  v_scope integer;
   v_ids uuid[];
 begin
-  perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
-  perform set_config('hnsw.ef_search', greatest(100, p_count)::text, true);
-  v_ids := array(
-    select k.id from public.knowledge_entries k
+  select count(*) into v_scope from (
+    select 1 from public.knowledge_entries k
     where k.embedding is not null
       and (p_workspace_id is null or k.workspace_id = p_workspace_id)
       and (p_collection_ids is null or k.collection_id = any (p_collection_ids))
       and (p_types is null or k.type = any (p_types))
       and (p_min_importance is null or k.importance >= p_min_importance)
-    order by k.embedding::extensions.vector(1536) operator(extensions.<=>) p_query
-    limit p_count);
-  if cardinality(v_ids) < p_count then
+    limit v_threshold) s;
+  if v_scope >= v_threshold then
+    perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
+    perform set_config('hnsw.ef_search', greatest(100, p_count)::text, true);
+    perform set_config('enable_sort', 'off', true);
+    v_ids := array(
+      select k.id from public.knowledge_entries k
+      where k.embedding is not null
+      and (p_workspace_id is null or k.workspace_id = p_workspace_id)
+      and (p_collection_ids is null or k.collection_id = any (p_collection_ids))
+      and (p_types is null or k.type = any (p_types))
+      and (p_min_importance is null or k.importance >= p_min_importance)
+      order by k.embedding::extensions.vector(1536) operator(extensions.<=>) p_query
+      limit p_count);
+    perform set_config('hnsw.iterative_scan', v_scan, true);
+    perform set_config('hnsw.ef_search', v_ef, true);
+    perform set_config('enable_sort', v_sort, true);
+  end if;
+  if v_ids is null or cardinality(v_ids) < p_count then
     v_ids := array(
       select k.id from public.knowledge_entries k
       where k.embedding is not null
@@ -274,8 +338,6 @@ begin
       order by k.embedding operator(extensions.<=>) p_query, k.id
       limit p_count);
   end if;
-  perform set_config('hnsw.iterative_scan', v_scan, true);
-  perform set_config('hnsw.ef_search', v_ef, true);
   return v_ids;
 end
 $$;

@@ -2,7 +2,7 @@
 -- RLS (never another workspace's rows), trusted callers need a scope, and filtered search never returns
 -- fewer rows than asked while enough matching rows exist (iterative scan + exact fallback).
 begin;
-select plan(32);
+select plan(34);
 
 select tests.create_workspace_fixture('kn_search');
 
@@ -89,6 +89,7 @@ set local enable_seqscan = off;
 set local enable_bitmapscan = off;
 set local hnsw.iterative_scan = off;
 set local hnsw.ef_search = 40;
+set local agentbase.vector_exact_threshold = 0; -- the scope is tiny: make the helper try the graph first
 select is(
   (select count(*)::int from (
      select d.id from public.documents d where d.folder_id = 'd8000000-0000-4000-8000-0000000000f1'
@@ -99,8 +100,11 @@ select is(
   private.document_ids_by_vector(tests.kn_vec(array[1], array[1]::real[]), 5, null, 'd8000000-0000-4000-8000-0000000000f1', null),
   array(select ('d8000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid from generate_series(1, 5) i),
   'the search helper on the same graph path returns all 5, nearest first');
-select is(current_setting('hnsw.iterative_scan') || '/' || current_setting('hnsw.ef_search'), 'off/40',
-  'the search helper restores the caller''s hnsw settings');
+select is(current_setting('hnsw.iterative_scan') || '/' || current_setting('hnsw.ef_search') || '/' || current_setting('enable_sort'),
+  'off/40/on', 'the search helper restores the caller''s hnsw settings and enable_sort');
+select is(private.vector_exact_threshold(), 0, 'the exact-search threshold follows agentbase.vector_exact_threshold');
+reset agentbase.vector_exact_threshold;
+select is(private.vector_exact_threshold(), 1000, 'the exact-search threshold defaults to 1000 rows');
 reset enable_seqscan;
 reset enable_bitmapscan;
 
