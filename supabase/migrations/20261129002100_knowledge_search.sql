@@ -199,9 +199,9 @@ begin
     v_ids := array(
       select d.id from public.documents d
       where d.embedding is not null
-      and (p_workspace_id is null or d.workspace_id = p_workspace_id)
-      and (p_folder_id is null or d.folder_id = p_folder_id)
-      and (p_tags is null or d.tags @> p_tags)
+        and (p_workspace_id is null or d.workspace_id = p_workspace_id)
+        and (p_folder_id is null or d.folder_id = p_folder_id)
+        and (p_tags is null or d.tags @> p_tags)
       order by d.embedding::extensions.vector(1536) operator(extensions.<=>) p_query
       limit p_count);
     perform set_config('hnsw.iterative_scan', v_scan, true);
@@ -257,8 +257,8 @@ begin
     v_ids := array(
       select c.id from public.document_chunks c
       where c.embedding is not null
-      and (p_workspace_id is null or c.workspace_id = p_workspace_id)
-      and (p_document_ids is null or c.document_id = any (p_document_ids))
+        and (p_workspace_id is null or c.workspace_id = p_workspace_id)
+        and (p_document_ids is null or c.document_id = any (p_document_ids))
       order by c.embedding::extensions.vector(1536) operator(extensions.<=>) p_query
       limit p_count);
     perform set_config('hnsw.iterative_scan', v_scan, true);
@@ -317,10 +317,10 @@ begin
     v_ids := array(
       select k.id from public.knowledge_entries k
       where k.embedding is not null
-      and (p_workspace_id is null or k.workspace_id = p_workspace_id)
-      and (p_collection_ids is null or k.collection_id = any (p_collection_ids))
-      and (p_types is null or k.type = any (p_types))
-      and (p_min_importance is null or k.importance >= p_min_importance)
+        and (p_workspace_id is null or k.workspace_id = p_workspace_id)
+        and (p_collection_ids is null or k.collection_id = any (p_collection_ids))
+        and (p_types is null or k.type = any (p_types))
+        and (p_min_importance is null or k.importance >= p_min_importance)
       order by k.embedding::extensions.vector(1536) operator(extensions.<=>) p_query
       limit p_count);
     perform set_config('hnsw.iterative_scan', v_scan, true);
