@@ -125,6 +125,23 @@ CREATE TYPE public.agent_verbosity AS ENUM (
 );
 
 --
+-- Name: asset_type; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.asset_type AS ENUM (
+    'sop',
+    'research',
+    'image',
+    'video',
+    'audio',
+    'template',
+    'script',
+    'spreadsheet',
+    'link',
+    'other'
+);
+
+--
 -- Name: automation_condition; Type: TYPE; Schema: public; Owner: -
 --
 
@@ -394,6 +411,27 @@ CREATE TYPE public.job_status AS ENUM (
 CREATE TYPE public.job_target_kind AS ENUM (
     'agent_command',
     'job_definition'
+);
+
+--
+-- Name: knowledge_access_level; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.knowledge_access_level AS ENUM (
+    'read',
+    'read_write'
+);
+
+--
+-- Name: knowledge_entry_type; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.knowledge_entry_type AS ENUM (
+    'fact',
+    'preference',
+    'knowledge',
+    'note',
+    'summary'
 );
 
 --
@@ -737,6 +775,37 @@ begin
                        'monthly_limit_usd', new.monthly_limit_usd, 'hard_cutoff', new.hard_cutoff),
     new.agent_id::text || ':' || to_char(new.period_start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
   return null;
+end
+$$;
+
+--
+-- Name: agent_collections(uuid, uuid[], public.knowledge_access_level); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agent_collections(p_agent_id uuid, p_collection_ids uuid[], p_min public.knowledge_access_level, OUT workspace_id uuid, OUT collection_ids uuid[]) RETURNS record
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_missing uuid;
+begin
+  select a.workspace_id into workspace_id from public.agents a where a.id = p_agent_id;
+  if workspace_id is null then
+    raise exception 'p_agent_id: agent % not found', p_agent_id using errcode = 'P0002';
+  end if;
+  select array_agg(g.collection_id order by g.collection_id) into collection_ids
+  from public.agent_knowledge_access g
+  where g.workspace_id = agent_collections.workspace_id and g.agent_id = p_agent_id and g.access >= p_min
+    and (p_collection_ids is null or g.collection_id = any (p_collection_ids));
+  collection_ids := coalesce(collection_ids, '{}');
+  if p_collection_ids is not null then
+    select c into v_missing from unnest(p_collection_ids) c
+    where c is null or not (c = any (collection_ids)) limit 1;
+    if found then
+      raise exception 'p_agent_id: agent % has no % access to collection %', p_agent_id, p_min,
+        coalesce(v_missing::text, 'null') using errcode = '42501';
+    end if;
+  end if;
 end
 $$;
 
@@ -1510,6 +1579,39 @@ end
 $$;
 
 --
+-- Name: check_embedding_argument(extensions.vector, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.check_embedding_argument(p_value extensions.vector, p_arg text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_value is not null and extensions.vector_dims(p_value) <> private.embedding_dimensions() then
+    raise exception '%: expected % dimensions, got %', p_arg, private.embedding_dimensions(),
+      extensions.vector_dims(p_value) using errcode = '22023';
+  end if;
+end
+$$;
+
+--
+-- Name: check_embedding_dimensions(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.check_embedding_dimensions() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if new.embedding is not null and extensions.vector_dims(new.embedding) <> private.embedding_dimensions() then
+    raise exception '%.embedding: expected % dimensions, got %', tg_table_name, private.embedding_dimensions(),
+      extensions.vector_dims(new.embedding) using errcode = '22023';
+  end if;
+  return new;
+end
+$$;
+
+--
 -- Name: check_message_parts(jsonb); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -1563,6 +1665,58 @@ begin
     raise exception '% must be 1 to 200 characters (got %)', p_arg, length(btrim(p_value)) using errcode = '22023';
   end if;
   return btrim(p_value);
+end
+$$;
+
+--
+-- Name: check_rrf_arguments(double precision, double precision, integer); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.check_rrf_arguments(p_full_text_weight double precision, p_semantic_weight double precision, p_rrf_k integer) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_full_text_weight is null or p_semantic_weight is null or p_rrf_k is null then
+    raise exception 'full_text_weight, semantic_weight and rrf_k must not be null' using errcode = '22004';
+  end if;
+  if p_full_text_weight < 0 or p_full_text_weight > 100 or p_full_text_weight = 'NaN' then
+    raise exception 'full_text_weight must be between 0 and 100, got %', p_full_text_weight using errcode = '22023';
+  end if;
+  if p_semantic_weight < 0 or p_semantic_weight > 100 or p_semantic_weight = 'NaN' then
+    raise exception 'semantic_weight must be between 0 and 100, got %', p_semantic_weight using errcode = '22023';
+  end if;
+  if p_full_text_weight = 0 and p_semantic_weight = 0 then
+    raise exception 'full_text_weight and semantic_weight must not both be 0' using errcode = '22023';
+  end if;
+  if p_rrf_k < 1 or p_rrf_k > 10000 then
+    raise exception 'rrf_k must be between 1 and 10000, got %', p_rrf_k using errcode = '22023';
+  end if;
+end
+$$;
+
+--
+-- Name: check_search_arguments(extensions.vector, integer, double precision); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.check_search_arguments(p_query_embedding extensions.vector, p_match_count integer, p_min_similarity double precision) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_query_embedding is null then
+    raise exception 'query_embedding must not be null' using errcode = '22004';
+  end if;
+  perform private.check_embedding_argument(p_query_embedding, 'query_embedding');
+  if p_match_count is null then
+    raise exception 'match_count must not be null' using errcode = '22004';
+  end if;
+  if p_match_count < 1 or p_match_count > 200 then
+    raise exception 'match_count must be between 1 and 200, got %', p_match_count using errcode = '22023';
+  end if;
+  if p_min_similarity is not null and (p_min_similarity < -1 or p_min_similarity > 1 or p_min_similarity = 'NaN') then
+    raise exception 'min_similarity must be between -1 and 1, got %', p_min_similarity using errcode = '22023';
+  end if;
 end
 $$;
 
@@ -2291,6 +2445,23 @@ end
 $$;
 
 --
+-- Name: create_default_knowledge_collection(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.create_default_knowledge_collection() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  insert into public.knowledge_collections (workspace_id, slug, name, description, is_default, created_by)
+  values (new.id, 'general', 'General', 'Default collection: entries without a collection land here.', true,
+          new.created_by)
+  on conflict do nothing;
+  return new;
+end
+$$;
+
+--
 -- Name: create_platform_token(uuid, text, text[], interval); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -2711,6 +2882,109 @@ end
 $$;
 
 --
+-- Name: document_chunk_ids_by_vector(extensions.vector, integer, uuid, uuid[]); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.document_chunk_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_document_ids uuid[]) RETURNS uuid[]
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_scan text := current_setting('hnsw.iterative_scan', true);
+  v_ef text := current_setting('hnsw.ef_search', true);
+  v_sort text := current_setting('enable_sort');
+  v_threshold integer := private.vector_exact_threshold();
+  v_scope integer;
+  v_ids uuid[];
+begin
+  select count(*) into v_scope from (
+    select 1 from public.document_chunks c
+    where c.embedding is not null
+      and (p_workspace_id is null or c.workspace_id = p_workspace_id)
+      and (p_document_ids is null or c.document_id = any (p_document_ids))
+    limit v_threshold) s;
+  if v_scope >= v_threshold then
+    perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
+    perform set_config('hnsw.ef_search', greatest(100, p_count)::text, true);
+    perform set_config('enable_sort', 'off', true);
+    v_ids := array(
+      select c.id from public.document_chunks c
+      where c.embedding is not null
+        and (p_workspace_id is null or c.workspace_id = p_workspace_id)
+        and (p_document_ids is null or c.document_id = any (p_document_ids))
+      order by c.embedding::extensions.vector(1536) operator(extensions.<=>) p_query
+      limit p_count);
+    perform set_config('hnsw.iterative_scan', v_scan, true);
+    perform set_config('hnsw.ef_search', v_ef, true);
+    perform set_config('enable_sort', v_sort, true);
+  end if;
+  if v_ids is null or cardinality(v_ids) < p_count then
+    v_ids := array(
+      select c.id from public.document_chunks c
+      where c.embedding is not null
+        and (p_workspace_id is null or c.workspace_id = p_workspace_id)
+        and (p_document_ids is null or c.document_id = any (p_document_ids))
+      order by c.embedding operator(extensions.<=>) p_query, c.id
+      limit p_count);
+  end if;
+  return v_ids;
+end
+$$;
+
+--
+-- Name: document_ids_by_vector(extensions.vector, integer, uuid, uuid, text[]); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.document_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[]) RETURNS uuid[]
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_scan text := current_setting('hnsw.iterative_scan', true);
+  v_ef text := current_setting('hnsw.ef_search', true);
+  v_sort text := current_setting('enable_sort');
+  v_threshold integer := private.vector_exact_threshold();
+  v_scope integer;
+  v_ids uuid[];
+begin
+  select count(*) into v_scope from (
+    select 1 from public.documents d
+    where d.embedding is not null
+      and (p_workspace_id is null or d.workspace_id = p_workspace_id)
+      and (p_folder_id is null or d.folder_id = p_folder_id)
+      and (p_tags is null or d.tags @> p_tags)
+    limit v_threshold) s;
+  if v_scope >= v_threshold then
+    perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
+    perform set_config('hnsw.ef_search', greatest(100, p_count)::text, true);
+    perform set_config('enable_sort', 'off', true);
+    v_ids := array(
+      select d.id from public.documents d
+      where d.embedding is not null
+        and (p_workspace_id is null or d.workspace_id = p_workspace_id)
+        and (p_folder_id is null or d.folder_id = p_folder_id)
+        and (p_tags is null or d.tags @> p_tags)
+      order by d.embedding::extensions.vector(1536) operator(extensions.<=>) p_query
+      limit p_count);
+    perform set_config('hnsw.iterative_scan', v_scan, true);
+    perform set_config('hnsw.ef_search', v_ef, true);
+    perform set_config('enable_sort', v_sort, true);
+  end if;
+  if v_ids is null or cardinality(v_ids) < p_count then
+    v_ids := array(
+      select d.id from public.documents d
+      where d.embedding is not null
+        and (p_workspace_id is null or d.workspace_id = p_workspace_id)
+        and (p_folder_id is null or d.folder_id = p_folder_id)
+        and (p_tags is null or d.tags @> p_tags)
+      order by d.embedding operator(extensions.<=>) p_query, d.id
+      limit p_count);
+  end if;
+  return v_ids;
+end
+$$;
+
+--
 -- Name: email_routing_rules_check_patterns(); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -2735,6 +3009,17 @@ begin
   end loop;
   return new;
 end
+$$;
+
+--
+-- Name: embedding_dimensions(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.embedding_dimensions() RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select 1536
 $$;
 
 --
@@ -3261,6 +3546,42 @@ begin
   return new;
 end
 $$;
+
+--
+-- Name: folders_prevent_cycle(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.folders_prevent_cycle() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+declare
+  v_cur uuid;
+  v_steps integer := 0;
+begin
+  if new.parent_id is null or (tg_op = 'UPDATE' and new.parent_id is not distinct from old.parent_id) then
+    return new;
+  end if;
+  if new.parent_id = new.id then
+    raise exception '%.parent_id: folder % cannot be its own parent', tg_table_name, new.id using errcode = '23514';
+  end if;
+  perform pg_advisory_xact_lock(hashtextextended('agentbase.' || tg_table_name || ':' || new.workspace_id::text, 0));
+  v_cur := new.parent_id;
+  while v_cur is not null loop
+    if v_cur = new.id then
+      raise exception '%.parent_id: moving folder % under % would create a cycle', tg_table_name, new.id, new.parent_id
+        using errcode = '23514';
+    end if;
+    v_steps := v_steps + 1;
+    if v_steps > 10000 then
+      raise exception '%.parent_id: folder tree above % is too deep', tg_table_name, new.parent_id using errcode = '54000';
+    end if;
+    execute format('select f.parent_id from %I.%I f where f.id = $1', tg_table_schema, tg_table_name)
+      into v_cur using v_cur;
+  end loop;
+  return new;
+end
+$_$;
 
 --
 -- Name: forbid_workspace_change(); Type: FUNCTION; Schema: private; Owner: -
@@ -4130,6 +4451,105 @@ begin
     v_result := v_result || jsonb_build_object(v_key, private.jsonb_deep_merge(p_base -> v_key, v_value));
   end loop;
   return v_result;
+end
+$$;
+
+--
+-- Name: knowledge_collections_check_default(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.knowledge_collections_check_default() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_ws uuid := coalesce(new.workspace_id, old.workspace_id);
+  v_count integer;
+begin
+  if not exists (select 1 from public.workspaces w where w.id = v_ws) then
+    return null; -- the workspace itself is being deleted
+  end if;
+  select count(*) into v_count from public.knowledge_collections c where c.workspace_id = v_ws and c.is_default;
+  if v_count <> 1 then
+    raise exception 'knowledge_collections.is_default: workspace % must have exactly one default collection, found %',
+      v_ws, v_count using errcode = '23514',
+      hint = 'Make another collection the default with set_default_knowledge_collection first.';
+  end if;
+  return null;
+end
+$$;
+
+--
+-- Name: knowledge_entries_default_collection(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.knowledge_entries_default_collection() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if new.collection_id is null and new.workspace_id is not null then
+    select c.id into new.collection_id
+    from public.knowledge_collections c
+    where c.workspace_id = new.workspace_id and c.is_default;
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: knowledge_ids_by_vector(extensions.vector, integer, uuid, uuid[], public.knowledge_entry_type[], real); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.knowledge_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real) RETURNS uuid[]
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_scan text := current_setting('hnsw.iterative_scan', true);
+  v_ef text := current_setting('hnsw.ef_search', true);
+  v_sort text := current_setting('enable_sort');
+  v_threshold integer := private.vector_exact_threshold();
+  v_scope integer;
+  v_ids uuid[];
+begin
+  select count(*) into v_scope from (
+    select 1 from public.knowledge_entries k
+    where k.embedding is not null
+      and (p_workspace_id is null or k.workspace_id = p_workspace_id)
+      and (p_collection_ids is null or k.collection_id = any (p_collection_ids))
+      and (p_types is null or k.type = any (p_types))
+      and (p_min_importance is null or k.importance >= p_min_importance)
+    limit v_threshold) s;
+  if v_scope >= v_threshold then
+    perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
+    perform set_config('hnsw.ef_search', greatest(100, p_count)::text, true);
+    perform set_config('enable_sort', 'off', true);
+    v_ids := array(
+      select k.id from public.knowledge_entries k
+      where k.embedding is not null
+        and (p_workspace_id is null or k.workspace_id = p_workspace_id)
+        and (p_collection_ids is null or k.collection_id = any (p_collection_ids))
+        and (p_types is null or k.type = any (p_types))
+        and (p_min_importance is null or k.importance >= p_min_importance)
+      order by k.embedding::extensions.vector(1536) operator(extensions.<=>) p_query
+      limit p_count);
+    perform set_config('hnsw.iterative_scan', v_scan, true);
+    perform set_config('hnsw.ef_search', v_ef, true);
+    perform set_config('enable_sort', v_sort, true);
+  end if;
+  if v_ids is null or cardinality(v_ids) < p_count then
+    v_ids := array(
+      select k.id from public.knowledge_entries k
+      where k.embedding is not null
+        and (p_workspace_id is null or k.workspace_id = p_workspace_id)
+        and (p_collection_ids is null or k.collection_id = any (p_collection_ids))
+        and (p_types is null or k.type = any (p_types))
+        and (p_min_importance is null or k.importance >= p_min_importance)
+      order by k.embedding operator(extensions.<=>) p_query, k.id
+      limit p_count);
+  end if;
+  return v_ids;
 end
 $$;
 
@@ -5368,6 +5788,22 @@ end
 $$;
 
 --
+-- Name: require_search_scope(uuid, uuid); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.require_search_scope(p_workspace_id uuid, p_agent_id uuid) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_workspace_id is null and p_agent_id is null and private.is_trusted_caller() then
+    raise exception 'p_workspace_id must not be null for %: trusted callers search one workspace at a time',
+      private.request_role() using errcode = '22004';
+  end if;
+end
+$$;
+
+--
 -- Name: platform_tokens; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -6492,6 +6928,17 @@ end
 $_$;
 
 --
+-- Name: vector_exact_threshold(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.vector_exact_threshold() RETURNS integer
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select greatest(0, coalesce(nullif(current_setting('agentbase.vector_exact_threshold', true), '')::integer, 1000))
+$$;
+
+--
 -- Name: verify_platform_token(text, text); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -6720,6 +7167,171 @@ $$;
 --
 
 COMMENT ON FUNCTION public.accept_invite(p_token text) IS 'Redeems an invite token: the caller (whose email must match) joins the workspace with the invite''s role. Single use.';
+
+--
+-- Name: knowledge_entries; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.knowledge_entries (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    collection_id uuid NOT NULL,
+    title text,
+    content text NOT NULL,
+    type public.knowledge_entry_type DEFAULT 'note'::public.knowledge_entry_type NOT NULL,
+    importance real DEFAULT 0.5 NOT NULL,
+    source text DEFAULT 'manual'::text NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    embedding extensions.vector,
+    fts tsvector GENERATED ALWAYS AS ((setweight(to_tsvector('english'::regconfig, COALESCE(title, ''::text)), 'A'::"char") || setweight(to_tsvector('english'::regconfig, content), 'B'::"char"))) STORED,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT knowledge_entries_content_check CHECK (((length(btrim(content)) >= 1) AND (length(btrim(content)) <= 100000))),
+    CONSTRAINT knowledge_entries_embedding_dimensions_check CHECK ((extensions.vector_dims(embedding) = 1536)),
+    CONSTRAINT knowledge_entries_importance_check CHECK (((importance >= (0)::double precision) AND (importance <= (1)::double precision))),
+    CONSTRAINT knowledge_entries_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT knowledge_entries_source_check CHECK ((source ~ '^(manual|onboarding|web_research|agent:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$'::text)),
+    CONSTRAINT knowledge_entries_title_check CHECK ((length(title) <= 500))
+);
+
+--
+-- Name: TABLE knowledge_entries; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.knowledge_entries IS 'Agent memory: content, type, importance 0..1, source (manual, onboarding, web_research, agent:<id>), 1536-d embedding. Search: match_knowledge, hybrid_search_knowledge; agents write via add_knowledge_entry.';
+
+--
+-- Name: COLUMN knowledge_entries.collection_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.knowledge_entries.collection_id IS 'Collection; left null on insert it becomes the workspace''s default collection.';
+
+--
+-- Name: COLUMN knowledge_entries.source; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.knowledge_entries.source IS 'manual | onboarding | web_research | agent:<agent uuid>.';
+
+--
+-- Name: add_knowledge_entry(uuid, text, extensions.vector, public.knowledge_entry_type, real, uuid, text, jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.add_knowledge_entry(p_agent_id uuid, p_content text, p_embedding extensions.vector DEFAULT NULL::extensions.vector, p_type public.knowledge_entry_type DEFAULT 'note'::public.knowledge_entry_type, p_importance real DEFAULT 0.5, p_collection_id uuid DEFAULT NULL::uuid, p_title text DEFAULT NULL::text, p_metadata jsonb DEFAULT '{}'::jsonb) RETURNS public.knowledge_entries
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_ws uuid;
+  v_collection uuid := p_collection_id;
+  v_row public.knowledge_entries;
+begin
+  if p_agent_id is null then
+    raise exception 'p_agent_id must not be null' using errcode = '22004';
+  end if;
+  if p_content is null then
+    raise exception 'p_content must not be null' using errcode = '22004';
+  end if;
+  if p_type is null then
+    raise exception 'p_type must not be null' using errcode = '22004';
+  end if;
+  if p_importance is null then
+    raise exception 'p_importance must not be null' using errcode = '22004';
+  end if;
+  if p_importance < 0 or p_importance > 1 or p_importance = 'NaN' then
+    raise exception 'p_importance must be between 0 and 1, got %', p_importance using errcode = '22023';
+  end if;
+  if length(btrim(p_content)) not between 1 and 100000 then
+    raise exception 'p_content must be 1 to 100000 characters' using errcode = '22023';
+  end if;
+  if p_metadata is null or jsonb_typeof(p_metadata) <> 'object' then
+    raise exception 'p_metadata must be a JSON object' using errcode = '22023';
+  end if;
+  perform private.check_embedding_argument(p_embedding, 'p_embedding');
+
+  select a.workspace_id into v_ws from public.agents a where a.id = p_agent_id;
+  if v_ws is null then
+    raise exception 'p_agent_id: agent % not found', p_agent_id using errcode = 'P0002';
+  end if;
+  perform private.assert_workspace_role(v_ws, 'member');
+  if v_collection is null then
+    select c.id into v_collection from public.knowledge_collections c where c.workspace_id = v_ws and c.is_default;
+  end if;
+  perform private.agent_collections(p_agent_id, array[v_collection], 'read_write');
+
+  insert into public.knowledge_entries as k
+    (workspace_id, collection_id, title, content, type, importance, source, metadata, embedding)
+  values (v_ws, v_collection, nullif(btrim(p_title), ''), p_content, p_type, p_importance,
+          'agent:' || p_agent_id::text, p_metadata, p_embedding)
+  returning k.* into v_row;
+  return v_row;
+end
+$$;
+
+--
+-- Name: FUNCTION add_knowledge_entry(p_agent_id uuid, p_content text, p_embedding extensions.vector, p_type public.knowledge_entry_type, p_importance real, p_collection_id uuid, p_title text, p_metadata jsonb); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.add_knowledge_entry(p_agent_id uuid, p_content text, p_embedding extensions.vector, p_type public.knowledge_entry_type, p_importance real, p_collection_id uuid, p_title text, p_metadata jsonb) IS 'Adds a knowledge entry on behalf of an agent (source agent:<id>). The agent needs read_write access to the collection (default: the workspace''s default collection), else 42501; the caller must be a member (or above) of the agent''s workspace, or service_role.';
+
+--
+-- Name: agent_boot_context(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.agent_boot_context(p_agent_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_agent public.agents;
+begin
+  if p_agent_id is null then
+    raise exception 'p_agent_id must not be null' using errcode = '22004';
+  end if;
+  select a.* into v_agent from public.agents a where a.id = p_agent_id;
+  if v_agent.id is null then
+    raise exception 'p_agent_id: agent % not found', p_agent_id using errcode = 'P0002';
+  end if;
+  return jsonb_build_object(
+    'agent', jsonb_build_object('id', v_agent.id, 'workspace_id', v_agent.workspace_id, 'slug', v_agent.slug,
+                                'name', v_agent.name),
+    'documents', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'id', d.id, 'title', d.title, 'body', d.body, 'tags', d.tags, 'pinned', d.pinned,
+               'metadata', d.metadata, 'updated_at', d.updated_at)
+             order by d.pinned desc, d.title, d.id)
+      from public.documents d
+      where d.workspace_id = v_agent.workspace_id
+        and d.tags && array['boot:all', 'boot:' || v_agent.slug]), '[]'::jsonb),
+    'training_data', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'id', t.id, 'kind', t.kind, 'title', t.title, 'content', t.content, 'meta', t.meta)
+             order by t.created_at, t.id)
+      from public.agent_training_data t
+      where t.workspace_id = v_agent.workspace_id and t.agent_id = v_agent.id and t.enabled), '[]'::jsonb),
+    'skills', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'id', s.id, 'slug', s.slug, 'name', s.name, 'description', s.description,
+               'category', s.category, 'level', s.level, 'config', s.config)
+             order by s.slug)
+      from public.agent_skills s
+      where s.workspace_id = v_agent.workspace_id and s.agent_id = v_agent.id), '[]'::jsonb),
+    'knowledge', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'collection_id', c.id, 'slug', c.slug, 'name', c.name, 'is_default', c.is_default, 'access', g.access)
+             order by c.slug)
+      from public.agent_knowledge_access g
+      join public.knowledge_collections c on c.id = g.collection_id
+      where g.workspace_id = v_agent.workspace_id and g.agent_id = v_agent.id), '[]'::jsonb)
+  );
+end
+$$;
+
+--
+-- Name: FUNCTION agent_boot_context(p_agent_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.agent_boot_context(p_agent_id uuid) IS 'Start-up context of an agent as one JSON object: agent {id, workspace_id, slug, name}; documents tagged boot:all or boot:<agent slug> (each once; pinned first, then by title); enabled training_data (oldest first); skills (by slug); knowledge (collections the agent may use, with access). Caller must see the agent (any member role, or service_role), else P0002.';
 
 --
 -- Name: agent_reports_chain(uuid, integer); Type: FUNCTION; Schema: public; Owner: -
@@ -7612,6 +8224,140 @@ $$;
 COMMENT ON FUNCTION public.heartbeat_inbox_item(p_id uuid, p_lease_token uuid, p_extend_seconds integer) IS 'Extends a live inbox lease (never shortens it). Answers lease_lost when the token is no longer the live one.';
 
 --
+-- Name: hybrid_search_documents(text, extensions.vector, integer, uuid, uuid, text[], double precision, double precision, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hybrid_search_documents(query_text text, query_embedding extensions.vector, match_count integer DEFAULT 10, p_workspace_id uuid DEFAULT NULL::uuid, p_folder_id uuid DEFAULT NULL::uuid, p_tags text[] DEFAULT NULL::text[], full_text_weight double precision DEFAULT 1, semantic_weight double precision DEFAULT 1, rrf_k integer DEFAULT 60) RETURNS TABLE(id uuid, workspace_id uuid, folder_id uuid, title text, body text, tags text[], pinned boolean, metadata jsonb, full_text_rank integer, semantic_rank integer, similarity double precision, score double precision)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_query tsquery;
+  v_sem uuid[];
+  v_ft uuid[];
+begin
+  if query_text is null then
+    raise exception 'query_text must not be null' using errcode = '22004';
+  end if;
+  if length(query_text) > 10000 then
+    raise exception 'query_text must be at most 10000 characters' using errcode = '22023';
+  end if;
+  perform private.check_search_arguments(query_embedding, match_count, null);
+  perform private.check_rrf_arguments(full_text_weight, semantic_weight, rrf_k);
+  perform private.require_search_scope(p_workspace_id, null);
+  v_query := websearch_to_tsquery('english'::regconfig, query_text);
+  -- Each list contributes up to 2 x match_count candidates.
+  v_sem := private.document_ids_by_vector(query_embedding, match_count * 2, p_workspace_id, p_folder_id, p_tags);
+  v_ft := array(
+    select d.id from public.documents d
+    where d.fts operator(pg_catalog.@@) v_query
+      and (p_workspace_id is null or d.workspace_id = p_workspace_id)
+      and (p_folder_id is null or d.folder_id = p_folder_id)
+      and (p_tags is null or d.tags @> p_tags)
+    order by ts_rank_cd(d.fts, v_query) desc, d.id
+    limit match_count * 2);
+  return query
+    with ranks as (
+      select coalesce(f.id, s.id) as id, f.ord::integer as ft_rank, s.ord::integer as sem_rank
+      from unnest(v_ft) with ordinality as f (id, ord)
+      full join unnest(v_sem) with ordinality as s (id, ord) on s.id = f.id
+    )
+    select d.id, d.workspace_id, d.folder_id, d.title, d.body, d.tags, d.pinned, d.metadata,
+           r.ft_rank, r.sem_rank,
+           case when d.embedding is not null then 1 - (d.embedding operator(extensions.<=>) query_embedding) end,
+           coalesce(full_text_weight / (rrf_k + r.ft_rank), 0.0)
+             + coalesce(semantic_weight / (rrf_k + r.sem_rank), 0.0)
+    from ranks r
+    join public.documents d on d.id = r.id
+    order by coalesce(full_text_weight / (rrf_k + r.ft_rank), 0.0)
+             + coalesce(semantic_weight / (rrf_k + r.sem_rank), 0.0) desc, d.id
+    limit match_count;
+end
+$$;
+
+--
+-- Name: FUNCTION hybrid_search_documents(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], full_text_weight double precision, semantic_weight double precision, rrf_k integer); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.hybrid_search_documents(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], full_text_weight double precision, semantic_weight double precision, rrf_k integer) IS 'Documents ranked by reciprocal rank fusion of English full-text rank (websearch_to_tsquery over title and body) and vector rank: score = full_text_weight/(rrf_k + full_text_rank) + semantic_weight/(rrf_k + semantic_rank), rrf_k 60 by default; each list contributes up to 2 x match_count candidates. Same access rules as match_documents.';
+
+--
+-- Name: hybrid_search_knowledge(text, extensions.vector, integer, uuid, uuid[], public.knowledge_entry_type[], real, uuid, double precision, double precision, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hybrid_search_knowledge(query_text text, query_embedding extensions.vector, match_count integer DEFAULT 10, p_workspace_id uuid DEFAULT NULL::uuid, p_collection_ids uuid[] DEFAULT NULL::uuid[], p_types public.knowledge_entry_type[] DEFAULT NULL::public.knowledge_entry_type[], p_min_importance real DEFAULT NULL::real, p_agent_id uuid DEFAULT NULL::uuid, full_text_weight double precision DEFAULT 1, semantic_weight double precision DEFAULT 1, rrf_k integer DEFAULT 60) RETURNS TABLE(id uuid, workspace_id uuid, collection_id uuid, title text, content text, type public.knowledge_entry_type, importance real, source text, metadata jsonb, full_text_rank integer, semantic_rank integer, similarity double precision, score double precision)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_query tsquery;
+  v_sem uuid[];
+  v_ft uuid[];
+  v_ws uuid := p_workspace_id;
+  v_collections uuid[] := p_collection_ids;
+  v_agent record;
+begin
+  if query_text is null then
+    raise exception 'query_text must not be null' using errcode = '22004';
+  end if;
+  if length(query_text) > 10000 then
+    raise exception 'query_text must be at most 10000 characters' using errcode = '22023';
+  end if;
+  perform private.check_search_arguments(query_embedding, match_count, null);
+  perform private.check_rrf_arguments(full_text_weight, semantic_weight, rrf_k);
+  if p_min_importance is not null and (p_min_importance < 0 or p_min_importance > 1 or p_min_importance = 'NaN') then
+    raise exception 'p_min_importance must be between 0 and 1, got %', p_min_importance using errcode = '22023';
+  end if;
+  perform private.require_search_scope(p_workspace_id, p_agent_id);
+  if p_agent_id is not null then
+    select * into v_agent from private.agent_collections(p_agent_id, p_collection_ids, 'read');
+    if p_workspace_id is not null and p_workspace_id <> v_agent.workspace_id then
+      raise exception 'p_workspace_id: agent % is not in workspace %', p_agent_id, p_workspace_id
+        using errcode = '22023';
+    end if;
+    v_ws := v_agent.workspace_id;
+    v_collections := v_agent.collection_ids;
+    if cardinality(v_collections) = 0 then
+      return;
+    end if;
+  end if;
+  v_query := websearch_to_tsquery('english'::regconfig, query_text);
+  v_sem := private.knowledge_ids_by_vector(query_embedding, match_count * 2, v_ws, v_collections, p_types, p_min_importance);
+  v_ft := array(
+    select k.id from public.knowledge_entries k
+    where k.fts operator(pg_catalog.@@) v_query
+      and (v_ws is null or k.workspace_id = v_ws)
+      and (v_collections is null or k.collection_id = any (v_collections))
+      and (p_types is null or k.type = any (p_types))
+      and (p_min_importance is null or k.importance >= p_min_importance)
+    order by ts_rank_cd(k.fts, v_query) desc, k.id
+    limit match_count * 2);
+  return query
+    with ranks as (
+      select coalesce(f.id, s.id) as id, f.ord::integer as ft_rank, s.ord::integer as sem_rank
+      from unnest(v_ft) with ordinality as f (id, ord)
+      full join unnest(v_sem) with ordinality as s (id, ord) on s.id = f.id
+    )
+    select k.id, k.workspace_id, k.collection_id, k.title, k.content, k.type, k.importance, k.source, k.metadata,
+           r.ft_rank, r.sem_rank,
+           case when k.embedding is not null then 1 - (k.embedding operator(extensions.<=>) query_embedding) end,
+           coalesce(full_text_weight / (rrf_k + r.ft_rank), 0.0)
+             + coalesce(semantic_weight / (rrf_k + r.sem_rank), 0.0)
+    from ranks r
+    join public.knowledge_entries k on k.id = r.id
+    order by coalesce(full_text_weight / (rrf_k + r.ft_rank), 0.0)
+             + coalesce(semantic_weight / (rrf_k + r.sem_rank), 0.0) desc, k.id
+    limit match_count;
+end
+$$;
+
+--
+-- Name: FUNCTION hybrid_search_knowledge(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, p_agent_id uuid, full_text_weight double precision, semantic_weight double precision, rrf_k integer); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.hybrid_search_knowledge(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, p_agent_id uuid, full_text_weight double precision, semantic_weight double precision, rrf_k integer) IS 'Knowledge entries ranked by reciprocal rank fusion of English full-text rank and vector rank (rrf_k 60 by default). Same filters and agent access rules as match_knowledge.';
+
+--
 -- Name: lease_command(uuid, integer, integer, uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -7739,6 +8485,67 @@ $$;
 COMMENT ON FUNCTION public.mark_thread_read(p_thread_id uuid, p_seq bigint) IS 'Marks the caller''s thread read up to p_seq (default: the newest message); the marker only moves forward.';
 
 --
+-- Name: match_document_chunks(extensions.vector, integer, uuid, uuid[], double precision); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.match_document_chunks(query_embedding extensions.vector, match_count integer DEFAULT 10, p_workspace_id uuid DEFAULT NULL::uuid, p_document_ids uuid[] DEFAULT NULL::uuid[], min_similarity double precision DEFAULT NULL::double precision) RETURNS TABLE(id uuid, workspace_id uuid, document_id uuid, document_title text, ordinal integer, content text, metadata jsonb, similarity double precision)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_ids uuid[];
+begin
+  perform private.check_search_arguments(query_embedding, match_count, min_similarity);
+  perform private.require_search_scope(p_workspace_id, null);
+  v_ids := private.document_chunk_ids_by_vector(query_embedding, match_count, p_workspace_id, p_document_ids);
+  return query
+    select c.id, c.workspace_id, c.document_id, d.title, c.ordinal, c.content, c.metadata, s.similarity
+    from public.document_chunks c
+    join public.documents d on d.id = c.document_id
+    cross join lateral (select 1 - (c.embedding operator(extensions.<=>) query_embedding) as similarity) s
+    where c.id = any (v_ids)
+      and (min_similarity is null or s.similarity >= min_similarity)
+    order by s.similarity desc, c.id;
+end
+$$;
+
+--
+-- Name: FUNCTION match_document_chunks(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_document_ids uuid[], min_similarity double precision); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.match_document_chunks(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_document_ids uuid[], min_similarity double precision) IS 'Nearest document passages (document_chunks) by cosine similarity, with their document''s title. match_count 1..200; optional workspace, documents, min_similarity. Same access and search rules as match_documents.';
+
+--
+-- Name: match_documents(extensions.vector, integer, uuid, uuid, text[], double precision); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.match_documents(query_embedding extensions.vector, match_count integer DEFAULT 10, p_workspace_id uuid DEFAULT NULL::uuid, p_folder_id uuid DEFAULT NULL::uuid, p_tags text[] DEFAULT NULL::text[], min_similarity double precision DEFAULT NULL::double precision) RETURNS TABLE(id uuid, workspace_id uuid, folder_id uuid, title text, body text, tags text[], pinned boolean, metadata jsonb, similarity double precision)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_ids uuid[];
+begin
+  perform private.check_search_arguments(query_embedding, match_count, min_similarity);
+  perform private.require_search_scope(p_workspace_id, null);
+  v_ids := private.document_ids_by_vector(query_embedding, match_count, p_workspace_id, p_folder_id, p_tags);
+  return query
+    select d.id, d.workspace_id, d.folder_id, d.title, d.body, d.tags, d.pinned, d.metadata, s.similarity
+    from public.documents d
+    cross join lateral (select 1 - (d.embedding operator(extensions.<=>) query_embedding) as similarity) s
+    where d.id = any (v_ids)
+      and (min_similarity is null or s.similarity >= min_similarity)
+    order by s.similarity desc, d.id;
+end
+$$;
+
+--
+-- Name: FUNCTION match_documents(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], min_similarity double precision); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.match_documents(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], min_similarity double precision) IS 'Nearest documents by cosine similarity (1 - cosine distance) to query_embedding (1536 dimensions). match_count 1..200; optional workspace, folder, tags (document must have all), min_similarity. Members see their workspaces (RLS); service_role must pass p_workspace_id. HNSW with iterative scan, exact fallback: never fewer than match_count rows while that many match.';
+
+--
 -- Name: match_email_route(uuid, public.email_rule_direction, text, text, text); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -7771,6 +8578,55 @@ $$;
 --
 
 COMMENT ON FUNCTION public.match_email_route(p_workspace_id uuid, p_direction public.email_rule_direction, p_from text, p_to text, p_subject text) IS 'The first enabled e-mail routing rule (by priority) of the workspace and direction whose from / to / subject patterns match; returns its agent. Empty when none matches.';
+
+--
+-- Name: match_knowledge(extensions.vector, integer, uuid, uuid[], public.knowledge_entry_type[], real, double precision, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.match_knowledge(query_embedding extensions.vector, match_count integer DEFAULT 10, p_workspace_id uuid DEFAULT NULL::uuid, p_collection_ids uuid[] DEFAULT NULL::uuid[], p_types public.knowledge_entry_type[] DEFAULT NULL::public.knowledge_entry_type[], p_min_importance real DEFAULT NULL::real, min_similarity double precision DEFAULT NULL::double precision, p_agent_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, workspace_id uuid, collection_id uuid, title text, content text, type public.knowledge_entry_type, importance real, source text, metadata jsonb, created_at timestamp with time zone, similarity double precision)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_ids uuid[];
+  v_ws uuid := p_workspace_id;
+  v_collections uuid[] := p_collection_ids;
+  v_agent record;
+begin
+  perform private.check_search_arguments(query_embedding, match_count, min_similarity);
+  if p_min_importance is not null and (p_min_importance < 0 or p_min_importance > 1 or p_min_importance = 'NaN') then
+    raise exception 'p_min_importance must be between 0 and 1, got %', p_min_importance using errcode = '22023';
+  end if;
+  perform private.require_search_scope(p_workspace_id, p_agent_id);
+  if p_agent_id is not null then
+    select * into v_agent from private.agent_collections(p_agent_id, p_collection_ids, 'read');
+    if p_workspace_id is not null and p_workspace_id <> v_agent.workspace_id then
+      raise exception 'p_workspace_id: agent % is not in workspace %', p_agent_id, p_workspace_id
+        using errcode = '22023';
+    end if;
+    v_ws := v_agent.workspace_id;
+    v_collections := v_agent.collection_ids;
+    if cardinality(v_collections) = 0 then
+      return; -- the agent may read no collection: nothing to find
+    end if;
+  end if;
+  v_ids := private.knowledge_ids_by_vector(query_embedding, match_count, v_ws, v_collections, p_types, p_min_importance);
+  return query
+    select k.id, k.workspace_id, k.collection_id, k.title, k.content, k.type, k.importance, k.source, k.metadata,
+           k.created_at, s.similarity
+    from public.knowledge_entries k
+    cross join lateral (select 1 - (k.embedding operator(extensions.<=>) query_embedding) as similarity) s
+    where k.id = any (v_ids)
+      and (min_similarity is null or s.similarity >= min_similarity)
+    order by s.similarity desc, k.id;
+end
+$$;
+
+--
+-- Name: FUNCTION match_knowledge(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, min_similarity double precision, p_agent_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.match_knowledge(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, min_similarity double precision, p_agent_id uuid) IS 'Nearest knowledge entries by cosine similarity. match_count 1..200; optional workspace, collections, types, minimum importance, min_similarity. With p_agent_id: only collections that agent has read or read_write access to (agent_knowledge_access); an agent with no grant gets no rows, naming a collection it may not read is 42501. Members see their workspaces (RLS); service_role must pass p_workspace_id or p_agent_id.';
 
 --
 -- Name: my_threads(uuid, integer, boolean); Type: FUNCTION; Schema: public; Owner: -
@@ -8299,6 +9155,68 @@ $$;
 COMMENT ON FUNCTION public.set_agent_budget(p_agent_id uuid, p_monthly_limit_usd numeric, p_clear_limit boolean, p_soft_threshold_pct integer, p_hard_cutoff boolean, p_follow_workspace_default boolean) IS 'Sets an agent''s monthly limit (or p_clear_limit), soft threshold %, hard cutoff, or makes it follow the workspace defaults again. Null arguments keep the current value. Admins.';
 
 --
+-- Name: knowledge_collections; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.knowledge_collections (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    slug text NOT NULL,
+    name text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    is_default boolean DEFAULT false NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT knowledge_collections_description_check CHECK ((length(description) <= 2000)),
+    CONSTRAINT knowledge_collections_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT knowledge_collections_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT knowledge_collections_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{0,62}$'::text))
+);
+
+--
+-- Name: TABLE knowledge_collections; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.knowledge_collections IS 'Named sets of knowledge entries. Exactly one default collection per workspace (created with the workspace; switch with set_default_knowledge_collection).';
+
+--
+-- Name: set_default_knowledge_collection(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.set_default_knowledge_collection(p_collection_id uuid) RETURNS public.knowledge_collections
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_ws uuid;
+  v_row public.knowledge_collections;
+begin
+  if p_collection_id is null then
+    raise exception 'p_collection_id must not be null' using errcode = '22004';
+  end if;
+  select c.workspace_id into v_ws from public.knowledge_collections c where c.id = p_collection_id;
+  if v_ws is null then
+    raise exception 'p_collection_id: collection % not found', p_collection_id using errcode = 'P0002';
+  end if;
+  perform private.assert_workspace_role(v_ws, 'member');
+  update public.knowledge_collections c set is_default = false
+  where c.workspace_id = v_ws and c.is_default and c.id <> p_collection_id;
+  update public.knowledge_collections c set is_default = true
+  where c.id = p_collection_id
+  returning c.* into v_row;
+  return v_row;
+end
+$$;
+
+--
+-- Name: FUNCTION set_default_knowledge_collection(p_collection_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.set_default_knowledge_collection(p_collection_id uuid) IS 'Makes this collection its workspace''s default (the previous default stops being one) in one transaction. Member or above, or service_role.';
+
+--
 -- Name: set_member_role(uuid, uuid, public.workspace_role); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -8732,6 +9650,27 @@ ALTER TABLE public.agent_inbox_events ALTER COLUMN id ADD GENERATED ALWAYS AS ID
 );
 
 --
+-- Name: agent_knowledge_access; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.agent_knowledge_access (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    agent_id uuid NOT NULL,
+    collection_id uuid NOT NULL,
+    access public.knowledge_access_level DEFAULT 'read'::public.knowledge_access_level NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE agent_knowledge_access; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.agent_knowledge_access IS 'Which agent may use which knowledge collection: read (search) or read_write (search and add entries). Granted by workspace admins.';
+
+--
 -- Name: agent_skills; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -8880,6 +9819,71 @@ COMMENT ON COLUMN public.agent_usage.cost_total_usd IS 'Null = unmetered call; w
 --
 
 COMMENT ON COLUMN public.agent_usage.occurred_at IS 'When the call happened (at most 5 minutes in the future); decides the budget period.';
+
+--
+-- Name: asset_folders; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.asset_folders (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    parent_id uuid,
+    name text NOT NULL,
+    sort_order integer DEFAULT 0 NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT asset_folders_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200)))
+);
+
+--
+-- Name: TABLE asset_folders; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.asset_folders IS 'Folder tree for assets, per workspace (no cycles).';
+
+--
+-- Name: assets; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.assets (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    folder_id uuid,
+    name text NOT NULL,
+    type public.asset_type DEFAULT 'other'::public.asset_type NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    storage_path text,
+    url text,
+    mime_type text,
+    size_bytes bigint,
+    tags text[] DEFAULT '{}'::text[] NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT assets_check CHECK (((length(storage_path) <= 1024) AND (storage_path ~~ ((workspace_id)::text || '/_%'::text)) AND (storage_path !~ '(^|/)\.\.?(/|$)'::text))),
+    CONSTRAINT assets_description_check CHECK ((length(description) <= 20000)),
+    CONSTRAINT assets_location_check CHECK ((num_nonnulls(storage_path, url) = 1)),
+    CONSTRAINT assets_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT assets_mime_type_check CHECK (((mime_type ~ '^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$'::text) AND (length(mime_type) <= 255))),
+    CONSTRAINT assets_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 500))),
+    CONSTRAINT assets_size_bytes_check CHECK ((size_bytes >= 0)),
+    CONSTRAINT assets_tags_check CHECK (((cardinality(tags) <= 100) AND (array_position(tags, NULL::text) IS NULL))),
+    CONSTRAINT assets_url_check CHECK (((url ~ '^https?://[^\s]+$'::text) AND (length(url) <= 2048)))
+);
+
+--
+-- Name: TABLE assets; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.assets IS 'Files and links: type, either storage_path (an object in the private assets bucket under <workspace_id>/) or url, mime type, size, tags, metadata.';
+
+--
+-- Name: COLUMN assets.storage_path; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.assets.storage_path IS 'Object name in the assets bucket; must start with <workspace_id>/ (the storage policies confine objects to that prefix).';
 
 --
 -- Name: audit_log; Type: TABLE; Schema: public; Owner: -
@@ -9450,6 +10454,106 @@ CREATE TABLE public.device_tokens (
 --
 
 COMMENT ON TABLE public.device_tokens IS 'Push tokens, one row per app install (token unique), owned by the signed-in user.';
+
+--
+-- Name: document_chunks; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.document_chunks (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    document_id uuid NOT NULL,
+    ordinal integer NOT NULL,
+    content text NOT NULL,
+    token_count integer,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    embedding extensions.vector,
+    fts tsvector GENERATED ALWAYS AS (to_tsvector('english'::regconfig, content)) STORED,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT document_chunks_content_check CHECK (((length(content) >= 1) AND (length(content) <= 100000))),
+    CONSTRAINT document_chunks_embedding_dimensions_check CHECK ((extensions.vector_dims(embedding) = 1536)),
+    CONSTRAINT document_chunks_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT document_chunks_ordinal_check CHECK ((ordinal >= 0)),
+    CONSTRAINT document_chunks_token_count_check CHECK ((token_count >= 0))
+);
+
+--
+-- Name: TABLE document_chunks; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.document_chunks IS 'Passages of a document (ordinal order) with their own embedding, so long documents are searchable by passage (match_document_chunks).';
+
+--
+-- Name: document_folders; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.document_folders (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    parent_id uuid,
+    name text NOT NULL,
+    sort_order integer DEFAULT 0 NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT document_folders_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200)))
+);
+
+--
+-- Name: TABLE document_folders; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.document_folders IS 'Folder tree for documents, per workspace (no cycles: a folder is never its own ancestor).';
+
+--
+-- Name: documents; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.documents (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    folder_id uuid,
+    title text NOT NULL,
+    body text DEFAULT ''::text NOT NULL,
+    tags text[] DEFAULT '{}'::text[] NOT NULL,
+    pinned boolean DEFAULT false NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    embedding extensions.vector,
+    fts tsvector GENERATED ALWAYS AS ((setweight(to_tsvector('english'::regconfig, title), 'A'::"char") || setweight(to_tsvector('english'::regconfig, body), 'B'::"char"))) STORED,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT documents_body_check CHECK ((length(body) <= 500000)),
+    CONSTRAINT documents_embedding_dimensions_check CHECK ((extensions.vector_dims(embedding) = 1536)),
+    CONSTRAINT documents_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT documents_tags_check CHECK (((cardinality(tags) <= 100) AND (array_position(tags, NULL::text) IS NULL))),
+    CONSTRAINT documents_title_check CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 500)))
+);
+
+--
+-- Name: TABLE documents; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.documents IS 'Workspace documents: title, body, tags (boot:all / boot:<agent slug> mark agent start-up context), pinned, metadata, a 1536-d embedding and a full-text vector. Search: match_documents, hybrid_search_documents.';
+
+--
+-- Name: COLUMN documents.tags; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.documents.tags IS 'Free labels. boot:all and boot:<agent slug> put the document into agent_boot_context.';
+
+--
+-- Name: COLUMN documents.embedding; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.documents.embedding IS 'Cosine-searchable embedding, exactly 1536 dimensions (private.embedding_dimensions()); null until computed.';
+
+--
+-- Name: COLUMN documents.fts; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.documents.fts IS 'Generated: English full-text vector of title (weight A) and body (weight B), for hybrid_search_documents.';
 
 --
 -- Name: email_routing_rules; Type: TABLE; Schema: public; Owner: -
@@ -10810,6 +11914,20 @@ ALTER TABLE ONLY public.agent_inbox_items
     ADD CONSTRAINT agent_inbox_items_pkey PRIMARY KEY (id);
 
 --
+-- Name: agent_knowledge_access agent_knowledge_access_agent_collection_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_knowledge_access
+    ADD CONSTRAINT agent_knowledge_access_agent_collection_key UNIQUE (workspace_id, agent_id, collection_id);
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_knowledge_access
+    ADD CONSTRAINT agent_knowledge_access_pkey PRIMARY KEY (id);
+
+--
 -- Name: agent_sessions agent_sessions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -10899,6 +12017,34 @@ ALTER TABLE ONLY public.agents
 
 ALTER TABLE ONLY public.agents
     ADD CONSTRAINT agents_workspace_id_slug_key UNIQUE (workspace_id, slug);
+
+--
+-- Name: asset_folders asset_folders_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.asset_folders
+    ADD CONSTRAINT asset_folders_pkey PRIMARY KEY (id);
+
+--
+-- Name: asset_folders asset_folders_sibling_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.asset_folders
+    ADD CONSTRAINT asset_folders_sibling_name_key UNIQUE NULLS NOT DISTINCT (workspace_id, parent_id, name);
+
+--
+-- Name: asset_folders asset_folders_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.asset_folders
+    ADD CONSTRAINT asset_folders_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: assets assets_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.assets
+    ADD CONSTRAINT assets_pkey PRIMARY KEY (id);
 
 --
 -- Name: audit_log audit_log_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -11104,6 +12250,55 @@ ALTER TABLE ONLY public.device_tokens
     ADD CONSTRAINT device_tokens_token_key UNIQUE (token);
 
 --
+-- Name: document_chunks document_chunks_document_ordinal_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.document_chunks
+    ADD CONSTRAINT document_chunks_document_ordinal_key UNIQUE (workspace_id, document_id, ordinal);
+
+--
+-- Name: document_chunks document_chunks_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.document_chunks
+    ADD CONSTRAINT document_chunks_pkey PRIMARY KEY (id);
+
+--
+-- Name: document_folders document_folders_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.document_folders
+    ADD CONSTRAINT document_folders_pkey PRIMARY KEY (id);
+
+--
+-- Name: document_folders document_folders_sibling_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.document_folders
+    ADD CONSTRAINT document_folders_sibling_name_key UNIQUE NULLS NOT DISTINCT (workspace_id, parent_id, name);
+
+--
+-- Name: document_folders document_folders_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.document_folders
+    ADD CONSTRAINT document_folders_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: documents documents_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_pkey PRIMARY KEY (id);
+
+--
+-- Name: documents documents_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
 -- Name: email_routing_rules email_routing_rules_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -11235,6 +12430,34 @@ ALTER TABLE ONLY public.jobs
 
 ALTER TABLE ONLY public.jobs
     ADD CONSTRAINT jobs_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: knowledge_collections knowledge_collections_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.knowledge_collections
+    ADD CONSTRAINT knowledge_collections_pkey PRIMARY KEY (id);
+
+--
+-- Name: knowledge_collections knowledge_collections_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.knowledge_collections
+    ADD CONSTRAINT knowledge_collections_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: knowledge_collections knowledge_collections_workspace_id_slug_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.knowledge_collections
+    ADD CONSTRAINT knowledge_collections_workspace_id_slug_key UNIQUE (workspace_id, slug);
+
+--
+-- Name: knowledge_entries knowledge_entries_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.knowledge_entries
+    ADD CONSTRAINT knowledge_entries_pkey PRIMARY KEY (id);
 
 --
 -- Name: message_revisions message_revisions_message_revision_key; Type: CONSTRAINT; Schema: public; Owner: -
@@ -11859,6 +13082,18 @@ CREATE UNIQUE INDEX agent_inbox_items_one_serialized_lease_idx ON public.agent_i
 CREATE INDEX agent_inbox_items_workspace_id_idx ON public.agent_inbox_items USING btree (workspace_id, created_at);
 
 --
+-- Name: agent_knowledge_access_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX agent_knowledge_access_created_by_idx ON public.agent_knowledge_access USING btree (created_by);
+
+--
+-- Name: agent_knowledge_access_workspace_collection_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX agent_knowledge_access_workspace_collection_idx ON public.agent_knowledge_access USING btree (workspace_id, collection_id);
+
+--
 -- Name: agent_sessions_agent_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -11983,6 +13218,36 @@ CREATE INDEX agents_workspace_gateway_idx ON public.agents USING btree (workspac
 --
 
 CREATE INDEX agents_workspace_reports_to_idx ON public.agents USING btree (workspace_id, reports_to);
+
+--
+-- Name: asset_folders_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX asset_folders_created_by_idx ON public.asset_folders USING btree (created_by);
+
+--
+-- Name: assets_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX assets_created_by_idx ON public.assets USING btree (created_by);
+
+--
+-- Name: assets_storage_path_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX assets_storage_path_key ON public.assets USING btree (storage_path) WHERE (storage_path IS NOT NULL);
+
+--
+-- Name: assets_tags_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX assets_tags_idx ON public.assets USING gin (tags);
+
+--
+-- Name: assets_workspace_folder_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX assets_workspace_folder_idx ON public.assets USING btree (workspace_id, folder_id);
 
 --
 -- Name: audit_log_actor_user_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -12327,6 +13592,54 @@ CREATE INDEX desktop_virtual_machines_workspace_config_idx ON public.desktop_vir
 CREATE INDEX device_tokens_user_id_idx ON public.device_tokens USING btree (user_id);
 
 --
+-- Name: document_chunks_embedding_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX document_chunks_embedding_idx ON public.document_chunks USING hnsw (((embedding)::extensions.vector(1536)) extensions.vector_cosine_ops);
+
+--
+-- Name: document_chunks_fts_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX document_chunks_fts_idx ON public.document_chunks USING gin (fts);
+
+--
+-- Name: document_folders_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX document_folders_created_by_idx ON public.document_folders USING btree (created_by);
+
+--
+-- Name: documents_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX documents_created_by_idx ON public.documents USING btree (created_by);
+
+--
+-- Name: documents_embedding_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX documents_embedding_idx ON public.documents USING hnsw (((embedding)::extensions.vector(1536)) extensions.vector_cosine_ops);
+
+--
+-- Name: documents_fts_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX documents_fts_idx ON public.documents USING gin (fts);
+
+--
+-- Name: documents_tags_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX documents_tags_idx ON public.documents USING gin (tags);
+
+--
+-- Name: documents_workspace_folder_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX documents_workspace_folder_idx ON public.documents USING btree (workspace_id, folder_id);
+
+--
 -- Name: email_routing_rules_agent_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -12595,6 +13908,42 @@ CREATE INDEX jobs_workspace_gateway_idx ON public.jobs USING btree (workspace_id
 --
 
 CREATE INDEX jobs_workspace_schedule_idx ON public.jobs USING btree (workspace_id, schedule_id);
+
+--
+-- Name: knowledge_collections_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX knowledge_collections_created_by_idx ON public.knowledge_collections USING btree (created_by);
+
+--
+-- Name: knowledge_collections_one_default_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX knowledge_collections_one_default_idx ON public.knowledge_collections USING btree (workspace_id) WHERE is_default;
+
+--
+-- Name: knowledge_entries_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX knowledge_entries_created_by_idx ON public.knowledge_entries USING btree (created_by);
+
+--
+-- Name: knowledge_entries_embedding_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX knowledge_entries_embedding_idx ON public.knowledge_entries USING hnsw (((embedding)::extensions.vector(1536)) extensions.vector_cosine_ops);
+
+--
+-- Name: knowledge_entries_fts_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX knowledge_entries_fts_idx ON public.knowledge_entries USING gin (fts);
+
+--
+-- Name: knowledge_entries_workspace_collection_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX knowledge_entries_workspace_collection_idx ON public.knowledge_entries USING btree (workspace_id, collection_id);
 
 --
 -- Name: message_revisions_edited_by_idx; Type: INDEX; Schema: public; Owner: -
@@ -13299,6 +14648,18 @@ CREATE TRIGGER agent_inbox_events_append_only BEFORE DELETE OR UPDATE ON public.
 CREATE TRIGGER agent_inbox_items_set_updated_at BEFORE UPDATE ON public.agent_inbox_items FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
+-- Name: agent_knowledge_access agent_knowledge_access_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_knowledge_access_forbid_workspace_change BEFORE UPDATE OF workspace_id ON public.agent_knowledge_access FOR EACH ROW EXECUTE FUNCTION private.agents_forbid_workspace_change();
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_knowledge_access_set_updated_at BEFORE UPDATE ON public.agent_knowledge_access FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
 -- Name: agent_sessions agent_sessions_before_write; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -13375,6 +14736,36 @@ CREATE TRIGGER agents_create_budget AFTER INSERT ON public.agents FOR EACH ROW E
 --
 
 CREATE TRIGGER agents_set_updated_at BEFORE UPDATE ON public.agents FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: asset_folders asset_folders_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER asset_folders_forbid_workspace_change BEFORE UPDATE OF workspace_id ON public.asset_folders FOR EACH ROW EXECUTE FUNCTION private.agents_forbid_workspace_change();
+
+--
+-- Name: asset_folders asset_folders_prevent_cycle; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER asset_folders_prevent_cycle BEFORE INSERT OR UPDATE OF parent_id ON public.asset_folders FOR EACH ROW EXECUTE FUNCTION private.folders_prevent_cycle();
+
+--
+-- Name: asset_folders asset_folders_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER asset_folders_set_updated_at BEFORE UPDATE ON public.asset_folders FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: assets assets_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER assets_forbid_workspace_change BEFORE UPDATE OF workspace_id ON public.assets FOR EACH ROW EXECUTE FUNCTION private.agents_forbid_workspace_change();
+
+--
+-- Name: assets assets_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER assets_set_updated_at BEFORE UPDATE ON public.assets FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
 -- Name: audit_log audit_log_append_only; Type: TRIGGER; Schema: public; Owner: -
@@ -13634,6 +15025,60 @@ CREATE TRIGGER desktop_virtual_machines_set_updated_at BEFORE UPDATE ON public.d
 CREATE TRIGGER device_tokens_set_updated_at BEFORE UPDATE ON public.device_tokens FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
+-- Name: document_chunks document_chunks_check_embedding; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER document_chunks_check_embedding BEFORE INSERT OR UPDATE OF embedding ON public.document_chunks FOR EACH ROW EXECUTE FUNCTION private.check_embedding_dimensions();
+
+--
+-- Name: document_chunks document_chunks_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER document_chunks_forbid_workspace_change BEFORE UPDATE OF workspace_id ON public.document_chunks FOR EACH ROW EXECUTE FUNCTION private.agents_forbid_workspace_change();
+
+--
+-- Name: document_chunks document_chunks_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER document_chunks_set_updated_at BEFORE UPDATE ON public.document_chunks FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: document_folders document_folders_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER document_folders_forbid_workspace_change BEFORE UPDATE OF workspace_id ON public.document_folders FOR EACH ROW EXECUTE FUNCTION private.agents_forbid_workspace_change();
+
+--
+-- Name: document_folders document_folders_prevent_cycle; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER document_folders_prevent_cycle BEFORE INSERT OR UPDATE OF parent_id ON public.document_folders FOR EACH ROW EXECUTE FUNCTION private.folders_prevent_cycle();
+
+--
+-- Name: document_folders document_folders_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER document_folders_set_updated_at BEFORE UPDATE ON public.document_folders FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: documents documents_check_embedding; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER documents_check_embedding BEFORE INSERT OR UPDATE OF embedding ON public.documents FOR EACH ROW EXECUTE FUNCTION private.check_embedding_dimensions();
+
+--
+-- Name: documents documents_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER documents_forbid_workspace_change BEFORE UPDATE OF workspace_id ON public.documents FOR EACH ROW EXECUTE FUNCTION private.agents_forbid_workspace_change();
+
+--
+-- Name: documents documents_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER documents_set_updated_at BEFORE UPDATE ON public.documents FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
 -- Name: email_routing_rules email_routing_rules_check_patterns; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -13781,6 +15226,48 @@ CREATE TRIGGER jobs_prepare_write BEFORE INSERT OR UPDATE ON public.jobs FOR EAC
 --
 
 CREATE TRIGGER jobs_set_updated_at BEFORE UPDATE ON public.jobs FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: knowledge_collections knowledge_collections_check_default; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER knowledge_collections_check_default AFTER INSERT OR DELETE OR UPDATE OF is_default ON public.knowledge_collections DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION private.knowledge_collections_check_default();
+
+--
+-- Name: knowledge_collections knowledge_collections_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER knowledge_collections_forbid_workspace_change BEFORE UPDATE OF workspace_id ON public.knowledge_collections FOR EACH ROW EXECUTE FUNCTION private.agents_forbid_workspace_change();
+
+--
+-- Name: knowledge_collections knowledge_collections_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER knowledge_collections_set_updated_at BEFORE UPDATE ON public.knowledge_collections FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: knowledge_entries knowledge_entries_check_embedding; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER knowledge_entries_check_embedding BEFORE INSERT OR UPDATE OF embedding ON public.knowledge_entries FOR EACH ROW EXECUTE FUNCTION private.check_embedding_dimensions();
+
+--
+-- Name: knowledge_entries knowledge_entries_default_collection; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER knowledge_entries_default_collection BEFORE INSERT OR UPDATE OF collection_id ON public.knowledge_entries FOR EACH ROW EXECUTE FUNCTION private.knowledge_entries_default_collection();
+
+--
+-- Name: knowledge_entries knowledge_entries_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER knowledge_entries_forbid_workspace_change BEFORE UPDATE OF workspace_id ON public.knowledge_entries FOR EACH ROW EXECUTE FUNCTION private.agents_forbid_workspace_change();
+
+--
+-- Name: knowledge_entries knowledge_entries_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER knowledge_entries_set_updated_at BEFORE UPDATE ON public.knowledge_entries FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
 -- Name: message_revisions message_revisions_append_only; Type: TRIGGER; Schema: public; Owner: -
@@ -14182,6 +15669,12 @@ CREATE TRIGGER workspaces_audit AFTER INSERT OR DELETE OR UPDATE ON public.works
 CREATE TRIGGER workspaces_before_write BEFORE INSERT OR UPDATE ON public.workspaces FOR EACH ROW EXECUTE FUNCTION private.workspaces_before_write();
 
 --
+-- Name: workspaces workspaces_create_default_knowledge_collection; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER workspaces_create_default_knowledge_collection AFTER INSERT ON public.workspaces FOR EACH ROW EXECUTE FUNCTION private.create_default_knowledge_collection();
+
+--
 -- Name: workspaces workspaces_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -14255,6 +15748,27 @@ ALTER TABLE ONLY public.agent_inbox_events
 
 ALTER TABLE ONLY public.agent_inbox_items
     ADD CONSTRAINT agent_inbox_items_agent_id_fkey FOREIGN KEY (agent_id) REFERENCES public.agents(id) ON DELETE CASCADE;
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_knowledge_access
+    ADD CONSTRAINT agent_knowledge_access_agent_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_collection_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_knowledge_access
+    ADD CONSTRAINT agent_knowledge_access_collection_fkey FOREIGN KEY (workspace_id, collection_id) REFERENCES public.knowledge_collections(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_knowledge_access
+    ADD CONSTRAINT agent_knowledge_access_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
 
 --
 -- Name: agent_sessions agent_sessions_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -14360,6 +15874,48 @@ ALTER TABLE ONLY public.agents
 
 ALTER TABLE ONLY public.agents
     ADD CONSTRAINT agents_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: asset_folders asset_folders_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.asset_folders
+    ADD CONSTRAINT asset_folders_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: asset_folders asset_folders_parent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.asset_folders
+    ADD CONSTRAINT asset_folders_parent_fkey FOREIGN KEY (workspace_id, parent_id) REFERENCES public.asset_folders(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: asset_folders asset_folders_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.asset_folders
+    ADD CONSTRAINT asset_folders_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: assets assets_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.assets
+    ADD CONSTRAINT assets_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: assets assets_folder_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.assets
+    ADD CONSTRAINT assets_folder_fkey FOREIGN KEY (workspace_id, folder_id) REFERENCES public.asset_folders(workspace_id, id) ON DELETE SET NULL (folder_id);
+
+--
+-- Name: assets assets_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.assets
+    ADD CONSTRAINT assets_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
 
 --
 -- Name: automation_rules automation_rules_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -14726,6 +16282,55 @@ ALTER TABLE ONLY public.device_tokens
     ADD CONSTRAINT device_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
 
 --
+-- Name: document_chunks document_chunks_document_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.document_chunks
+    ADD CONSTRAINT document_chunks_document_fkey FOREIGN KEY (workspace_id, document_id) REFERENCES public.documents(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: document_folders document_folders_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.document_folders
+    ADD CONSTRAINT document_folders_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: document_folders document_folders_parent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.document_folders
+    ADD CONSTRAINT document_folders_parent_fkey FOREIGN KEY (workspace_id, parent_id) REFERENCES public.document_folders(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: document_folders document_folders_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.document_folders
+    ADD CONSTRAINT document_folders_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: documents documents_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: documents documents_folder_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_folder_fkey FOREIGN KEY (workspace_id, folder_id) REFERENCES public.document_folders(workspace_id, id) ON DELETE SET NULL (folder_id);
+
+--
+-- Name: documents documents_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
 -- Name: email_routing_rules email_routing_rules_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -14997,6 +16602,34 @@ ALTER TABLE ONLY public.jobs
 
 ALTER TABLE ONLY public.jobs
     ADD CONSTRAINT jobs_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: knowledge_collections knowledge_collections_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.knowledge_collections
+    ADD CONSTRAINT knowledge_collections_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: knowledge_collections knowledge_collections_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.knowledge_collections
+    ADD CONSTRAINT knowledge_collections_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: knowledge_entries knowledge_entries_collection_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.knowledge_entries
+    ADD CONSTRAINT knowledge_entries_collection_fkey FOREIGN KEY (workspace_id, collection_id) REFERENCES public.knowledge_collections(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: knowledge_entries knowledge_entries_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.knowledge_entries
+    ADD CONSTRAINT knowledge_entries_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
 
 --
 -- Name: message_revisions message_revisions_edited_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -15717,6 +17350,36 @@ ALTER TABLE public.agent_inbox_items ENABLE ROW LEVEL SECURITY;
 CREATE POLICY agent_inbox_items_select ON public.agent_inbox_items FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids() AS my_workspace_ids))));
 
 --
+-- Name: agent_knowledge_access; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.agent_knowledge_access ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY agent_knowledge_access_delete ON public.agent_knowledge_access FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY agent_knowledge_access_insert ON public.agent_knowledge_access FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY agent_knowledge_access_select ON public.agent_knowledge_access FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY agent_knowledge_access_update ON public.agent_knowledge_access FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
 -- Name: agent_sessions; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -15877,6 +17540,66 @@ CREATE POLICY agents_select ON public.agents FOR SELECT TO authenticated USING (
 --
 
 CREATE POLICY agents_update ON public.agents FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: asset_folders; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.asset_folders ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: asset_folders asset_folders_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY asset_folders_delete ON public.asset_folders FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: asset_folders asset_folders_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY asset_folders_insert ON public.asset_folders FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: asset_folders asset_folders_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY asset_folders_select ON public.asset_folders FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: asset_folders asset_folders_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY asset_folders_update ON public.asset_folders FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: assets; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.assets ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: assets assets_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY assets_delete ON public.assets FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: assets assets_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY assets_insert ON public.assets FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: assets assets_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY assets_select ON public.assets FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: assets assets_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY assets_update ON public.assets FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
 -- Name: audit_log; Type: ROW SECURITY; Schema: public; Owner: -
@@ -16353,6 +18076,96 @@ CREATE POLICY device_tokens_select ON public.device_tokens FOR SELECT TO authent
 CREATE POLICY device_tokens_update ON public.device_tokens FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
 
 --
+-- Name: document_chunks; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.document_chunks ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: document_chunks document_chunks_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY document_chunks_delete ON public.document_chunks FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: document_chunks document_chunks_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY document_chunks_insert ON public.document_chunks FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: document_chunks document_chunks_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY document_chunks_select ON public.document_chunks FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: document_chunks document_chunks_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY document_chunks_update ON public.document_chunks FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: document_folders; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.document_folders ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: document_folders document_folders_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY document_folders_delete ON public.document_folders FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: document_folders document_folders_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY document_folders_insert ON public.document_folders FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: document_folders document_folders_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY document_folders_select ON public.document_folders FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: document_folders document_folders_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY document_folders_update ON public.document_folders FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: documents; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.documents ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: documents documents_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY documents_delete ON public.documents FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: documents documents_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY documents_insert ON public.documents FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: documents documents_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY documents_select ON public.documents FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: documents documents_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY documents_update ON public.documents FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
 -- Name: email_routing_rules; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -16633,6 +18446,66 @@ CREATE POLICY jobs_select ON public.jobs FOR SELECT TO authenticated USING ((wor
 --
 
 CREATE POLICY jobs_update ON public.jobs FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: knowledge_collections; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.knowledge_collections ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: knowledge_collections knowledge_collections_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY knowledge_collections_delete ON public.knowledge_collections FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: knowledge_collections knowledge_collections_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY knowledge_collections_insert ON public.knowledge_collections FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: knowledge_collections knowledge_collections_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY knowledge_collections_select ON public.knowledge_collections FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: knowledge_collections knowledge_collections_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY knowledge_collections_update ON public.knowledge_collections FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: knowledge_entries; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.knowledge_entries ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: knowledge_entries knowledge_entries_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY knowledge_entries_delete ON public.knowledge_entries FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: knowledge_entries knowledge_entries_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY knowledge_entries_insert ON public.knowledge_entries FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: knowledge_entries knowledge_entries_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY knowledge_entries_select ON public.knowledge_entries FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: knowledge_entries knowledge_entries_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY knowledge_entries_update ON public.knowledge_entries FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
 -- Name: message_revisions; Type: ROW SECURITY; Schema: public; Owner: -
@@ -17563,6 +19436,14 @@ REVOKE ALL ON FUNCTION private.agent_budgets_derive_status() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.agent_budgets_notify() FROM PUBLIC;
 
 --
+-- Name: FUNCTION agent_collections(p_agent_id uuid, p_collection_ids uuid[], p_min public.knowledge_access_level, OUT workspace_id uuid, OUT collection_ids uuid[]); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agent_collections(p_agent_id uuid, p_collection_ids uuid[], p_min public.knowledge_access_level, OUT workspace_id uuid, OUT collection_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.agent_collections(p_agent_id uuid, p_collection_ids uuid[], p_min public.knowledge_access_level, OUT workspace_id uuid, OUT collection_ids uuid[]) TO authenticated;
+GRANT ALL ON FUNCTION private.agent_collections(p_agent_id uuid, p_collection_ids uuid[], p_min public.knowledge_access_level, OUT workspace_id uuid, OUT collection_ids uuid[]) TO service_role;
+
+--
 -- Name: FUNCTION agent_commands_check_budget(); Type: ACL; Schema: private; Owner: -
 --
 
@@ -17853,6 +19734,20 @@ GRANT ALL ON FUNCTION private.cancel_inbox_item(p_id uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.cancel_inbox_item(p_id uuid) TO service_role;
 
 --
+-- Name: FUNCTION check_embedding_argument(p_value extensions.vector, p_arg text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.check_embedding_argument(p_value extensions.vector, p_arg text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.check_embedding_argument(p_value extensions.vector, p_arg text) TO authenticated;
+GRANT ALL ON FUNCTION private.check_embedding_argument(p_value extensions.vector, p_arg text) TO service_role;
+
+--
+-- Name: FUNCTION check_embedding_dimensions(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.check_embedding_dimensions() FROM PUBLIC;
+
+--
 -- Name: FUNCTION check_message_parts(p_parts jsonb); Type: ACL; Schema: private; Owner: -
 --
 
@@ -17865,6 +19760,22 @@ GRANT ALL ON FUNCTION private.check_message_parts(p_parts jsonb) TO service_role
 --
 
 REVOKE ALL ON FUNCTION private.check_name(p_value text, p_arg text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION check_rrf_arguments(p_full_text_weight double precision, p_semantic_weight double precision, p_rrf_k integer); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.check_rrf_arguments(p_full_text_weight double precision, p_semantic_weight double precision, p_rrf_k integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.check_rrf_arguments(p_full_text_weight double precision, p_semantic_weight double precision, p_rrf_k integer) TO authenticated;
+GRANT ALL ON FUNCTION private.check_rrf_arguments(p_full_text_weight double precision, p_semantic_weight double precision, p_rrf_k integer) TO service_role;
+
+--
+-- Name: FUNCTION check_search_arguments(p_query_embedding extensions.vector, p_match_count integer, p_min_similarity double precision); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.check_search_arguments(p_query_embedding extensions.vector, p_match_count integer, p_min_similarity double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.check_search_arguments(p_query_embedding extensions.vector, p_match_count integer, p_min_similarity double precision) TO authenticated;
+GRANT ALL ON FUNCTION private.check_search_arguments(p_query_embedding extensions.vector, p_match_count integer, p_min_similarity double precision) TO service_role;
 
 --
 -- Name: FUNCTION check_slug(p_value text, p_arg text); Type: ACL; Schema: private; Owner: -
@@ -17977,6 +19888,12 @@ REVOKE ALL ON FUNCTION private.contacts_run_automations() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.conversations_append_only() FROM PUBLIC;
 
 --
+-- Name: FUNCTION create_default_knowledge_collection(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.create_default_knowledge_collection() FROM PUBLIC;
+
+--
 -- Name: FUNCTION create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval); Type: ACL; Schema: private; Owner: -
 --
 
@@ -18051,10 +19968,35 @@ REVOKE ALL ON FUNCTION private.desktop_virtual_machines_before_write() FROM PUBL
 REVOKE ALL ON FUNCTION private.desktop_virtual_machines_close_connections() FROM PUBLIC;
 
 --
+-- Name: FUNCTION document_chunk_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_document_ids uuid[]); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.document_chunk_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_document_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.document_chunk_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_document_ids uuid[]) TO authenticated;
+GRANT ALL ON FUNCTION private.document_chunk_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_document_ids uuid[]) TO service_role;
+
+--
+-- Name: FUNCTION document_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[]); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.document_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.document_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[]) TO authenticated;
+GRANT ALL ON FUNCTION private.document_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[]) TO service_role;
+
+--
 -- Name: FUNCTION email_routing_rules_check_patterns(); Type: ACL; Schema: private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION private.email_routing_rules_check_patterns() FROM PUBLIC;
+
+--
+-- Name: FUNCTION embedding_dimensions(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.embedding_dimensions() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.embedding_dimensions() TO anon;
+GRANT ALL ON FUNCTION private.embedding_dimensions() TO authenticated;
+GRANT ALL ON FUNCTION private.embedding_dimensions() TO service_role;
 
 --
 -- Name: FUNCTION enqueue_command(p_gateway_id uuid, p_action text, p_payload jsonb, p_agent_id uuid, p_priority integer, p_available_at timestamp with time zone, p_max_attempts integer, p_dedup_key text, p_safe_to_retry boolean); Type: ACL; Schema: private; Owner: -
@@ -18147,6 +20089,12 @@ REVOKE ALL ON FUNCTION private.family_members_before_write() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.feed_events_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION folders_prevent_cycle(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.folders_prevent_cycle() FROM PUBLIC;
 
 --
 -- Name: FUNCTION forbid_workspace_change(); Type: ACL; Schema: private; Owner: -
@@ -18347,6 +20295,26 @@ REVOKE ALL ON FUNCTION private.jobs_before_write() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.jsonb_deep_merge(p_base jsonb, p_override jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.jsonb_deep_merge(p_base jsonb, p_override jsonb) TO authenticated;
 GRANT ALL ON FUNCTION private.jsonb_deep_merge(p_base jsonb, p_override jsonb) TO service_role;
+
+--
+-- Name: FUNCTION knowledge_collections_check_default(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.knowledge_collections_check_default() FROM PUBLIC;
+
+--
+-- Name: FUNCTION knowledge_entries_default_collection(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.knowledge_entries_default_collection() FROM PUBLIC;
+
+--
+-- Name: FUNCTION knowledge_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.knowledge_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.knowledge_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real) TO authenticated;
+GRANT ALL ON FUNCTION private.knowledge_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real) TO service_role;
 
 --
 -- Name: FUNCTION lease_command(p_gateway_id uuid, p_limit integer, p_lease_seconds integer, p_request_id uuid); Type: ACL; Schema: private; Owner: -
@@ -18631,6 +20599,14 @@ GRANT ALL ON FUNCTION private.request_role() TO service_role;
 REVOKE ALL ON FUNCTION private.require_my_workspace_role(p_workspace_id uuid) FROM PUBLIC;
 
 --
+-- Name: FUNCTION require_search_scope(p_workspace_id uuid, p_agent_id uuid); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.require_search_scope(p_workspace_id uuid, p_agent_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.require_search_scope(p_workspace_id uuid, p_agent_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.require_search_scope(p_workspace_id uuid, p_agent_id uuid) TO service_role;
+
+--
 -- Name: TABLE platform_tokens; Type: ACL; Schema: public; Owner: -
 --
 
@@ -18871,6 +20847,14 @@ REVOKE ALL ON FUNCTION private.user_services_before_write() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.validate_custom_fields(p_workspace_id uuid, p_entity_type public.crm_entity_type, p_values jsonb) FROM PUBLIC;
 
 --
+-- Name: FUNCTION vector_exact_threshold(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.vector_exact_threshold() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.vector_exact_threshold() TO authenticated;
+GRANT ALL ON FUNCTION private.vector_exact_threshold() TO service_role;
+
+--
 -- Name: FUNCTION verify_platform_token(p_token text, p_scope text); Type: ACL; Schema: private; Owner: -
 --
 
@@ -18914,6 +20898,29 @@ REVOKE ALL ON FUNCTION private.workspaces_sync_budgets() FROM PUBLIC;
 REVOKE ALL ON FUNCTION public.accept_invite(p_token text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.accept_invite(p_token text) TO service_role;
 GRANT ALL ON FUNCTION public.accept_invite(p_token text) TO authenticated;
+
+--
+-- Name: TABLE knowledge_entries; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.knowledge_entries TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.knowledge_entries TO authenticated;
+
+--
+-- Name: FUNCTION add_knowledge_entry(p_agent_id uuid, p_content text, p_embedding extensions.vector, p_type public.knowledge_entry_type, p_importance real, p_collection_id uuid, p_title text, p_metadata jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.add_knowledge_entry(p_agent_id uuid, p_content text, p_embedding extensions.vector, p_type public.knowledge_entry_type, p_importance real, p_collection_id uuid, p_title text, p_metadata jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.add_knowledge_entry(p_agent_id uuid, p_content text, p_embedding extensions.vector, p_type public.knowledge_entry_type, p_importance real, p_collection_id uuid, p_title text, p_metadata jsonb) TO service_role;
+GRANT ALL ON FUNCTION public.add_knowledge_entry(p_agent_id uuid, p_content text, p_embedding extensions.vector, p_type public.knowledge_entry_type, p_importance real, p_collection_id uuid, p_title text, p_metadata jsonb) TO authenticated;
+
+--
+-- Name: FUNCTION agent_boot_context(p_agent_id uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.agent_boot_context(p_agent_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.agent_boot_context(p_agent_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.agent_boot_context(p_agent_id uuid) TO authenticated;
 
 --
 -- Name: FUNCTION agent_reports_chain(p_agent_id uuid, p_max_depth integer); Type: ACL; Schema: public; Owner: -
@@ -19191,6 +21198,22 @@ GRANT ALL ON FUNCTION public.heartbeat_inbox_item(p_id uuid, p_lease_token uuid,
 GRANT ALL ON FUNCTION public.heartbeat_inbox_item(p_id uuid, p_lease_token uuid, p_extend_seconds integer) TO authenticated;
 
 --
+-- Name: FUNCTION hybrid_search_documents(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], full_text_weight double precision, semantic_weight double precision, rrf_k integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hybrid_search_documents(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], full_text_weight double precision, semantic_weight double precision, rrf_k integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hybrid_search_documents(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], full_text_weight double precision, semantic_weight double precision, rrf_k integer) TO service_role;
+GRANT ALL ON FUNCTION public.hybrid_search_documents(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], full_text_weight double precision, semantic_weight double precision, rrf_k integer) TO authenticated;
+
+--
+-- Name: FUNCTION hybrid_search_knowledge(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, p_agent_id uuid, full_text_weight double precision, semantic_weight double precision, rrf_k integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hybrid_search_knowledge(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, p_agent_id uuid, full_text_weight double precision, semantic_weight double precision, rrf_k integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hybrid_search_knowledge(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, p_agent_id uuid, full_text_weight double precision, semantic_weight double precision, rrf_k integer) TO service_role;
+GRANT ALL ON FUNCTION public.hybrid_search_knowledge(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, p_agent_id uuid, full_text_weight double precision, semantic_weight double precision, rrf_k integer) TO authenticated;
+
+--
 -- Name: FUNCTION lease_command(p_gateway_id uuid, p_limit integer, p_lease_seconds integer, p_request_id uuid); Type: ACL; Schema: public; Owner: -
 --
 
@@ -19260,12 +21283,36 @@ GRANT ALL ON FUNCTION public.mark_thread_read(p_thread_id uuid, p_seq bigint) TO
 GRANT ALL ON FUNCTION public.mark_thread_read(p_thread_id uuid, p_seq bigint) TO authenticated;
 
 --
+-- Name: FUNCTION match_document_chunks(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_document_ids uuid[], min_similarity double precision); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.match_document_chunks(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_document_ids uuid[], min_similarity double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.match_document_chunks(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_document_ids uuid[], min_similarity double precision) TO service_role;
+GRANT ALL ON FUNCTION public.match_document_chunks(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_document_ids uuid[], min_similarity double precision) TO authenticated;
+
+--
+-- Name: FUNCTION match_documents(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], min_similarity double precision); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.match_documents(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], min_similarity double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.match_documents(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], min_similarity double precision) TO service_role;
+GRANT ALL ON FUNCTION public.match_documents(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], min_similarity double precision) TO authenticated;
+
+--
 -- Name: FUNCTION match_email_route(p_workspace_id uuid, p_direction public.email_rule_direction, p_from text, p_to text, p_subject text); Type: ACL; Schema: public; Owner: -
 --
 
 REVOKE ALL ON FUNCTION public.match_email_route(p_workspace_id uuid, p_direction public.email_rule_direction, p_from text, p_to text, p_subject text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.match_email_route(p_workspace_id uuid, p_direction public.email_rule_direction, p_from text, p_to text, p_subject text) TO service_role;
 GRANT ALL ON FUNCTION public.match_email_route(p_workspace_id uuid, p_direction public.email_rule_direction, p_from text, p_to text, p_subject text) TO authenticated;
+
+--
+-- Name: FUNCTION match_knowledge(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, min_similarity double precision, p_agent_id uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.match_knowledge(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, min_similarity double precision, p_agent_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.match_knowledge(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, min_similarity double precision, p_agent_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.match_knowledge(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, min_similarity double precision, p_agent_id uuid) TO authenticated;
 
 --
 -- Name: FUNCTION my_threads(p_workspace_id uuid, p_limit integer, p_include_archived boolean); Type: ACL; Schema: public; Owner: -
@@ -19412,6 +21459,21 @@ GRANT ALL ON FUNCTION public.set_agent_budget(p_agent_id uuid, p_monthly_limit_u
 GRANT ALL ON FUNCTION public.set_agent_budget(p_agent_id uuid, p_monthly_limit_usd numeric, p_clear_limit boolean, p_soft_threshold_pct integer, p_hard_cutoff boolean, p_follow_workspace_default boolean) TO authenticated;
 
 --
+-- Name: TABLE knowledge_collections; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.knowledge_collections TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.knowledge_collections TO authenticated;
+
+--
+-- Name: FUNCTION set_default_knowledge_collection(p_collection_id uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.set_default_knowledge_collection(p_collection_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.set_default_knowledge_collection(p_collection_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.set_default_knowledge_collection(p_collection_id uuid) TO authenticated;
+
+--
 -- Name: FUNCTION set_member_role(p_workspace_id uuid, p_user_id uuid, p_role public.workspace_role); Type: ACL; Schema: public; Owner: -
 --
 
@@ -19508,6 +21570,13 @@ GRANT ALL ON SEQUENCE public.agent_inbox_events_id_seq TO authenticated;
 GRANT ALL ON SEQUENCE public.agent_inbox_events_id_seq TO service_role;
 
 --
+-- Name: TABLE agent_knowledge_access; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.agent_knowledge_access TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.agent_knowledge_access TO authenticated;
+
+--
 -- Name: TABLE agent_skills; Type: ACL; Schema: public; Owner: -
 --
 
@@ -19534,6 +21603,20 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.agent_training_data TO authent
 
 GRANT SELECT ON TABLE public.agent_usage TO authenticated;
 GRANT SELECT,INSERT ON TABLE public.agent_usage TO service_role;
+
+--
+-- Name: TABLE asset_folders; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.asset_folders TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.asset_folders TO authenticated;
+
+--
+-- Name: TABLE assets; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.assets TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.assets TO authenticated;
 
 --
 -- Name: TABLE audit_log; Type: ACL; Schema: public; Owner: -
@@ -19690,6 +21773,27 @@ GRANT INSERT(app_version),UPDATE(app_version) ON TABLE public.device_tokens TO a
 --
 
 GRANT UPDATE(last_seen_at) ON TABLE public.device_tokens TO authenticated;
+
+--
+-- Name: TABLE document_chunks; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.document_chunks TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.document_chunks TO authenticated;
+
+--
+-- Name: TABLE document_folders; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.document_folders TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.document_folders TO authenticated;
+
+--
+-- Name: TABLE documents; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.documents TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.documents TO authenticated;
 
 --
 -- Name: TABLE email_routing_rules; Type: ACL; Schema: public; Owner: -

@@ -432,6 +432,55 @@ export type Database = {
           },
         ]
       }
+      agent_knowledge_access: {
+        Row: {
+          access: Database["public"]["Enums"]["knowledge_access_level"]
+          agent_id: string
+          collection_id: string
+          created_at: string
+          created_by: string | null
+          id: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          access?: Database["public"]["Enums"]["knowledge_access_level"]
+          agent_id: string
+          collection_id: string
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          access?: Database["public"]["Enums"]["knowledge_access_level"]
+          agent_id?: string
+          collection_id?: string
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_knowledge_access_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "agent_knowledge_access_collection_fkey"
+            columns: ["workspace_id", "collection_id"]
+            isOneToOne: false
+            referencedRelation: "knowledge_collections"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
       agent_sessions: {
         Row: {
           agent_id: string | null
@@ -935,6 +984,125 @@ export type Database = {
           },
           {
             foreignKeyName: "agents_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      asset_folders: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          id: string
+          name: string
+          parent_id: string | null
+          sort_order: number
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          name: string
+          parent_id?: string | null
+          sort_order?: number
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          name?: string
+          parent_id?: string | null
+          sort_order?: number
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "asset_folders_parent_fkey"
+            columns: ["workspace_id", "parent_id"]
+            isOneToOne: false
+            referencedRelation: "asset_folders"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "asset_folders_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      assets: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          description: string
+          folder_id: string | null
+          id: string
+          metadata: NonNullable<Json>
+          mime_type: string | null
+          name: string
+          size_bytes: number | null
+          storage_path: string | null
+          tags: string[]
+          type: Database["public"]["Enums"]["asset_type"]
+          updated_at: string
+          url: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          folder_id?: string | null
+          id?: string
+          metadata?: NonNullable<Json>
+          mime_type?: string | null
+          name: string
+          size_bytes?: number | null
+          storage_path?: string | null
+          tags?: string[]
+          type?: Database["public"]["Enums"]["asset_type"]
+          updated_at?: string
+          url?: string | null
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          folder_id?: string | null
+          id?: string
+          metadata?: NonNullable<Json>
+          mime_type?: string | null
+          name?: string
+          size_bytes?: number | null
+          storage_path?: string | null
+          tags?: string[]
+          type?: Database["public"]["Enums"]["asset_type"]
+          updated_at?: string
+          url?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "assets_folder_fkey"
+            columns: ["workspace_id", "folder_id"]
+            isOneToOne: false
+            referencedRelation: "asset_folders"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "assets_workspace_id_fkey"
             columns: ["workspace_id"]
             isOneToOne: false
             referencedRelation: "workspaces"
@@ -2045,6 +2213,170 @@ export type Database = {
         }
         Relationships: []
       }
+      document_chunks: {
+        Row: {
+          content: string
+          created_at: string
+          document_id: string
+          embedding: string | null
+          fts: unknown
+          id: string
+          metadata: NonNullable<Json>
+          ordinal: number
+          token_count: number | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          content: string
+          created_at?: string
+          document_id: string
+          embedding?: string | null
+          fts?: never
+          id?: string
+          metadata?: NonNullable<Json>
+          ordinal: number
+          token_count?: number | null
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          content?: string
+          created_at?: string
+          document_id?: string
+          embedding?: string | null
+          fts?: never
+          id?: string
+          metadata?: NonNullable<Json>
+          ordinal?: number
+          token_count?: number | null
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "document_chunks_document_fkey"
+            columns: ["workspace_id", "document_id"]
+            isOneToOne: false
+            referencedRelation: "documents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
+      document_folders: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          id: string
+          name: string
+          parent_id: string | null
+          sort_order: number
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          name: string
+          parent_id?: string | null
+          sort_order?: number
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          name?: string
+          parent_id?: string | null
+          sort_order?: number
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "document_folders_parent_fkey"
+            columns: ["workspace_id", "parent_id"]
+            isOneToOne: false
+            referencedRelation: "document_folders"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "document_folders_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      documents: {
+        Row: {
+          body: string
+          created_at: string
+          created_by: string | null
+          embedding: string | null
+          folder_id: string | null
+          fts: unknown
+          id: string
+          metadata: NonNullable<Json>
+          pinned: boolean
+          tags: string[]
+          title: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          body?: string
+          created_at?: string
+          created_by?: string | null
+          embedding?: string | null
+          folder_id?: string | null
+          fts?: never
+          id?: string
+          metadata?: NonNullable<Json>
+          pinned?: boolean
+          tags?: string[]
+          title: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          body?: string
+          created_at?: string
+          created_by?: string | null
+          embedding?: string | null
+          folder_id?: string | null
+          fts?: never
+          id?: string
+          metadata?: NonNullable<Json>
+          pinned?: boolean
+          tags?: string[]
+          title?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "documents_folder_fkey"
+            columns: ["workspace_id", "folder_id"]
+            isOneToOne: false
+            referencedRelation: "document_folders"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "documents_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       email_routing_rules: {
         Row: {
           agent_id: string
@@ -2769,6 +3101,114 @@ export type Database = {
             isOneToOne: false
             referencedRelation: "workspaces"
             referencedColumns: ["id"]
+          },
+        ]
+      }
+      knowledge_collections: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          description: string
+          id: string
+          is_default: boolean
+          metadata: NonNullable<Json>
+          name: string
+          slug: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          id?: string
+          is_default?: boolean
+          metadata?: NonNullable<Json>
+          name: string
+          slug: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          id?: string
+          is_default?: boolean
+          metadata?: NonNullable<Json>
+          name?: string
+          slug?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "knowledge_collections_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      knowledge_entries: {
+        Row: {
+          collection_id: string
+          content: string
+          created_at: string
+          created_by: string | null
+          embedding: string | null
+          fts: unknown
+          id: string
+          importance: number
+          metadata: NonNullable<Json>
+          source: string
+          title: string | null
+          type: Database["public"]["Enums"]["knowledge_entry_type"]
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          collection_id: string
+          content: string
+          created_at?: string
+          created_by?: string | null
+          embedding?: string | null
+          fts?: never
+          id?: string
+          importance?: number
+          metadata?: NonNullable<Json>
+          source?: string
+          title?: string | null
+          type?: Database["public"]["Enums"]["knowledge_entry_type"]
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          collection_id?: string
+          content?: string
+          created_at?: string
+          created_by?: string | null
+          embedding?: string | null
+          fts?: never
+          id?: string
+          importance?: number
+          metadata?: NonNullable<Json>
+          source?: string
+          title?: string | null
+          type?: Database["public"]["Enums"]["knowledge_entry_type"]
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "knowledge_entries_collection_fkey"
+            columns: ["workspace_id", "collection_id"]
+            isOneToOne: false
+            referencedRelation: "knowledge_collections"
+            referencedColumns: ["workspace_id", "id"]
           },
         ]
       }
@@ -4838,6 +5278,41 @@ export type Database = {
     }
     Functions: {
       accept_invite: { Args: { p_token: string }; Returns: string }
+      add_knowledge_entry: {
+        Args: {
+          p_agent_id: string
+          p_collection_id?: string
+          p_content: string
+          p_embedding?: string
+          p_importance?: number
+          p_metadata?: Json
+          p_title?: string
+          p_type?: Database["public"]["Enums"]["knowledge_entry_type"]
+        }
+        Returns: {
+          collection_id: string
+          content: string
+          created_at: string
+          created_by: string | null
+          embedding: string | null
+          fts: unknown
+          id: string
+          importance: number
+          metadata: NonNullable<Json>
+          source: string
+          title: string | null
+          type: Database["public"]["Enums"]["knowledge_entry_type"]
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "knowledge_entries"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      agent_boot_context: { Args: { p_agent_id: string }; Returns: Json }
       agent_reports_chain: {
         Args: { p_agent_id: string; p_max_depth?: number }
         Returns: {
@@ -5153,6 +5628,63 @@ export type Database = {
         Args: { p_extend_seconds?: number; p_id: string; p_lease_token: string }
         Returns: Json
       }
+      hybrid_search_documents: {
+        Args: {
+          full_text_weight?: number
+          match_count?: number
+          p_folder_id?: string
+          p_tags?: string[]
+          p_workspace_id?: string
+          query_embedding: string
+          query_text: string
+          rrf_k?: number
+          semantic_weight?: number
+        }
+        Returns: {
+          body: string
+          folder_id: string
+          full_text_rank: number
+          id: string
+          metadata: Json
+          pinned: boolean
+          score: number
+          semantic_rank: number
+          similarity: number
+          tags: string[]
+          title: string
+          workspace_id: string
+        }[]
+      }
+      hybrid_search_knowledge: {
+        Args: {
+          full_text_weight?: number
+          match_count?: number
+          p_agent_id?: string
+          p_collection_ids?: string[]
+          p_min_importance?: number
+          p_types?: Database["public"]["Enums"]["knowledge_entry_type"][]
+          p_workspace_id?: string
+          query_embedding: string
+          query_text: string
+          rrf_k?: number
+          semantic_weight?: number
+        }
+        Returns: {
+          collection_id: string
+          content: string
+          full_text_rank: number
+          id: string
+          importance: number
+          metadata: Json
+          score: number
+          semantic_rank: number
+          similarity: number
+          source: string
+          title: string
+          type: Database["public"]["Enums"]["knowledge_entry_type"]
+          workspace_id: string
+        }[]
+      }
       lease_command: {
         Args: {
           p_gateway_id: string
@@ -5212,6 +5744,46 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      match_document_chunks: {
+        Args: {
+          match_count?: number
+          min_similarity?: number
+          p_document_ids?: string[]
+          p_workspace_id?: string
+          query_embedding: string
+        }
+        Returns: {
+          content: string
+          document_id: string
+          document_title: string
+          id: string
+          metadata: Json
+          ordinal: number
+          similarity: number
+          workspace_id: string
+        }[]
+      }
+      match_documents: {
+        Args: {
+          match_count?: number
+          min_similarity?: number
+          p_folder_id?: string
+          p_tags?: string[]
+          p_workspace_id?: string
+          query_embedding: string
+        }
+        Returns: {
+          body: string
+          folder_id: string
+          id: string
+          metadata: Json
+          pinned: boolean
+          similarity: number
+          tags: string[]
+          title: string
+          workspace_id: string
+        }[]
+      }
       match_email_route: {
         Args: {
           p_direction: Database["public"]["Enums"]["email_rule_direction"]
@@ -5224,6 +5796,31 @@ export type Database = {
           agent_id: string
           rule_id: string
           rule_name: string
+        }[]
+      }
+      match_knowledge: {
+        Args: {
+          match_count?: number
+          min_similarity?: number
+          p_agent_id?: string
+          p_collection_ids?: string[]
+          p_min_importance?: number
+          p_types?: Database["public"]["Enums"]["knowledge_entry_type"][]
+          p_workspace_id?: string
+          query_embedding: string
+        }
+        Returns: {
+          collection_id: string
+          content: string
+          created_at: string
+          id: string
+          importance: number
+          metadata: Json
+          similarity: number
+          source: string
+          title: string
+          type: Database["public"]["Enums"]["knowledge_entry_type"]
+          workspace_id: string
         }[]
       }
       my_threads: {
@@ -5504,6 +6101,27 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      set_default_knowledge_collection: {
+        Args: { p_collection_id: string }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          description: string
+          id: string
+          is_default: boolean
+          metadata: NonNullable<Json>
+          name: string
+          slug: string
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "knowledge_collections"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       set_member_role: {
         Args: {
           p_role: Database["public"]["Enums"]["workspace_role"]
@@ -5615,6 +6233,17 @@ export type Database = {
       agent_trust_tier: "observer" | "helper" | "partner" | "trusted"
       agent_type: "email" | "calendar" | "research" | "code" | "custom"
       agent_verbosity: "concise" | "balanced" | "detailed"
+      asset_type:
+        | "sop"
+        | "research"
+        | "image"
+        | "video"
+        | "audio"
+        | "template"
+        | "script"
+        | "spreadsheet"
+        | "link"
+        | "other"
       automation_condition: "created" | "changed_to" | "changed_from" | "any_change"
       budget_status: "ok" | "warned" | "exceeded" | "unmetered"
       campaign_status: "draft" | "active" | "paused" | "completed" | "archived"
@@ -5667,6 +6296,8 @@ export type Database = {
       job_catch_up: "latest" | "all"
       job_status: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "timed_out"
       job_target_kind: "agent_command" | "job_definition"
+      knowledge_access_level: "read" | "read_write"
+      knowledge_entry_type: "fact" | "preference" | "knowledge" | "note" | "summary"
       message_sender_type: "user" | "assistant" | "agent" | "system"
       notification_channel: "in_app" | "email" | "push"
       priority_level: "urgent" | "high" | "medium" | "low"
@@ -5828,6 +6459,18 @@ export const Constants = {
       agent_trust_tier: ["observer", "helper", "partner", "trusted"],
       agent_type: ["email", "calendar", "research", "code", "custom"],
       agent_verbosity: ["concise", "balanced", "detailed"],
+      asset_type: [
+        "sop",
+        "research",
+        "image",
+        "video",
+        "audio",
+        "template",
+        "script",
+        "spreadsheet",
+        "link",
+        "other",
+      ],
       automation_condition: ["created", "changed_to", "changed_from", "any_change"],
       budget_status: ["ok", "warned", "exceeded", "unmetered"],
       campaign_status: ["draft", "active", "paused", "completed", "archived"],
@@ -5883,6 +6526,8 @@ export const Constants = {
       job_catch_up: ["latest", "all"],
       job_status: ["queued", "running", "succeeded", "failed", "cancelled", "timed_out"],
       job_target_kind: ["agent_command", "job_definition"],
+      knowledge_access_level: ["read", "read_write"],
+      knowledge_entry_type: ["fact", "preference", "knowledge", "note", "summary"],
       message_sender_type: ["user", "assistant", "agent", "system"],
       notification_channel: ["in_app", "email", "push"],
       priority_level: ["urgent", "high", "medium", "low"],
