@@ -34,7 +34,8 @@ async function publicTables(): Promise<TableFacts[]> {
 function denialAssertions(): string[] {
   const dir = join(process.cwd(), 'supabase', 'tests', 'database');
   const found: string[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql'))) {
+  // Recursive: pgTAP lives in one folder per domain (supabase/tests/database/<NNN>_<domain>/).
+  for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.sql'))) {
     const text = readFileSync(join(dir, file), 'utf8');
     const re = /tests\.assert_(?:denied|filtered)\s*\(\s*\$(\w*)\$([\s\S]*?)\$\1\$/g;
     for (const m of text.matchAll(re)) found.push(m[2]!);

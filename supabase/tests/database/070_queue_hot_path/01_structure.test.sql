@@ -2,7 +2,7 @@
 -- accept only finished rows; batch finish RPCs are invoker wrappers over definer implementations;
 -- the retention job is scheduled.
 begin;
-select plan(30);
+select plan(32);
 
 select has_table('public', 'agent_command_history', 'agent_command_history exists');
 select has_table('public', 'agent_inbox_history', 'agent_inbox_history exists');
@@ -37,12 +37,20 @@ select ok(exists (select 1 from pg_trigger where tgrelid = 'public.agent_command
   'the updated_at trigger skips rows whose updated_at the RPC set');
 
 -- Only finished rows belong in history.
+select tests.create_workspace_fixture('hpst');
+select tests.create_agent_fixture(tests.workspace_id('hpst'), 'hpst-agent');
 select throws_ok($$ insert into public.agent_command_history (workspace_id, gateway_id, action, status)
-                    select g.workspace_id, g.id, 'x', 'pending' from public.gateways g limit 1 $$,
+                    select a.workspace_id, a.gateway_id, 'x', 'pending' from public.agents a where a.slug = 'hpst-agent' $$,
   '23514', null, 'command history refuses a live row');
 select throws_ok($$ insert into public.agent_inbox_history (workspace_id, agent_id, event_type, status)
-                    select a.workspace_id, a.id, 'x', 'leased' from public.agents a limit 1 $$,
+                    select a.workspace_id, a.id, 'x', 'leased' from public.agents a where a.slug = 'hpst-agent' $$,
   '23514', null, 'inbox history refuses a live row');
+select lives_ok($$ insert into public.agent_command_history (workspace_id, gateway_id, action, status, finished_at)
+                   select a.workspace_id, a.gateway_id, 'x', 'done', now() from public.agents a where a.slug = 'hpst-agent' $$,
+  'command history takes a finished row');
+select lives_ok($$ insert into public.agent_inbox_history (workspace_id, agent_id, event_type, status, finished_at, last_error)
+                   select a.workspace_id, a.id, 'x', 'dead_letter', now(), 'e' from public.agents a where a.slug = 'hpst-agent' $$,
+  'inbox history takes a finished row');
 
 -- Batch RPCs: invoker wrappers in public, definer implementations in private.
 select is((select bool_and(not p.prosecdef) from pg_proc p where p.pronamespace = 'public'::regnamespace
