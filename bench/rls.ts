@@ -57,7 +57,7 @@ async function setup(c: Awaited<ReturnType<typeof connect>>): Promise<void> {
   );
   const { rows: org } = await c.query<{ id: string }>(
     `insert into public.organizations (name, slug) values ('rls bench', $1) returning id`,
-    [`rls-${tag}`],
+    [`rls-bench-${tag}`],
   );
   await c.query(`create temp table rls_ws (id uuid, n int) on commit drop`);
   await c.query(
@@ -96,7 +96,7 @@ async function setup(c: Awaited<ReturnType<typeof connect>>): Promise<void> {
             case when s.status = 'failed' then 'boom' end, case when s.status = 'failed' then 'permanent' end
      from generate_series(1, $1::int) i
      join rls_gw g on g.n = 1 + i % $2::int
-     cross join lateral (select (array['done', 'done', 'done', 'failed', 'cancelled'])[1 + i % 5]::public.command_status as status) s`,
+     cross join lateral (select (array['done', 'done', 'done', 'failed', 'cancelled'])[1 + (i / $2::int) % 5]::public.command_status as status) s`,
     [ROWS - live, WORKSPACES],
   );
   await c.query(
