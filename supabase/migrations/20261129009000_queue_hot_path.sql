@@ -19,7 +19,12 @@
 -- 4. Cheaper calls: the single finish does its work in one function (no lock helper, no nested checks),
 --    the lease call only runs the reclaim pass when an index probe finds an expired lease, and the
 --    updated_at triggers skip rows whose updated_at the RPC already set.
--- 5. Retention: private.prune_queue_history() deletes history older than each workspace's
+-- 5. Event log per workspace: settings.queue_event_log = 'all' (default: one event per transition) or
+--    'changes' (no event for the four transitions the row itself records: enqueued -> created_at,
+--    requested_by; leased -> lease_count; started -> started_at; completed -> finished_at,
+--    finished_lease_token; every other transition is still logged: retries, failures, expiries, releases,
+--    cancels, dead letters).
+-- 6. Retention: private.prune_queue_history() deletes history older than each workspace's
 --    settings.queue_history_retention_days (default 30) in batches; pg_cron job
 --    `agentbase-queue-history-retention`, hourly.
 --
@@ -206,6 +211,74 @@ revoke all on function private.queue_authorize(uuid) from public;
 -- Commands
 -- ---------------------------------------------------------------------------------------------------
 
+-- Enqueue: unchanged, except that the 'enqueued' event follows the workspace's event-log setting.
+create or replace function private.enqueue_command_unchecked(
+  p_gateway_id uuid,
+  p_action text,
+  p_payload jsonb,
+  p_agent_id uuid,
+  p_priority int,
+  p_available_at timestamptz,
+  p_max_attempts int,
+  p_dedup_key text,
+  p_safe_to_retry boolean
+)
+returns table (id uuid, deduplicated boolean)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_role text := private.request_role();
+  v_uid uuid := auth.uid();
+  v_workspace_id uuid;
+  v_log boolean;
+begin
+  perform private.queue_check_not_null('p_gateway_id', p_gateway_id is null);
+  perform private.queue_check_not_null('p_action', p_action is null);
+  perform private.queue_check_not_null('p_payload', p_payload is null);
+  perform private.queue_check_not_null('p_safe_to_retry', p_safe_to_retry is null);
+  perform private.queue_check_vocabulary('p_action', p_action);
+  perform private.queue_check_jsonb('p_payload', p_payload);
+  perform private.queue_check_range('p_priority', p_priority, -1000, 1000);
+  perform private.queue_check_range('p_max_attempts', p_max_attempts, 1, 100);
+  perform private.queue_check_dedup_key(p_dedup_key);
+
+  select g.workspace_id, (w.settings ->> 'queue_event_log') is distinct from 'changes' into v_workspace_id, v_log
+  from public.gateways g join public.workspaces w on w.id = g.workspace_id where g.id = p_gateway_id;
+  if not found then
+    raise exception 'p_gateway_id: gateway % does not exist', p_gateway_id using errcode = 'P0002';
+  end if;
+  if p_agent_id is not null
+     and not exists (select 1 from public.agents a where a.id = p_agent_id and a.workspace_id = v_workspace_id) then
+    raise exception 'p_agent_id: agent % does not exist in the gateway''s workspace', p_agent_id using errcode = 'P0002';
+  end if;
+
+  -- One statement: a live row with the same (gateway, dedup_key) is returned instead of a new one.
+  return query
+  with ins as (
+    insert into public.agent_commands as c
+      (workspace_id, gateway_id, agent_id, action, payload, priority, available_at, max_attempts, max_leases,
+       dedup_key, safe_to_retry, requested_by)
+    values
+      (v_workspace_id, p_gateway_id, p_agent_id, p_action, p_payload, p_priority, coalesce(p_available_at, now()),
+       p_max_attempts, greatest(10, 2 * p_max_attempts), p_dedup_key, p_safe_to_retry, (select auth.uid()))
+    on conflict (gateway_id, dedup_key) where dedup_key is not null and status in ('pending', 'leased', 'running')
+    do update set dedup_key = excluded.dedup_key
+    returning c.id, c.workspace_id, c.attempt, c.lease_count, (c.xmax <> 0) as deduplicated
+  ), ev as (
+    insert into public.agent_command_events
+      (command_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
+    select i.id, i.workspace_id, null, 'pending', 'enqueued', i.attempt, i.lease_count,
+           v_role, v_uid
+    from ins i
+    where not i.deduplicated and v_log
+  )
+  select i.id, i.deduplicated from ins i;
+end
+$$;
+
 -- Moves one finished command (already carrying its terminal values) from the hot table to history.
 create or replace function private.command_to_history(r public.agent_commands)
 returns void
@@ -375,13 +448,15 @@ declare
   v_role text;
   v_uid uuid := auth.uid();
   v_workspace_id uuid;
+  v_log boolean;
 begin
   if p_gateway_id is null then
     raise exception 'p_gateway_id must not be null' using errcode = '22004';
   end if;
   perform private.queue_check_range('p_limit', p_limit, 1, 100);
   perform private.queue_check_range('p_lease_seconds', p_lease_seconds, 5, 3600);
-  select g.workspace_id into v_workspace_id from public.gateways g where g.id = p_gateway_id;
+  select g.workspace_id, (w.settings ->> 'queue_event_log') is distinct from 'changes' into v_workspace_id, v_log
+  from public.gateways g join public.workspaces w on w.id = g.workspace_id where g.id = p_gateway_id;
   if not found then
     raise exception 'p_gateway_id: gateway % does not exist', p_gateway_id using errcode = 'P0002';
   end if;
@@ -439,6 +514,7 @@ begin
       (command_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
     select u.id, u.workspace_id, 'pending', 'leased', 'leased', u.attempt, u.lease_count, v_role, v_uid
     from upd u
+    where v_log
   )
   -- attempt reported = the attempt this lease runs as (the column counts starts).
   select u.id, u.lease_token, u.attempt + 1, u.lease_count, u.lease_expires_at, u.action, u.payload,
@@ -476,7 +552,9 @@ begin
   set status = 'running', attempt = c.attempt + 1, started_at = now(), last_heartbeat_at = now(), updated_at = now()
   where c.id = r.id
   returning c.* into r;
-  perform private.log_command_event(r, 'leased', 'started');
+  if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = r.workspace_id) is distinct from 'changes' then
+    perform private.log_command_event(r, 'leased', 'started');
+  end if;
   return private.queue_result(true, null, 'running', r.lease_expires_at, r.cancel_requested, false, r.attempt);
 end
 $$;
@@ -555,9 +633,11 @@ begin
   r.result := p_result; r.exit_code := p_exit_code; r.stdout := p_stdout; r.stderr := p_stderr;
   r.failure_code := null; r.updated_at := now();
   insert into public.agent_command_history select r.*;
-  insert into public.agent_command_events
-    (command_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
-  values (r.id, r.workspace_id, v_from, 'done', 'completed', r.attempt, r.lease_count, v_role, auth.uid());
+  if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = r.workspace_id) is distinct from 'changes' then
+    insert into public.agent_command_events
+      (command_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
+    values (r.id, r.workspace_id, v_from, 'done', 'completed', r.attempt, r.lease_count, v_role, auth.uid());
+  end if;
   return jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
                             'cancel_requested', r.cancel_requested, 'idempotent', false, 'attempt', r.attempt);
 end
@@ -856,6 +936,79 @@ comment on function public.fail_commands(jsonb) is
 -- Inbox
 -- ---------------------------------------------------------------------------------------------------
 
+-- Enqueue: unchanged, except that the 'enqueued' event follows the workspace's event-log setting.
+create or replace function private.enqueue_inbox_item_unchecked(
+  p_agent_id uuid,
+  p_event_type text,
+  p_summary text,
+  p_context jsonb,
+  p_subject_type text,
+  p_subject_id uuid,
+  p_priority int,
+  p_available_at timestamptz,
+  p_max_attempts int,
+  p_dedup_key text,
+  p_serialized boolean
+)
+returns table (id uuid, deduplicated boolean)
+language plpgsql
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_role text := private.request_role();
+  v_uid uuid := auth.uid();
+  v_workspace_id uuid;
+  v_log boolean;
+begin
+  perform private.queue_check_not_null('p_agent_id', p_agent_id is null);
+  perform private.queue_check_not_null('p_event_type', p_event_type is null);
+  perform private.queue_check_not_null('p_context', p_context is null);
+  perform private.queue_check_not_null('p_serialized', p_serialized is null);
+  perform private.queue_check_vocabulary('p_event_type', p_event_type);
+  perform private.queue_check_text('p_summary', p_summary, 16384);
+  perform private.queue_check_jsonb('p_context', p_context);
+  if p_subject_type is not null and p_subject_type !~ '^[a-z][a-z0-9_]{0,62}$' then
+    raise exception 'p_subject_type must match ^[a-z][a-z0-9_]{0,62}$ (got %)', left(p_subject_type, 80) using errcode = '22023';
+  end if;
+  if p_subject_id is not null and p_subject_type is null then
+    raise exception 'p_subject_type must be given with p_subject_id' using errcode = '22023';
+  end if;
+  perform private.queue_check_range('p_priority', p_priority, -1000, 1000);
+  perform private.queue_check_range('p_max_attempts', p_max_attempts, 1, 100);
+  perform private.queue_check_dedup_key(p_dedup_key);
+
+  select a.workspace_id, (w.settings ->> 'queue_event_log') is distinct from 'changes' into v_workspace_id, v_log
+  from public.agents a join public.workspaces w on w.id = a.workspace_id where a.id = p_agent_id;
+  if not found then
+    raise exception 'p_agent_id: agent % does not exist', p_agent_id using errcode = 'P0002';
+  end if;
+
+  return query
+  with ins as (
+    insert into public.agent_inbox_items as i
+      (workspace_id, agent_id, event_type, summary, context, subject_type, subject_id, priority, available_at,
+       max_attempts, max_leases, serialized, dedup_key, requested_by)
+    values
+      (v_workspace_id, p_agent_id, p_event_type, p_summary, p_context, p_subject_type, p_subject_id, p_priority,
+       coalesce(p_available_at, now()), p_max_attempts, greatest(10, 2 * p_max_attempts), p_serialized,
+       p_dedup_key, (select auth.uid()))
+    on conflict (agent_id, dedup_key) where dedup_key is not null and status in ('pending', 'leased')
+    do update set dedup_key = excluded.dedup_key
+    returning i.id, i.workspace_id, i.attempt, i.lease_count, (i.xmax <> 0) as deduplicated
+  ), ev as (
+    insert into public.agent_inbox_events
+      (item_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
+    select n.id, n.workspace_id, null, 'pending', 'enqueued', n.attempt, n.lease_count,
+           v_role, v_uid
+    from ins n
+    where not n.deduplicated and v_log
+  )
+  select n.id, n.deduplicated from ins n;
+end
+$$;
+
 create or replace function private.inbox_item_to_history(r public.agent_inbox_items)
 returns void
 language plpgsql
@@ -1014,6 +1167,7 @@ declare
   v_role text;
   v_uid uuid := auth.uid();
   v_workspace_id uuid;
+  v_log boolean;
   v_allow_serialized boolean;
 begin
   if p_agent_id is null then
@@ -1021,7 +1175,8 @@ begin
   end if;
   perform private.queue_check_range('p_limit', p_limit, 1, 100);
   perform private.queue_check_range('p_lease_seconds', p_lease_seconds, 5, 3600);
-  select a.workspace_id into v_workspace_id from public.agents a where a.id = p_agent_id;
+  select a.workspace_id, (w.settings ->> 'queue_event_log') is distinct from 'changes' into v_workspace_id, v_log
+  from public.agents a join public.workspaces w on w.id = a.workspace_id where a.id = p_agent_id;
   if not found then
     raise exception 'p_agent_id: agent % does not exist', p_agent_id using errcode = 'P0002';
   end if;
@@ -1101,6 +1256,7 @@ begin
       (item_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
     select u.id, u.workspace_id, 'pending', 'leased', 'leased', u.attempt, u.lease_count, v_role, v_uid
     from upd u
+    where v_log
   )
   select u.id, u.lease_token, u.attempt, u.lease_count, u.lease_expires_at, u.event_type, u.summary, u.context,
          u.subject_type, u.subject_id, u.cancel_requested
@@ -1168,9 +1324,11 @@ begin
   r.finished_at := now(); r.finished_lease_token := p_lease_token; r.finished_status := 'done';
   r.result := p_result; r.failure_code := null; r.updated_at := now();
   insert into public.agent_inbox_history select r.*;
-  insert into public.agent_inbox_events
-    (item_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
-  values (r.id, r.workspace_id, 'leased', 'done', 'completed', r.attempt, r.lease_count, v_role, auth.uid());
+  if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = r.workspace_id) is distinct from 'changes' then
+    insert into public.agent_inbox_events
+      (item_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
+    values (r.id, r.workspace_id, 'leased', 'done', 'completed', r.attempt, r.lease_count, v_role, auth.uid());
+  end if;
   return jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
                             'cancel_requested', r.cancel_requested, 'idempotent', false, 'attempt', r.attempt);
 end

@@ -20,6 +20,11 @@ $$;
 
 insert into public.agent_commands (workspace_id, gateway_id, action, payload)
 select tests.workspace_id('hplp'), pg_temp.gw(), 'plan.pending', jsonb_build_object('i', g) from generate_series(1, 50) g;
+-- A busy hot table: another gateway's 5,000 pending commands.
+select tests.create_agent_fixture(tests.workspace_id('hplp', 'b'), 'hplp-other');
+insert into public.agent_commands (workspace_id, gateway_id, action, payload)
+select a.workspace_id, a.gateway_id, 'plan.other', jsonb_build_object('i', g)
+from public.agents a cross join generate_series(1, 5000) g where a.slug = 'hplp-other';
 analyze public.agent_commands;
 
 create temp table hplp_sql (k text primary key, q text);
