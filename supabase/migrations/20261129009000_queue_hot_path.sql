@@ -453,8 +453,11 @@ begin
   if p_gateway_id is null then
     raise exception 'p_gateway_id must not be null' using errcode = '22004';
   end if;
-  perform private.queue_check_range('p_limit', p_limit, 1, 100);
-  perform private.queue_check_range('p_lease_seconds', p_lease_seconds, 5, 3600);
+  -- The checks' function calls only when something is wrong (they raise the messages).
+  if p_limit is null or p_lease_seconds is null or p_limit not between 1 and 100 or p_lease_seconds not between 5 and 3600 then
+    perform private.queue_check_range('p_limit', p_limit, 1, 100);
+    perform private.queue_check_range('p_lease_seconds', p_lease_seconds, 5, 3600);
+  end if;
   select g.workspace_id, (w.settings ->> 'queue_event_log') is distinct from 'changes' into v_workspace_id, v_log
   from public.gateways g join public.workspaces w on w.id = g.workspace_id where g.id = p_gateway_id;
   if not found then
@@ -598,10 +601,10 @@ declare
   v_role text;
   v_from public.command_status;
 begin
-  if p_result is not null then
+  if p_result is not null and octet_length(p_result::text) > 262144 then
     perform private.queue_check_jsonb('p_result', p_result, false);
   end if;
-  if p_stdout is not null or p_stderr is not null then
+  if octet_length(p_stdout) > 1048576 or octet_length(p_stderr) > 1048576 then
     perform private.queue_check_text('p_stdout', p_stdout, 1048576);
     perform private.queue_check_text('p_stderr', p_stderr, 1048576);
   end if;
@@ -1173,8 +1176,11 @@ begin
   if p_agent_id is null then
     raise exception 'p_agent_id must not be null' using errcode = '22004';
   end if;
-  perform private.queue_check_range('p_limit', p_limit, 1, 100);
-  perform private.queue_check_range('p_lease_seconds', p_lease_seconds, 5, 3600);
+  -- The checks' function calls only when something is wrong (they raise the messages).
+  if p_limit is null or p_lease_seconds is null or p_limit not between 1 and 100 or p_lease_seconds not between 5 and 3600 then
+    perform private.queue_check_range('p_limit', p_limit, 1, 100);
+    perform private.queue_check_range('p_lease_seconds', p_lease_seconds, 5, 3600);
+  end if;
   select a.workspace_id, (w.settings ->> 'queue_event_log') is distinct from 'changes' into v_workspace_id, v_log
   from public.agents a join public.workspaces w on w.id = a.workspace_id where a.id = p_agent_id;
   if not found then
@@ -1298,7 +1304,7 @@ declare
   r public.agent_inbox_items;
   v_role text;
 begin
-  if p_result is not null then
+  if p_result is not null and octet_length(p_result::text) > 262144 then
     perform private.queue_check_jsonb('p_result', p_result, false);
   end if;
   if p_id is null then
