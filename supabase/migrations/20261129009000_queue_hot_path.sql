@@ -123,7 +123,9 @@ end $$;
 
 -- What the foreign keys did on a real deletion: a cascaded delete of a hot row (gateway/agent/workspace
 -- deletion; pg_trigger_depth() > 0) and any delete of a history row (cascade or retention) remove the
--- row's events. The move itself runs at depth 0 and keeps them.
+-- row's events. The move keeps them: it deletes and inserts in one statement, so when the delete's
+-- trigger runs the row is already in history (checked, for an RPC called from inside another trigger);
+-- an RPC called at the top level (depth 0) does not even fire it.
 create or replace function private.queue_delete_row_events()
 returns trigger
 language plpgsql
@@ -131,8 +133,16 @@ security definer
 set search_path = ''
 as $$
 begin
-  if tg_table_name in ('agent_commands', 'agent_command_history') then
+  if tg_table_name = 'agent_commands' then
+    if not exists (select 1 from public.agent_command_history h where h.id = old.id) then
+      delete from public.agent_command_events e where e.command_id = old.id;
+    end if;
+  elsif tg_table_name = 'agent_command_history' then
     delete from public.agent_command_events e where e.command_id = old.id;
+  elsif tg_table_name = 'agent_inbox_items' then
+    if not exists (select 1 from public.agent_inbox_history h where h.id = old.id) then
+      delete from public.agent_inbox_events e where e.item_id = old.id;
+    end if;
   else
     delete from public.agent_inbox_events e where e.item_id = old.id;
   end if;
@@ -286,8 +296,9 @@ language plpgsql
 set search_path = ''
 as $$
 begin
-  delete from only public.agent_commands c where c.id = r.id;
   r.updated_at := now();
+  -- One statement: the delete's after-row triggers run after the insert and see the row in history.
+  with gone as (delete from only public.agent_commands c where c.id = r.id)
   insert into public.agent_command_history select r.*;
 end
 $$;
@@ -626,7 +637,6 @@ begin
     return private.command_stale_result(r, p_lease_token, 'complete');
   end if;
   v_from := r.status;
-  delete from only public.agent_commands c where c.id = r.id;
   -- Completing straight from leased counts the execution as started.
   r.attempt := r.attempt + case when v_from = 'leased' then 1 else 0 end;
   r.status := 'done';
@@ -635,6 +645,8 @@ begin
   r.finished_at := now(); r.finished_lease_token := p_lease_token; r.finished_status := 'done';
   r.result := p_result; r.exit_code := p_exit_code; r.stdout := p_stdout; r.stderr := p_stderr;
   r.failure_code := null; r.updated_at := now();
+  -- One statement: the delete's after-row triggers run after the insert and see the row in history.
+  with gone as (delete from only public.agent_commands c where c.id = r.id)
   insert into public.agent_command_history select r.*;
   if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = r.workspace_id) is distinct from 'changes' then
     insert into public.agent_command_events
@@ -833,20 +845,98 @@ as $$
 declare
   v_n int := private.queue_check_items(p_items);
   v_out jsonb[];
+  v_role text;
+  v_uid uuid := auth.uid();
+  v_bad bigint;
+  v_ws uuid;
+  v_ords bigint[] := '{}';
+  v_answers jsonb[];
   v record;
 begin
   if v_n = 0 then
     return;
   end if;
   v_out := array_fill(null::jsonb, array[v_n]);
+  select min(x.ord) into v_bad
+  from rows from (jsonb_to_recordset(p_items) as (id uuid)) with ordinality as x(id, ord)
+  where x.id is null;
+  if v_bad is not null then
+    raise exception 'p_items[%].id must not be null', v_bad - 1 using errcode = '22004';
+  end if;
+  v_role := current_setting('role');
+  if v_role = 'none' then
+    v_role := private.request_role();
+  end if;
+  if v_role not in ('service_role', 'postgres', 'supabase_admin') then
+    for v_ws in
+      select s.ws from (
+        select c.workspace_id as ws from only public.agent_commands c
+        where c.id in (select (e ->> 'id')::uuid from jsonb_array_elements(p_items) e)
+        union
+        select h.workspace_id from public.agent_command_history h
+        where h.id in (select (e ->> 'id')::uuid from jsonb_array_elements(p_items) e)
+      ) s order by s.ws
+    loop
+      perform private.assert_workspace_role(v_ws, 'admin');
+    end loop;
+  end if;
+
+  -- Fast path, one statement for the whole batch: elements whose id occurs once and whose token is the
+  -- live one (everything else is answered by the single call below). Skipped when an element is
+  -- oversized, so the single call raises its error for it.
+  if not exists (select 1 from rows from (jsonb_to_recordset(p_items) as (id uuid, lease_token uuid, result jsonb, exit_code int, stdout text, stderr text)) with ordinality as x(id, lease_token, result, exit_code, stdout, stderr, ord)
+                 where octet_length(x.result::text) > 262144 or octet_length(x.stdout) > 1048576 or octet_length(x.stderr) > 1048576) then
+    with items as (
+      select x.*
+      from rows from (jsonb_to_recordset(p_items) as (id uuid, lease_token uuid, result jsonb, exit_code int, stdout text, stderr text)) with ordinality as x(id, lease_token, result, exit_code, stdout, stderr, ord)
+    ), once as (
+      select i.* from items i where i.id in (select i2.id from items i2 group by i2.id having count(*) = 1)
+    ), lockd as (
+      select c as r, c.id, c.workspace_id, c.status as from_status, c.attempt + case when c.status = 'leased' then 1 else 0 end as attempt, c.lease_count,
+             c.cancel_requested, c.started_at, o.ord, o.lease_token, o.result, o.exit_code, o.stdout, o.stderr
+      from only public.agent_commands c
+      join once o on o.id = c.id
+      where c.status in ('leased', 'running') and c.lease_token = o.lease_token
+      order by c.id
+      for update of c
+    ), gone as (
+      delete from only public.agent_commands c using lockd l where c.id = l.id
+    ), moved as (
+      insert into public.agent_command_history
+      select p.*
+      from lockd l
+      cross join lateral jsonb_populate_record(l.r, jsonb_build_object(
+           'status', 'done', 'attempt', l.attempt, 'started_at', coalesce(l.started_at, now()),
+           'lease_token', null, 'lease_request_id', null, 'leased_at', null, 'lease_expires_at', null,
+           'finished_at', now(), 'finished_lease_token', l.lease_token, 'finished_status', 'done',
+           'result', l.result, 'exit_code', coalesce(l.exit_code, 0), 'stdout', l.stdout, 'stderr', l.stderr,
+           'failure_code', null, 'updated_at', now())) p
+    ), ev as (
+      insert into public.agent_command_events
+        (command_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
+      select l.id, l.workspace_id, l.from_status, 'done', 'completed', l.attempt, l.lease_count, v_role, v_uid
+      from lockd l
+      where (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = l.workspace_id)
+            is distinct from 'changes'
+    )
+    select coalesce(array_agg(l.ord), '{}'),
+           array_agg(jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
+                                        'cancel_requested', l.cancel_requested, 'idempotent', false,
+                                        'attempt', l.attempt))
+    into v_ords, v_answers
+    from lockd l;
+    for i in 1 .. coalesce(cardinality(v_ords), 0) loop
+      v_out[v_ords[i]::int] := v_answers[i];
+    end loop;
+  end if;
+
+  -- Everything else, one element at a time in id order: exactly the single call's answer.
   for v in
     select x.ord, x.id, x.lease_token, x.result, x.exit_code, x.stdout, x.stderr
     from rows from (jsonb_to_recordset(p_items) as (id uuid, lease_token uuid, result jsonb, exit_code int, stdout text, stderr text)) with ordinality as x(id, lease_token, result, exit_code, stdout, stderr, ord)
+    where not x.ord = any (v_ords)
     order by x.id, x.ord
   loop
-    if v.id is null then
-      raise exception 'p_items[%].id must not be null', v.ord - 1 using errcode = '22004';
-    end if;
     if not exists (select 1 from only public.agent_commands c where c.id = v.id)
        and not exists (select 1 from public.agent_command_history h where h.id = v.id) then
       v_out[v.ord::int] := private.queue_result(false, 'not_found', null, null, null, false, null);
@@ -1018,8 +1108,8 @@ language plpgsql
 set search_path = ''
 as $$
 begin
-  delete from only public.agent_inbox_items i where i.id = r.id;
   r.updated_at := now();
+  with gone as (delete from only public.agent_inbox_items i where i.id = r.id)
   insert into public.agent_inbox_history select r.*;
 end
 $$;
@@ -1324,11 +1414,11 @@ begin
   if r.status <> 'leased' or r.lease_token is distinct from p_lease_token then
     return private.inbox_stale_result(r, p_lease_token, 'complete');
   end if;
-  delete from only public.agent_inbox_items i where i.id = r.id;
   r.status := 'done';
   r.lease_token := null; r.lease_request_id := null; r.leased_at := null; r.lease_expires_at := null;
   r.finished_at := now(); r.finished_lease_token := p_lease_token; r.finished_status := 'done';
   r.result := p_result; r.failure_code := null; r.updated_at := now();
+  with gone as (delete from only public.agent_inbox_items i where i.id = r.id)
   insert into public.agent_inbox_history select r.*;
   if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = r.workspace_id) is distinct from 'changes' then
     insert into public.agent_inbox_events
@@ -1485,21 +1575,97 @@ as $$
 declare
   v_n int := private.queue_check_items(p_items);
   v_out jsonb[];
+  v_role text;
+  v_uid uuid := auth.uid();
+  v_bad bigint;
+  v_ws uuid;
+  v_ords bigint[] := '{}';
+  v_answers jsonb[];
   v record;
 begin
   if v_n = 0 then
     return;
   end if;
   v_out := array_fill(null::jsonb, array[v_n]);
+  select min(x.ord) into v_bad
+  from rows from (jsonb_to_recordset(p_items) as (id uuid)) with ordinality as x(id, ord)
+  where x.id is null;
+  if v_bad is not null then
+    raise exception 'p_items[%].id must not be null', v_bad - 1 using errcode = '22004';
+  end if;
+  v_role := current_setting('role');
+  if v_role = 'none' then
+    v_role := private.request_role();
+  end if;
+  if v_role not in ('service_role', 'postgres', 'supabase_admin') then
+    for v_ws in
+      select s.ws from (
+        select c.workspace_id as ws from only public.agent_inbox_items c
+        where c.id in (select (e ->> 'id')::uuid from jsonb_array_elements(p_items) e)
+        union
+        select h.workspace_id from public.agent_inbox_history h
+        where h.id in (select (e ->> 'id')::uuid from jsonb_array_elements(p_items) e)
+      ) s order by s.ws
+    loop
+      perform private.assert_workspace_role(v_ws, 'admin');
+    end loop;
+  end if;
+
+  -- Fast path, one statement for the whole batch: elements whose id occurs once and whose token is the
+  -- live one (everything else is answered by the single call below). Skipped when an element is
+  -- oversized, so the single call raises its error for it.
+  if not exists (select 1 from rows from (jsonb_to_recordset(p_items) as (id uuid, lease_token uuid, result jsonb)) with ordinality as x(id, lease_token, result, ord)
+                 where octet_length(x.result::text) > 262144) then
+    with items as (
+      select x.*
+      from rows from (jsonb_to_recordset(p_items) as (id uuid, lease_token uuid, result jsonb)) with ordinality as x(id, lease_token, result, ord)
+    ), once as (
+      select i.* from items i where i.id in (select i2.id from items i2 group by i2.id having count(*) = 1)
+    ), lockd as (
+      select c as r, c.id, c.workspace_id, c.status as from_status, c.attempt as attempt, c.lease_count,
+             c.cancel_requested, o.ord, o.lease_token, o.result
+      from only public.agent_inbox_items c
+      join once o on o.id = c.id
+      where c.status = 'leased' and c.lease_token = o.lease_token
+      order by c.id
+      for update of c
+    ), gone as (
+      delete from only public.agent_inbox_items c using lockd l where c.id = l.id
+    ), moved as (
+      insert into public.agent_inbox_history
+      select p.*
+      from lockd l
+      cross join lateral jsonb_populate_record(l.r, jsonb_build_object(
+           'status', 'done', 'lease_token', null, 'lease_request_id', null, 'leased_at', null,
+           'lease_expires_at', null, 'finished_at', now(), 'finished_lease_token', l.lease_token,
+           'finished_status', 'done', 'result', l.result, 'failure_code', null, 'updated_at', now())) p
+    ), ev as (
+      insert into public.agent_inbox_events
+        (item_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
+      select l.id, l.workspace_id, l.from_status, 'done', 'completed', l.attempt, l.lease_count, v_role, v_uid
+      from lockd l
+      where (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = l.workspace_id)
+            is distinct from 'changes'
+    )
+    select coalesce(array_agg(l.ord), '{}'),
+           array_agg(jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
+                                        'cancel_requested', l.cancel_requested, 'idempotent', false,
+                                        'attempt', l.attempt))
+    into v_ords, v_answers
+    from lockd l;
+    for i in 1 .. coalesce(cardinality(v_ords), 0) loop
+      v_out[v_ords[i]::int] := v_answers[i];
+    end loop;
+  end if;
+
+  -- Everything else, one element at a time in id order: exactly the single call's answer.
   for v in
     select x.ord, x.id, x.lease_token, x.result
     from rows from (jsonb_to_recordset(p_items) as (id uuid, lease_token uuid, result jsonb)) with ordinality as x(id, lease_token, result, ord)
+    where not x.ord = any (v_ords)
     order by x.id, x.ord
   loop
-    if v.id is null then
-      raise exception 'p_items[%].id must not be null', v.ord - 1 using errcode = '22004';
-    end if;
-    if not exists (select 1 from only public.agent_inbox_items i where i.id = v.id)
+    if not exists (select 1 from only public.agent_inbox_items c where c.id = v.id)
        and not exists (select 1 from public.agent_inbox_history h where h.id = v.id) then
       v_out[v.ord::int] := private.queue_result(false, 'not_found', null, null, null, false, null);
     else

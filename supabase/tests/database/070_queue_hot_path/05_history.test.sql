@@ -3,7 +3,7 @@
 -- (idempotent replays, already_terminal); dedup keys free up; deletes cascade to history and events;
 -- retention follows each workspace's setting.
 begin;
-select plan(32);
+select plan(33);
 
 select tests.create_workspace_fixture('hphi');
 select tests.create_agent_fixture(tests.workspace_id('hphi'), 'hphi-agent');
@@ -81,8 +81,21 @@ select is(private.sweep_expired_commands(), 1, 'the sweeper settles the expired 
 select results_eq($$ select status::text, failure_code from public.agent_command_history where id = tests.hphi_id('c5') $$,
   $$ values ('failed', 'lease_expired_after_start') $$, 'an expiry after start ends in history');
 
+-- A finish called from inside another trigger (pg_trigger_depth() > 0) still keeps the row's events.
+insert into tests.hphi (k, id) select 'c7', e.id from public.enqueue_command(tests.hphi_gw(), 'test.history') e;
+create temp table hphi_cancels (id uuid);
+create function pg_temp.hphi_cancel() returns trigger language plpgsql as $$
+begin
+  perform public.cancel_command(new.id);
+  return null;
+end $$;
+create trigger hphi_cancel after insert on hphi_cancels for each row execute function pg_temp.hphi_cancel();
+insert into hphi_cancels values (tests.hphi_id('c7'));
+select is(tests.hphi_where(tests.hphi_id('c7')) || '/' || (select string_agg(reason, ',' order by id) from public.agent_command_events where command_id = tests.hphi_id('c7')),
+  'history/enqueued,cancelled', 'a cancel run by a trigger moves the row and keeps its events');
+
 -- Reading the hot table's name reads both (inheritance); `only` reads the live rows.
-select is((select count(*)::int from public.agent_commands where gateway_id = tests.hphi_gw()), 7, 'agent_commands lists live and finished commands');
+select is((select count(*)::int from public.agent_commands where gateway_id = tests.hphi_gw()), 8, 'agent_commands lists live and finished commands');
 select is((select count(*)::int from only public.agent_commands where gateway_id = tests.hphi_gw()), 2, 'only agent_commands holds the live ones');
 select is((select count(*)::int from public.agent_command_events where command_id = tests.hphi_id('c1')), 3,
   'events outlive the move (enqueued, leased, completed)');
