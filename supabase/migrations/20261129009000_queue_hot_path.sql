@@ -1855,3 +1855,27 @@ begin
     execute format('alter function %s set plan_cache_mode = force_generic_plan', v_fn);
   end loop;
 end $$;
+
+-- ---------------------------------------------------------------------------------------------------
+-- RLS helper: the membership list in plpgsql
+-- ---------------------------------------------------------------------------------------------------
+-- Every workspace policy evaluates `array(select private.my_workspace_ids(...))` once per query. As a SQL
+-- function with SET search_path it cannot be inlined and is planned again on every call; plpgsql keeps the
+-- plan for the session. Same signature, same result. Measured with bench/rls.ts (1M commands, 1,000
+-- workspaces): the fixed per-query cost of the policy for a member fell from ~0.10 ms to ~0.05 ms
+-- (one command's events: 0.135 ms -> 0.089 ms as a member; 0.036-0.038 ms as service_role).
+create or replace function private.my_workspace_ids(p_min_role public.workspace_role default 'viewer')
+returns setof uuid
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  return query
+  select m.workspace_id
+  from public.workspace_members m
+  where m.user_id = (select auth.uid())
+    and m.role >= p_min_role;
+end
+$$;
