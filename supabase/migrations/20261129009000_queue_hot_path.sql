@@ -849,7 +849,7 @@ declare
   v_uid uuid := auth.uid();
   v_bad bigint;
   v_ws uuid;
-  v_ords bigint[] := '{}';
+  v_ords bigint[] := '{}'::bigint[];
   v_answers jsonb[];
   v record;
 begin
@@ -919,7 +919,7 @@ begin
       where (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = l.workspace_id)
             is distinct from 'changes'
     )
-    select coalesce(array_agg(l.ord), '{}'),
+    select coalesce(array_agg(l.ord), '{}'::bigint[]),
            array_agg(jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
                                         'cancel_requested', l.cancel_requested, 'idempotent', false,
                                         'attempt', l.attempt))
@@ -1579,7 +1579,7 @@ declare
   v_uid uuid := auth.uid();
   v_bad bigint;
   v_ws uuid;
-  v_ords bigint[] := '{}';
+  v_ords bigint[] := '{}'::bigint[];
   v_answers jsonb[];
   v record;
 begin
@@ -1647,7 +1647,7 @@ begin
       where (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = l.workspace_id)
             is distinct from 'changes'
     )
-    select coalesce(array_agg(l.ord), '{}'),
+    select coalesce(array_agg(l.ord), '{}'::bigint[]),
            array_agg(jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
                                         'cancel_requested', l.cancel_requested, 'idempotent', false,
                                         'attempt', l.attempt))
