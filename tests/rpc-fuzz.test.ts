@@ -39,7 +39,9 @@ export const allowedSqlstates: Record<string, string> = {
   '23503': 'foreign_key_violation: a referenced row does not exist',
   '23505': 'unique_violation: a duplicate',
   '23514': 'check_violation',
+  '28000': 'invalid_authorization_specification: an unknown, expired or already used token',
   '42501': 'insufficient_privilege: the caller may not do this (role, membership, or no grant)',
+  '54000': 'program_limit_exceeded: a payload over its documented size limit (the message gives the limit)',
   '55000': 'object_not_in_prerequisite_state: illegal state transition',
   P0002: 'no_data_found: the row named by an argument does not exist or is not visible',
 };
@@ -108,13 +110,14 @@ async function rowOf(table: string, ws: string, org: string): Promise<Record<str
   const key = `${table}/${ws}`;
   if (rowCache.has(key)) return rowCache.get(key)!;
   const cols = tables.find((t) => t.name === table)?.columns ?? [];
-  const where = cols.includes('workspace_id') ? `workspace_id = $1`
-    : table === 'workspaces' ? `id = $1`
-      : table === 'organizations' ? `id = $2`
-        : table === 'profiles' ? `id in (select user_id from public.workspace_members where workspace_id = $1 and role = 'member')`
+  const w = db.escapeLiteral(ws);
+  const where = cols.includes('workspace_id') ? `workspace_id = ${w}`
+    : table === 'workspaces' ? `id = ${w}`
+      : table === 'organizations' ? `id = ${db.escapeLiteral(org)}`
+        : table === 'profiles' ? `id in (select user_id from public.workspace_members where workspace_id = ${w} and role = 'member')`
           : 'false';
   const order = cols.includes('lease_token') ? 'order by (lease_token is null), 1' : 'order by 1';
-  const { rows } = await db.query(`select to_jsonb(t) as r from public.${db.escapeIdentifier(table)} t where ${where} ${order} limit 1`, [ws, org]);
+  const { rows } = await db.query(`select to_jsonb(t) as r from public.${db.escapeIdentifier(table)} t where ${where} ${order} limit 1`);
   const row = (rows[0]?.r as Record<string, unknown> | undefined) ?? null;
   rowCache.set(key, row);
   return row;
@@ -136,12 +139,16 @@ async function valuesFor(fn: Fn, arg: Arg): Promise<{ good: unknown; bad: unknow
   if (arg.labels) return { good: arg.labels[0], bad: [null, 'not-a-label', '', ...arg.labels.slice(1)] };
   switch (arg.type) {
     case 'text': {
-      const good = subject && typeof subject[column] === 'string' ? subject[column] : `fuzz-${column}`;
+      // Well-formed text where the name says what is expected; otherwise a plain word.
+      const hinted = /timezone/.test(column) ? 'UTC' : /email/.test(column) ? `fuzz-${slug()}@example.com`
+        : /slug|key|name|label|action|type|template/.test(column) ? `fuzz-${slug()}` : `fuzz-${column}`;
+      const good = subject && typeof subject[column] === 'string' ? subject[column] : hinted;
       return { good, bad: [null, '', '   ', bigText, 'Robert\'); drop table students;--', '\u202e\u0301😀'] };
     }
     case 'jsonb':
     case 'json':
-      return { good: '{}', bad: [null, 'null', '[]', '"text"', '12', bigJson] };
+      // Plural names (p_pipeline_stages, p_streams) take lists; the rest objects.
+      return { good: /s$/.test(column) && !/settings|overrides|meta/.test(column) ? '[]' : '{}', bad: [null, 'null', '[]', '{}', '"text"', '12', bigJson] };
     case 'integer':
     case 'smallint':
     case 'bigint':
@@ -187,14 +194,17 @@ async function call(fn: Fn, role: Role, args: Record<string, unknown>): Promise<
   }
   await db.query('begin');
   try {
+    // The backend's pending table counters (flushed lazily, so they can include earlier transactions): the
+    // difference across the call is what the call wrote.
+    const writes = `select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::text as n from pg_stat_xact_user_tables
+                     where schemaname in ('public', 'private')`;
+    const before = Number((await db.query<{ n: string }>(writes)).rows[0]!.n);
     await db.query(`set local role ${db.escapeIdentifier(auth.role)}; set local statement_timeout = '20s';
       select set_config('request.jwt.claims', ${db.escapeLiteral(JSON.stringify(auth.claims))}, true)`);
     const res = await db.query(`select to_jsonb(r) as r from public.${db.escapeIdentifier(fn.name)}(${names.join(', ')}) as r`, values);
     await db.query('reset role');
-    const written = await db.query<{ n: string }>(
-      `select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::text as n from pg_stat_xact_user_tables
-        where schemaname in ('public', 'private')`);
-    return { ok: true, rows: res.rows.map((r) => r.r), written: Number(written.rows[0]!.n) };
+    const after = Number((await db.query<{ n: string }>(writes)).rows[0]!.n);
+    return { ok: true, rows: res.rows.map((r) => r.r), written: after - before };
   } catch (err) {
     const e = err as { code?: string; message?: string };
     return { ok: false, code: e.code, message: e.message };
@@ -284,6 +294,7 @@ afterAll(async () => {
 describe('every public RPC, fuzzed', () => {
   it('succeeds or raises a documented SQLSTATE for every argument vector and role', async () => {
     const problems: string[] = [];
+    const unnamed: string[] = [];
     let calls = 0;
     const stats = new Map<string, { calls: number; ok: number; codes: Map<string, number> }>();
     for (const fn of fns) {
@@ -324,6 +335,12 @@ describe('every public RPC, fuzzed', () => {
             const code = out.code ?? 'none';
             st.codes.set(code, (st.codes.get(code) ?? 0) + 1);
             if (!(code in allowedSqlstates)) problems.push(`${where}: SQLSTATE ${code}: ${out.message?.slice(0, 200)}`);
+            // A refusal of a value names what was wrong: one of the function's arguments (with or without
+            // its p_ prefix). Binding errors (22P02, 22003 before the function runs) come from Postgres itself.
+            const names = fn.args.flatMap((a) => [a.name, a.name.replace(/^p_/, '')]);
+            if ((code === '22004' || code === '22023') && !names.some((n) => out.message?.includes(n))) {
+              unnamed.push(`${where}: ${code} ${out.message?.slice(0, 160)}`);
+            }
           }
         }
       }
@@ -333,6 +350,7 @@ describe('every public RPC, fuzzed', () => {
       [...s.codes].sort().map(([c, n]) => `${c}x${n}`).join(' '));
     console.log(`rpc fuzz: ${fns.length} functions, ${calls} calls\n${lines.join('\n')}`);
     expect(problems.slice(0, 50)).toEqual([]);
+    expect([...new Set(unnamed.map((u) => u.replace(/ as \w+ with /, ' with ')))].slice(0, 50), 'errors that do not name the argument').toEqual([]);
     expect(fns.length).toBeGreaterThan(0);
     // Every function is reachable: at least one role succeeds with the well-formed arguments, or the function
     // answers with a documented refusal (a token or state it cannot get here).
