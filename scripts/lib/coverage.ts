@@ -73,8 +73,8 @@ export async function coverageReport(url: string, file = coverageFile): Promise<
   const data = load(file);
   return current.map(({ sig, body }) => {
     const stmts = data[sig]?.[body] ?? {};
-    // The outermost block (statement 1) is the function itself, not a statement a test can miss.
-    const list = Object.entries(stmts).filter(([id]) => id !== '1').map(([id, s]) => ({ id: Number(id), ...s }));
+    // The outermost block (no parent) is the function itself, not a statement a test can miss.
+    const list = Object.entries(stmts).map(([id, s]) => ({ id: Number(id), ...s })).filter((s) => s.parent !== null);
     const arms = new Map<string, boolean>();
     const byId = new Map(list.map((s) => [s.id, s]));
     for (const s of list.sort((a, b) => a.id - b.id)) {
