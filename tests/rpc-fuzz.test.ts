@@ -326,6 +326,8 @@ describe('every public RPC, fuzzed', () => {
             if (!fn.returnsSet && fn.returnsRow) {
               const row = out.rows?.[0] as Record<string, unknown> | null | undefined;
               if (!row || Object.values(row).every((x) => x === null)) problems.push(`${where}: returned a null row`);
+            } else if (!fn.returnsSet && (out.rows?.[0] ?? null) === null) {
+              problems.push(`${where}: returned null`);
             }
             const first = out.rows?.[0] as Record<string, unknown> | null | undefined;
             if (!fn.returnsSet && first && typeof first === 'object' && first.ok === false && (out.written ?? 0) > 0) {

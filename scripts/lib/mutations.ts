@@ -150,7 +150,10 @@ export async function mutationCheck(
   // The suite itself must pass in this harness, or no mutation result means anything.
   const baseline = await runFilesInTransaction(url, '', all.filter((f) => f !== helpersFile));
   if (baseline) return { results: [], baseline };
-  const exprs = await policyExpressions(url);
+  // AGENTBASE_MUTATIONS_ONLY=<regex> narrows the run to matching "table.policy clause" (a fast loop while
+  // writing the test for one survivor).
+  const only = process.env.AGENTBASE_MUTATIONS_ONLY?.trim();
+  const exprs = (await policyExpressions(url)).filter((e) => !only || new RegExp(only).test(`${e.table}.${e.policy} ${e.clause}`));
   const results: MutationResult[] = [];
   for (const [i, e] of exprs.entries()) {
     const mutation = `alter policy ${ident(e.policy)} on ${ident(e.schema)}.${ident(e.table)} ${e.clause} (true);`;
