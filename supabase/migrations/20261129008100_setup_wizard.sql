@@ -164,9 +164,9 @@ declare
   v_item jsonb;
   v_i int;
   v_where text;
-  v_stages jsonb := '[]';
-  v_fields jsonb := '[]';
-  v_streams jsonb := '[]';
+  v_stages jsonb := '[]'::jsonb;
+  v_fields jsonb := '[]'::jsonb;
+  v_streams jsonb := '[]'::jsonb;
   v_type text;
   v_options text[];
 begin

@@ -7,8 +7,8 @@
 --   * otherwise (a column grant): USING and WITH CHECK are the same expression and no column it reads is
 --     updatable by a role the policy applies to, so a row that passed USING passes the check unchanged.
 begin;
-select plan((select count(*)::int * 2 from pg_policy p
-             where obj_description(p.oid, 'pg_policy') ~* 'with check is redundant'));
+-- The number of assertions follows the catalog (two per marked policy), so the plan is counted at the end.
+select no_plan();
 
 -- Rows to try in the work and CRM tables exist in seeded databases; give the agents domain one too.
 select tests.create_workspace_fixture('redund');
