@@ -2,7 +2,7 @@
 -- streams in one call; a second call only adds (never deletes, detaches or rewrites what exists); every
 -- seed entry is validated before anything is written, and errors name the argument and index.
 begin;
-select plan(30);
+select plan(40);
 
 select tests.create_workspace_fixture('wiz');
 create temp table fx (k text primary key, id uuid) on commit drop;
@@ -112,6 +112,27 @@ select throws_ok($$ select public.complete_setup(pg_temp.fx('a'), p_streams => '
   'p_streams[0].color "red" is not a #rrggbb colour', 'a stream colour must be #rrggbb');
 select throws_ok($$ select public.complete_setup(pg_temp.fx('a'), p_streams => '[1]') $$, '22023',
   'p_streams[0] must be a JSON object', 'seed entries must be objects');
+select throws_ok($$ select public.complete_setup(pg_temp.fx('a'), p_pipeline_stages => '[{"key": "open", "label": "Open", "closed": "yes"}]') $$, '22023',
+  'p_pipeline_stages[0].closed must be true or false (got string)', 'a non-boolean flag is refused');
+select throws_ok($$ select public.complete_setup(pg_temp.fx('a'), p_pipeline_stages => '[{"key": "open", "label": 7}]') $$, '22023',
+  'p_pipeline_stages[0].label must be a string (got number)', 'a non-string label is refused');
+select throws_ok($$ select public.complete_setup(pg_temp.fx('a'), p_pipeline_stages => '[{"label": "Open"}]') $$, '22004',
+  'p_pipeline_stages[0].key is required', 'a stage key is required');
+select throws_ok($$ select public.complete_setup(pg_temp.fx('a'), p_pipeline_stages => '[{"key": "open", "label": "Open", "entity_type": "deal"}]') $$, '22023',
+  'p_pipeline_stages[0].entity_type "deal" is not one of contact, company', 'an unknown entity type lists the allowed ones');
+select throws_ok($$ select public.complete_setup(pg_temp.fx('a'), p_custom_fields => '[{"key": "size", "label": "Size", "type": "number", "options": ["s"]}]') $$, '22023',
+  'p_custom_fields[0].options are only allowed for select and multiselect fields', 'options on a number field are refused');
+select throws_ok($$ select public.complete_setup(pg_temp.fx('a'), p_custom_fields => '[{"key": "size", "label": "Size", "type": "select", "options": "s,m"}]') $$, '22023',
+  'p_custom_fields[0].options must be an array of strings of 1 to 200 characters', 'options must be an array of strings');
+select throws_ok($$ select public.complete_setup(pg_temp.fx('a'), p_custom_fields => '[{"key": "size", "label": "Size", "type": "text"}, {"key": "size", "label": "Size 2", "type": "text"}]') $$, '22023',
+  'p_custom_fields[1].key "size" appears twice', 'a duplicate field key in one call is refused');
+select throws_ok($$ select public.complete_setup(pg_temp.fx('a'), p_streams => '[{"name": "Ops"}, {"name": "OPS"}]') $$, '22023',
+  'p_streams[1].name "OPS" appears twice', 'a stream name given twice (any case) is refused');
+select throws_ok(format($$ select public.complete_setup(pg_temp.fx('a'), p_streams => %L) $$,
+    jsonb_build_array(jsonb_build_object('name', 'Ops', 'description', repeat('d', 4001)))), '22023',
+  'p_streams[0].description must be at most 4000 characters', 'a stream description is at most 4000 characters');
+select throws_ok($$ select public.complete_setup(pg_temp.fx('a'), p_streams => '[{"name": "Ops", "type": "team"}]') $$, '22023',
+  'p_streams[0].type "team" is not one of functional, project, custom', 'an unknown stream type lists the allowed ones');
 select throws_ok($$ select public.complete_setup(pg_temp.fx('a'), p_slug => 'Not A Slug') $$, '22023', null, 'a malformed slug is refused');
 select throws_ok($$ select public.complete_setup(pg_temp.fx('a'), p_name => '', p_streams => '[{"name": "Ops"}]') $$, '22023',
   'p_name must be 1 to 200 characters (got 0)', 'an empty name is refused before any seed is written');
