@@ -207,11 +207,12 @@ async function reportCoverage(url: string): Promise<void> {
   record('coverage', ratio >= floor ? 1 : 0, ratio >= floor ? 0 : 1, `${detail}; floor ${floor * 100}%`);
 }
 
-/** On by default on PostgreSQL 15 (CI runs 15 and 17; policies do not differ between them); AGENTBASE_MUTATIONS=0|1 decides. */
+/**
+ * Opt-in (AGENTBASE_MUTATIONS=1, or `npm run test:mutations` alone): over the whole schema it takes about
+ * a quarter of an hour, and it reports the policies still missing a test (docs/hardening.md).
+ */
 function mutationsWanted(): boolean {
-  const flag = process.env.AGENTBASE_MUTATIONS?.trim();
-  if (flag === '0' || flag === '1') return flag === '1';
-  return pgMajor === 15;
+  return process.env.AGENTBASE_MUTATIONS?.trim() === '1';
 }
 
 main(async () => {
@@ -227,7 +228,7 @@ main(async () => {
     begin('policy mutations (each RLS expression weakened to true)');
     await checkMutations(url);
   } else {
-    log('policy mutations skipped (AGENTBASE_MUTATIONS=0, or not PostgreSQL 15)');
+    log('policy mutations skipped (opt in with AGENTBASE_MUTATIONS=1, or run npm run test:mutations)');
   }
   begin('vitest');
   runVitest(url, coverage);
