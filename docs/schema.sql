@@ -1855,6 +1855,27 @@ end
 $$;
 
 --
+-- Name: check_usd_amount(text, numeric); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.check_usd_amount(p_arg text, p_value numeric) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_value is null then
+    return;
+  end if;
+  if p_value = 'NaN'::numeric or p_value >= 100000000 then
+    raise exception '% must be a number below 100000000 USD (got %)', p_arg, p_value using errcode = '22023';
+  end if;
+  if p_value < 0 then
+    raise exception '% must not be negative (got %)', p_arg, p_value using errcode = '22023';
+  end if;
+end
+$$;
+
+--
 -- Name: check_work_references(uuid, uuid, uuid, uuid, uuid); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -9849,6 +9870,11 @@ CREATE FUNCTION public.record_agent_usage(p_agent_id uuid, p_provider text, p_mo
     SET search_path TO ''
     AS $$
 begin
+  perform private.check_usd_amount('p_cost_input_usd', p_cost_input_usd);
+  perform private.check_usd_amount('p_cost_output_usd', p_cost_output_usd);
+  perform private.check_usd_amount('p_cost_cache_read_usd', p_cost_cache_read_usd);
+  perform private.check_usd_amount('p_cost_cache_write_usd', p_cost_cache_write_usd);
+  perform private.check_usd_amount('p_cost_total_usd', p_cost_total_usd);
   return query select * from private.record_agent_usage(p_agent_id, p_provider, p_model, p_operation,
     p_input_tokens, p_output_tokens, p_cache_read_tokens, p_cache_write_tokens,
     p_cost_input_usd, p_cost_output_usd, p_cost_cache_read_usd, p_cost_cache_write_usd, p_cost_total_usd,
@@ -21433,6 +21459,14 @@ REVOKE ALL ON FUNCTION private.check_slug_available() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.check_stage_key(p_workspace_id uuid, p_entity_type public.crm_entity_type, p_stage_key text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION check_usd_amount(p_arg text, p_value numeric); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.check_usd_amount(p_arg text, p_value numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.check_usd_amount(p_arg text, p_value numeric) TO authenticated;
+GRANT ALL ON FUNCTION private.check_usd_amount(p_arg text, p_value numeric) TO service_role;
 
 --
 -- Name: FUNCTION check_work_references(p_workspace_id uuid, p_stream_id uuid, p_project_id uuid, p_assignee_user_id uuid, p_assignee_agent_id uuid); Type: ACL; Schema: private; Owner: -

@@ -1,7 +1,7 @@
 -- Bad input to usage and budgets: each error path raises a SQLSTATE with a message naming the argument or
 -- column, and nothing is written (no usage row, no change to the budget).
 begin;
-select plan(22);
+select plan(23);
 
 select tests.create_workspace_fixture('ubbad');
 create table pg_temp.fx as select
@@ -24,9 +24,11 @@ select throws_ok($$ select public.record_agent_usage((select agent from pg_temp.
 select throws_ok($$ select public.record_agent_usage((select agent from pg_temp.fx), 'openai', 'gpt-4.1', p_cache_write_tokens => -5) $$, '22023',
   null, 'negative cache-write tokens');
 select throws_ok($$ select public.record_agent_usage((select agent from pg_temp.fx), 'openai', 'gpt-4.1', p_cost_output_usd => -0.01) $$, '22023',
-  'costs must not be negative (p_cost_*_usd)', 'negative cost part');
+  'p_cost_output_usd must not be negative (got -0.01)', 'negative cost part, named');
 select throws_ok($$ select public.record_agent_usage((select agent from pg_temp.fx), 'openai', 'gpt-4.1', p_cost_total_usd => -1) $$, '22023',
-  'costs must not be negative (p_cost_*_usd)', 'negative total cost');
+  'p_cost_total_usd must not be negative (got -1)', 'negative total cost, named');
+select throws_ok($$ select public.record_agent_usage((select agent from pg_temp.fx), 'openai', 'gpt-4.1', p_cost_cache_read_usd => 'NaN') $$, '22023',
+  'p_cost_cache_read_usd must be a number below 100000000 USD (got NaN)', 'a cost that is not a number, named');
 select throws_ok($$ select public.record_agent_usage((select agent from pg_temp.fx), 'openai', 'gpt-4.1', p_occurred_at => now() + interval '1 day') $$,
   '22023', null, 'a call dated tomorrow');
 select throws_ok($$ select public.record_agent_usage((select agent from pg_temp.fx), 'openai', 'gpt-4.1', p_metadata => '[1]') $$, '22023',
