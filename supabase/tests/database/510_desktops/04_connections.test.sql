@@ -19,7 +19,8 @@ insert into public.desktop_connections (id, workspace_id, vm_id, client_id, hear
   ('e5100000-0000-4000-8000-0000000000d2', tests.workspace_id('edc'), 'e5100000-0000-4000-8000-0000000000c1', 'robot-stale', 90),
   ('e5100000-0000-4000-8000-0000000000d3', tests.workspace_id('edc'), 'e5100000-0000-4000-8000-0000000000c1', 'robot-patient', 600),
   ('e5100000-0000-4000-8000-0000000000d4', tests.workspace_id('edc'), 'e5100000-0000-4000-8000-0000000000c2', 'robot-other-vm', 90);
-select is((select count(*)::int from public.desktop_connections where status = 'connected' and disconnected_at is null), 4, 'four live connections');
+select is((select count(*)::int from public.desktop_connections
+           where workspace_id = tests.workspace_id('edc') and status = 'connected' and disconnected_at is null), 4, 'four live connections');
 select throws_ok($$ insert into public.desktop_connections (workspace_id, vm_id, client_id)
   values (tests.workspace_id('edc'), 'e5100000-0000-4000-8000-0000000000c1', 'robot-fresh') $$,
   '23505', null, 'one live connection per robot client and machine');
@@ -32,9 +33,13 @@ update public.desktop_connections set last_heartbeat_at = now() - interval '5 mi
 where id in ('e5100000-0000-4000-8000-0000000000d2', 'e5100000-0000-4000-8000-0000000000d3', 'e5100000-0000-4000-8000-0000000000d4');
 update public.desktop_connections set last_heartbeat_at = now() where id = 'e5100000-0000-4000-8000-0000000000d1';
 select tests.clear_authentication();
+-- The sweeper is global: keep other workspaces' connections (the demo seed has one) out of its count.
+update public.desktop_connections set last_heartbeat_at = now()
+where workspace_id <> tests.workspace_id('edc') and status = 'connected';
 
 select is(private.expire_stale_desktop_connections(), 2, 'the sweeper expires the two connections past their 90 s timeout');
-select is((select array_agg(client_id order by client_id) from public.desktop_connections where status = 'expired'),
+select is((select array_agg(client_id order by client_id) from public.desktop_connections
+           where workspace_id = tests.workspace_id('edc') and status = 'expired'),
   array['robot-other-vm', 'robot-stale'], 'exactly the silent ones with a short timeout');
 select ok((select bool_and(disconnected_at is not null and close_reason = 'heartbeat timeout') from public.desktop_connections where status = 'expired'),
   'expired connections are closed with the reason');
