@@ -18866,6 +18866,12 @@ CREATE POLICY agent_knowledge_access_select ON public.agent_knowledge_access FOR
 CREATE POLICY agent_knowledge_access_update ON public.agent_knowledge_access FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY agent_knowledge_access_update ON agent_knowledge_access; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY agent_knowledge_access_update ON public.agent_knowledge_access IS 'WITH CHECK is redundant: the agent_knowledge_access_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: agent_sessions; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -18894,6 +18900,12 @@ CREATE POLICY agent_sessions_select ON public.agent_sessions FOR SELECT TO authe
 --
 
 CREATE POLICY agent_sessions_update ON public.agent_sessions FOR UPDATE TO authenticated USING (((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))) OR ((owner_id = ( SELECT auth.uid() AS uid)) AND (workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY agent_sessions_update ON agent_sessions; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY agent_sessions_update ON public.agent_sessions IS 'WITH CHECK is redundant: the agent_sessions_before_write trigger refuses any change of workspace_id (55000) before the check runs.';
 
 --
 -- Name: agent_skills; Type: ROW SECURITY; Schema: public; Owner: -
@@ -19070,6 +19082,12 @@ CREATE POLICY asset_folders_select ON public.asset_folders FOR SELECT TO authent
 CREATE POLICY asset_folders_update ON public.asset_folders FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY asset_folders_update ON asset_folders; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY asset_folders_update ON public.asset_folders IS 'WITH CHECK is redundant: the asset_folders_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: assets; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -19098,6 +19116,12 @@ CREATE POLICY assets_select ON public.assets FOR SELECT TO authenticated USING (
 --
 
 CREATE POLICY assets_update ON public.assets FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY assets_update ON assets; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY assets_update ON public.assets IS 'WITH CHECK is redundant: the assets_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
 
 --
 -- Name: audit_log; Type: ROW SECURITY; Schema: public; Owner: -
@@ -19224,6 +19248,12 @@ CREATE POLICY computer_use_tasks_select ON public.computer_use_tasks FOR SELECT 
 --
 
 CREATE POLICY computer_use_tasks_update ON public.computer_use_tasks FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY computer_use_tasks_update ON computer_use_tasks; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY computer_use_tasks_update ON public.computer_use_tasks IS 'WITH CHECK is redundant: the computer_use_tasks_prepare_write trigger refuses any change of workspace_id (22023) before the check runs.';
 
 --
 -- Name: contacts; Type: ROW SECURITY; Schema: public; Owner: -
@@ -19544,6 +19574,12 @@ CREATE POLICY desktop_configs_select ON public.desktop_configs FOR SELECT TO aut
 CREATE POLICY desktop_configs_update ON public.desktop_configs FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY desktop_configs_update ON desktop_configs; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY desktop_configs_update ON public.desktop_configs IS 'WITH CHECK is redundant: the desktop_configs_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: desktop_connections; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -19572,6 +19608,12 @@ CREATE POLICY desktop_connections_select ON public.desktop_connections FOR SELEC
 --
 
 CREATE POLICY desktop_connections_update ON public.desktop_connections FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY desktop_connections_update ON desktop_connections; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY desktop_connections_update ON public.desktop_connections IS 'WITH CHECK is redundant: the desktop_connections_prepare_write trigger refuses any change of workspace_id (22023) before the check runs.';
 
 --
 -- Name: desktop_virtual_machines; Type: ROW SECURITY; Schema: public; Owner: -
@@ -19604,6 +19646,12 @@ CREATE POLICY desktop_virtual_machines_select ON public.desktop_virtual_machines
 CREATE POLICY desktop_virtual_machines_update ON public.desktop_virtual_machines FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY desktop_virtual_machines_update ON desktop_virtual_machines; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY desktop_virtual_machines_update ON public.desktop_virtual_machines IS 'WITH CHECK is redundant: the desktop_virtual_machines_prepare_write trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: device_tokens; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -19632,6 +19680,12 @@ CREATE POLICY device_tokens_select ON public.device_tokens FOR SELECT TO authent
 --
 
 CREATE POLICY device_tokens_update ON public.device_tokens FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: POLICY device_tokens_update ON device_tokens; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY device_tokens_update ON public.device_tokens IS 'WITH CHECK is redundant: it repeats USING, and user_id is not among the columns authenticated may update.';
 
 --
 -- Name: document_chunks; Type: ROW SECURITY; Schema: public; Owner: -
@@ -19664,6 +19718,12 @@ CREATE POLICY document_chunks_select ON public.document_chunks FOR SELECT TO aut
 CREATE POLICY document_chunks_update ON public.document_chunks FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY document_chunks_update ON document_chunks; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY document_chunks_update ON public.document_chunks IS 'WITH CHECK is redundant: the document_chunks_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: document_folders; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -19692,6 +19752,12 @@ CREATE POLICY document_folders_select ON public.document_folders FOR SELECT TO a
 --
 
 CREATE POLICY document_folders_update ON public.document_folders FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY document_folders_update ON document_folders; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY document_folders_update ON public.document_folders IS 'WITH CHECK is redundant: the document_folders_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
 
 --
 -- Name: documents; Type: ROW SECURITY; Schema: public; Owner: -
@@ -19724,6 +19790,12 @@ CREATE POLICY documents_select ON public.documents FOR SELECT TO authenticated U
 CREATE POLICY documents_update ON public.documents FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY documents_update ON documents; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY documents_update ON public.documents IS 'WITH CHECK is redundant: the documents_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: email_routing_rules; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -19752,6 +19824,12 @@ CREATE POLICY email_routing_rules_select ON public.email_routing_rules FOR SELEC
 --
 
 CREATE POLICY email_routing_rules_update ON public.email_routing_rules FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY email_routing_rules_update ON email_routing_rules; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY email_routing_rules_update ON public.email_routing_rules IS 'WITH CHECK is redundant: it repeats USING, and workspace_id is not among the columns authenticated may update.';
 
 --
 -- Name: family_members; Type: ROW SECURITY; Schema: public; Owner: -
@@ -19784,6 +19862,12 @@ CREATE POLICY family_members_select ON public.family_members FOR SELECT TO authe
 CREATE POLICY family_members_update ON public.family_members FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY family_members_update ON family_members; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY family_members_update ON public.family_members IS 'WITH CHECK is redundant: it repeats USING, and workspace_id is not among the columns authenticated may update.';
+
+--
 -- Name: feed_events; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -19811,7 +19895,13 @@ CREATE POLICY feed_events_select ON public.feed_events FOR SELECT TO authenticat
 -- Name: feed_events feed_events_update; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY feed_events_update ON public.feed_events FOR UPDATE TO authenticated USING (((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))) AND ((user_id IS NULL) OR (user_id = ( SELECT auth.uid() AS uid))))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+CREATE POLICY feed_events_update ON public.feed_events FOR UPDATE TO authenticated USING (((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))) AND ((user_id IS NULL) OR (user_id = ( SELECT auth.uid() AS uid))))) WITH CHECK (((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))) AND ((user_id IS NULL) OR (user_id = ( SELECT auth.uid() AS uid)))));
+
+--
+-- Name: POLICY feed_events_update ON feed_events; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY feed_events_update ON public.feed_events IS 'WITH CHECK is redundant: it repeats USING, and workspace_id, user_id are not among the columns authenticated may update.';
 
 --
 -- Name: field_definitions; Type: ROW SECURITY; Schema: public; Owner: -
@@ -20000,6 +20090,12 @@ CREATE POLICY job_schedules_select ON public.job_schedules FOR SELECT TO authent
 CREATE POLICY job_schedules_update ON public.job_schedules FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY job_schedules_update ON job_schedules; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY job_schedules_update ON public.job_schedules IS 'WITH CHECK is redundant: the job_schedules_before_write trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: jobs; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -20028,6 +20124,12 @@ CREATE POLICY jobs_select ON public.jobs FOR SELECT TO authenticated USING ((wor
 --
 
 CREATE POLICY jobs_update ON public.jobs FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY jobs_update ON jobs; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY jobs_update ON public.jobs IS 'WITH CHECK is redundant: the jobs_prepare_write trigger refuses any change of workspace_id (22023) before the check runs.';
 
 --
 -- Name: knowledge_collections; Type: ROW SECURITY; Schema: public; Owner: -
@@ -20060,6 +20162,12 @@ CREATE POLICY knowledge_collections_select ON public.knowledge_collections FOR S
 CREATE POLICY knowledge_collections_update ON public.knowledge_collections FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY knowledge_collections_update ON knowledge_collections; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY knowledge_collections_update ON public.knowledge_collections IS 'WITH CHECK is redundant: the knowledge_collections_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: knowledge_entries; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -20088,6 +20196,12 @@ CREATE POLICY knowledge_entries_select ON public.knowledge_entries FOR SELECT TO
 --
 
 CREATE POLICY knowledge_entries_update ON public.knowledge_entries FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY knowledge_entries_update ON knowledge_entries; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY knowledge_entries_update ON public.knowledge_entries IS 'WITH CHECK is redundant: the knowledge_entries_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
 
 --
 -- Name: message_revisions; Type: ROW SECURITY; Schema: public; Owner: -
@@ -20126,6 +20240,12 @@ CREATE POLICY messages_select ON public.messages FOR SELECT TO authenticated USI
 CREATE POLICY messages_update ON public.messages FOR UPDATE TO authenticated USING (((sender_user_id = ( SELECT auth.uid() AS uid)) AND (workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))))) WITH CHECK (((sender_user_id = ( SELECT auth.uid() AS uid)) AND (workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))));
 
 --
+-- Name: POLICY messages_update ON messages; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY messages_update ON public.messages IS 'WITH CHECK is redundant: it repeats USING, and workspace_id, sender_user_id are not among the columns authenticated may update.';
+
+--
 -- Name: notification_preferences; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -20156,6 +20276,12 @@ CREATE POLICY notification_preferences_select ON public.notification_preferences
 CREATE POLICY notification_preferences_update ON public.notification_preferences FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
 
 --
+-- Name: POLICY notification_preferences_update ON notification_preferences; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY notification_preferences_update ON public.notification_preferences IS 'WITH CHECK is redundant: it repeats USING, and user_id is not among the columns authenticated may update.';
+
+--
 -- Name: notifications; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -20178,6 +20304,12 @@ CREATE POLICY notifications_select ON public.notifications FOR SELECT TO authent
 --
 
 CREATE POLICY notifications_update ON public.notifications FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: POLICY notifications_update ON notifications; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY notifications_update ON public.notifications IS 'WITH CHECK is redundant: it repeats USING, and user_id is not among the columns authenticated may update.';
 
 --
 -- Name: organizations; Type: ROW SECURITY; Schema: public; Owner: -
@@ -20276,6 +20408,12 @@ CREATE POLICY platform_tokens_select ON public.platform_tokens FOR SELECT TO aut
 CREATE POLICY platform_tokens_update ON public.platform_tokens FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY platform_tokens_update ON platform_tokens; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY platform_tokens_update ON public.platform_tokens IS 'WITH CHECK is redundant: it repeats USING, and workspace_id is not among the columns authenticated may update.';
+
+--
 -- Name: profiles; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -20366,6 +20504,12 @@ CREATE POLICY robot_macro_executions_select ON public.robot_macro_executions FOR
 CREATE POLICY robot_macro_executions_update ON public.robot_macro_executions FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY robot_macro_executions_update ON robot_macro_executions; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY robot_macro_executions_update ON public.robot_macro_executions IS 'WITH CHECK is redundant: the robot_macro_executions_prepare_write trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: robot_macros; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -20394,6 +20538,12 @@ CREATE POLICY robot_macros_select ON public.robot_macros FOR SELECT TO authentic
 --
 
 CREATE POLICY robot_macros_update ON public.robot_macros FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY robot_macros_update ON robot_macros; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY robot_macros_update ON public.robot_macros IS 'WITH CHECK is redundant: the robot_macros_bump_version trigger refuses any change of workspace_id (22023) before the check runs.';
 
 --
 -- Name: streams; Type: ROW SECURITY; Schema: public; Owner: -
@@ -20684,6 +20834,12 @@ CREATE POLICY thread_participants_select ON public.thread_participants FOR SELEC
 CREATE POLICY thread_participants_update ON public.thread_participants FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY thread_participants_update ON thread_participants; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY thread_participants_update ON public.thread_participants IS 'WITH CHECK is redundant: it repeats USING, and workspace_id is not among the columns authenticated may update.';
+
+--
 -- Name: thread_reads; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -20708,6 +20864,12 @@ CREATE POLICY thread_reads_select ON public.thread_reads FOR SELECT TO authentic
 CREATE POLICY thread_reads_update ON public.thread_reads FOR UPDATE TO authenticated USING (((user_id = ( SELECT auth.uid() AS uid)) AND (workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))))) WITH CHECK (((user_id = ( SELECT auth.uid() AS uid)) AND (workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids)))));
 
 --
+-- Name: POLICY thread_reads_update ON thread_reads; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY thread_reads_update ON public.thread_reads IS 'WITH CHECK is redundant: it repeats USING, and workspace_id, user_id are not among the columns authenticated may update.';
+
+--
 -- Name: thread_shares; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -20724,6 +20886,12 @@ CREATE POLICY thread_shares_select ON public.thread_shares FOR SELECT TO authent
 --
 
 CREATE POLICY thread_shares_update ON public.thread_shares FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY thread_shares_update ON thread_shares; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY thread_shares_update ON public.thread_shares IS 'WITH CHECK is redundant: it repeats USING, and workspace_id is not among the columns authenticated may update.';
 
 --
 -- Name: threads; Type: ROW SECURITY; Schema: public; Owner: -
@@ -20754,6 +20922,12 @@ CREATE POLICY threads_select ON public.threads FOR SELECT TO authenticated USING
 --
 
 CREATE POLICY threads_update ON public.threads FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY threads_update ON threads; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY threads_update ON public.threads IS 'WITH CHECK is redundant: it repeats USING, and workspace_id is not among the columns authenticated may update.';
 
 --
 -- Name: token_audit_log; Type: ROW SECURITY; Schema: public; Owner: -
@@ -20792,6 +20966,12 @@ CREATE POLICY user_integrations_select ON public.user_integrations FOR SELECT TO
 CREATE POLICY user_integrations_update ON public.user_integrations FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
 
 --
+-- Name: POLICY user_integrations_update ON user_integrations; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY user_integrations_update ON public.user_integrations IS 'WITH CHECK is redundant: it repeats USING, and user_id is not among the columns authenticated may update.';
+
+--
 -- Name: user_personalization; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -20822,6 +21002,12 @@ CREATE POLICY user_personalization_select ON public.user_personalization FOR SEL
 CREATE POLICY user_personalization_update ON public.user_personalization FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
 
 --
+-- Name: POLICY user_personalization_update ON user_personalization; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY user_personalization_update ON public.user_personalization IS 'WITH CHECK is redundant: it repeats USING, and user_id is not among the columns authenticated may update.';
+
+--
 -- Name: user_services; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -20850,6 +21036,12 @@ CREATE POLICY user_services_select ON public.user_services FOR SELECT TO authent
 --
 
 CREATE POLICY user_services_update ON public.user_services FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY user_services_update ON user_services; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY user_services_update ON public.user_services IS 'WITH CHECK is redundant: the user_services_prepare_write trigger refuses any change of workspace_id (22023) before the check runs.';
 
 --
 -- Name: user_trials; Type: ROW SECURITY; Schema: public; Owner: -
@@ -20894,6 +21086,12 @@ CREATE POLICY video_call_participants_select ON public.video_call_participants F
 CREATE POLICY video_call_participants_update ON public.video_call_participants FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY video_call_participants_update ON video_call_participants; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY video_call_participants_update ON public.video_call_participants IS 'WITH CHECK is redundant: the video_call_participants_check_user trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: video_calls; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -20922,6 +21120,12 @@ CREATE POLICY video_calls_select ON public.video_calls FOR SELECT TO authenticat
 --
 
 CREATE POLICY video_calls_update ON public.video_calls FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY video_calls_update ON video_calls; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY video_calls_update ON public.video_calls IS 'WITH CHECK is redundant: the video_calls_prepare_write trigger refuses any change of workspace_id (22023) before the check runs.';
 
 --
 -- Name: workflow_run_steps; Type: ROW SECURITY; Schema: public; Owner: -
@@ -20978,6 +21182,12 @@ CREATE POLICY workflow_runs_select ON public.workflow_runs FOR SELECT TO authent
 CREATE POLICY workflow_runs_update ON public.workflow_runs FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY workflow_runs_update ON workflow_runs; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY workflow_runs_update ON public.workflow_runs IS 'WITH CHECK is redundant: it repeats USING, and workspace_id is not among the columns authenticated may update.';
+
+--
 -- Name: workspace_members; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -21018,6 +21228,12 @@ CREATE POLICY workspace_settings_select ON public.workspace_settings FOR SELECT 
 --
 
 CREATE POLICY workspace_settings_update ON public.workspace_settings FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY workspace_settings_update ON workspace_settings; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY workspace_settings_update ON public.workspace_settings IS 'WITH CHECK is redundant: it repeats USING, and workspace_id is not among the columns authenticated may update.';
 
 --
 -- Name: workspaces; Type: ROW SECURITY; Schema: public; Owner: -
