@@ -21905,7 +21905,6 @@ REVOKE ALL ON FUNCTION private.email_routing_rules_check_patterns() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.embedding_dimensions() FROM PUBLIC;
-GRANT ALL ON FUNCTION private.embedding_dimensions() TO anon;
 GRANT ALL ON FUNCTION private.embedding_dimensions() TO authenticated;
 GRANT ALL ON FUNCTION private.embedding_dimensions() TO service_role;
 
