@@ -53,7 +53,10 @@ CREATE TYPE public.agent_status AS ENUM (
     'online',
     'paused',
     'error',
-    'archived'
+    'archived',
+    'active',
+    'sleeping',
+    'destroyed'
 );
 
 --
@@ -589,6 +592,53 @@ end
 $$;
 
 --
+-- Name: agent_command_events_notify(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agent_command_events_notify() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  c record;
+  v_kind text := 'command.' || new.to_status::text;
+  v_title text;
+  v_data jsonb;
+begin
+  select ac.id, ac.workspace_id, ac.action, ac.gateway_id, ac.agent_id, ac.requested_by, ac.exit_code, ac.last_error
+    into c
+  from public.agent_commands ac
+  where ac.id = new.command_id;
+  if c.id is null then
+    return null;
+  end if;
+  v_title := left('Command ' || c.action || case new.to_status when 'done' then ' done' else ' failed' end, 300);
+  v_data := jsonb_strip_nulls(jsonb_build_object('action', c.action, 'gateway_id', c.gateway_id, 'agent_id', c.agent_id,
+    'exit_code', c.exit_code, 'reason', new.reason, 'attempt', new.attempt));
+
+  if c.requested_by is not null then
+    insert into public.notifications (user_id, workspace_id, kind, title, body, entity_type, entity_id, data, dedup_key)
+    select c.requested_by, c.workspace_id, v_kind, v_title, left(coalesce(c.last_error, ''), 4000), 'agent_command',
+           c.id, v_data, c.id::text
+    where exists (select 1 from public.workspace_members m
+                  where m.workspace_id = c.workspace_id and m.user_id = c.requested_by)
+      and private.notification_enabled(c.requested_by, v_kind, 'in_app')
+    on conflict (user_id, kind, dedup_key) do nothing;
+  elsif new.to_status = 'failed' then
+    perform private.notify_workspace(c.workspace_id, 'admin', v_kind, v_title, left(coalesce(c.last_error, ''), 4000),
+      'agent_command', c.id, v_data, c.id::text);
+  end if;
+  return null;
+end
+$$;
+
+--
+-- Name: FUNCTION agent_command_events_notify(); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.agent_command_events_notify() IS 'command.done to the requester; command.failed to the requester, else to the workspace admins. One per command and outcome; preferences respected.';
+
+--
 -- Name: agent_commands_check_budget(); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -793,6 +843,26 @@ CREATE FUNCTION private.agents_forbid_workspace_change() RETURNS trigger
 begin
   if new.workspace_id is distinct from old.workspace_id then
     raise exception '%: workspace_id cannot be changed', tg_table_name using errcode = '22023';
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: agents_normalise_status(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agents_normalise_status() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  -- Compared as text: the alias labels are never used as enum literals in code.
+  if new.status::text in ('active', 'sleeping', 'destroyed') then
+    new.status := (case new.status::text
+      when 'active' then 'online'
+      when 'sleeping' then 'paused'
+      else 'archived' end)::public.agent_status;
   end if;
   return new;
 end
@@ -1133,6 +1203,25 @@ begin
   return private.queue_result(true, null, 'leased', r.lease_expires_at, true, false, r.attempt);
 end
 $$;
+
+--
+-- Name: canonical_value(text, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.canonical_value(p_vocabulary text, p_value text) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(
+    (select a.canonical from private.value_aliases a where a.vocabulary = p_vocabulary and a.alias = p_value),
+    p_value)
+$$;
+
+--
+-- Name: FUNCTION canonical_value(p_vocabulary text, p_value text); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.canonical_value(p_vocabulary text, p_value text) IS 'The agentbase value for an old system''s spelling (from private.value_aliases); the value itself when it is no alias.';
 
 --
 -- Name: check_name(text, text); Type: FUNCTION; Schema: private; Owner: -
@@ -1972,10 +2061,16 @@ $$;
 CREATE FUNCTION private.cron_fields(p_expr text, OUT minutes integer[], OUT hours integer[], OUT days integer[], OUT months integer[], OUT weekdays integer[], OUT days_restricted boolean, OUT weekdays_restricted boolean) RETURNS record
     LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
-    AS $$
+    AS $_$
 declare
   v_expr text;
   v_fields text[];
+  v_part text;
+  v_plain text[];
+  v_special int[];
+  v_d text;
+  v_n int;
+  c_names constant text[] := array['sun','mon','tue','wed','thu','fri','sat'];
 begin
   if p_expr is null then
     raise exception 'schedule must not be null' using errcode = '22004';
@@ -1988,24 +2083,130 @@ begin
     when '@daily' then '0 0 * * *'
     when '@midnight' then '0 0 * * *'
     when '@hourly' then '0 * * * *'
-    else btrim(p_expr)
+    else private.cron_from_quartz(btrim(p_expr))
   end;
   v_fields := regexp_split_to_array(v_expr, '\s+');
   if array_length(v_fields, 1) is distinct from 5 then
     raise exception 'schedule "%" must have 5 fields (minute hour day-of-month month day-of-week), got %',
       left(p_expr, 100), coalesce(array_length(v_fields, 1), 0) using errcode = '22023';
   end if;
+  if v_fields[3] = '?' then v_fields[3] := '*'; end if;
+  if v_fields[5] = '?' then v_fields[5] := '*'; end if;
+
   minutes := private.cron_parse_field(v_fields[1], 'minute', 0, 59);
   hours := private.cron_parse_field(v_fields[2], 'hour', 0, 23);
-  days := private.cron_parse_field(v_fields[3], 'day-of-month', 1, 31);
   months := private.cron_parse_field(v_fields[4], 'month', 1, 12,
     array['jan','feb','mar','apr','may','jun','jul','aug','sep','oct','nov','dec'], 1);
-  weekdays := private.cron_parse_field(v_fields[5], 'day-of-week', 0, 6,
-    array['sun','mon','tue','wed','thu','fri','sat'], 0);
+
+  -- day-of-month: L is the last day; the rest parses as before.
+  v_plain := '{}';
+  v_special := '{}';
+  foreach v_part in array string_to_array(lower(v_fields[3]), ',') loop
+    if v_part = 'l' then
+      v_special := v_special || 32;
+    else
+      v_plain := v_plain || v_part;
+    end if;
+  end loop;
+  days := coalesce(case when cardinality(v_plain) > 0
+                        then private.cron_parse_field(array_to_string(v_plain, ','), 'day-of-month', 1, 31) end, '{}')
+          || v_special;
+
+  -- day-of-week: n#k and nL; the rest parses as before.
+  v_plain := '{}';
+  v_special := '{}';
+  foreach v_part in array string_to_array(lower(v_fields[5]), ',') loop
+    if v_part ~ '^([0-7]|[a-z]{3})(#[1-5]|l)$' then
+      v_d := substring(v_part from '^([0-7]|[a-z]{3})');
+      v_n := case when v_d ~ '^[0-7]$' then v_d::int % 7 else array_position(c_names, v_d) - 1 end;
+      if v_n is null then
+        raise exception 'schedule field day-of-week has an unknown value "%"', v_d using errcode = '22023';
+      end if;
+      v_special := v_special || case when v_part like '%l' then 200 + v_n
+                                     else 100 + 10 * split_part(v_part, '#', 2)::int + v_n end;
+    elsif v_part ~ '[#]' or (v_part ~ 'l$' and v_part !~ '^[a-z]{3}$') then
+      raise exception 'schedule field day-of-week has an invalid part "%"', v_part using errcode = '22023';
+    else
+      v_plain := v_plain || v_part;
+    end if;
+  end loop;
+  weekdays := coalesce(case when cardinality(v_plain) > 0
+                            then private.cron_parse_field(array_to_string(v_plain, ','), 'day-of-week', 0, 6, c_names, 0) end, '{}')
+              || v_special;
+
   days_restricted := v_fields[3] !~ '^\*';
   weekdays_restricted := v_fields[5] !~ '^\*';
 end
-$$;
+$_$;
+
+--
+-- Name: cron_from_quartz(text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.cron_from_quartz(p_expr text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  f text[];
+  v_dom text;
+  v_dow text := '';
+  v_part text;
+  v_base text;
+  v_step text;
+  v_suffix text;
+begin
+  if p_expr is null then
+    return null;
+  end if;
+  f := regexp_split_to_array(btrim(p_expr), '\s+');
+  if coalesce(array_length(f, 1), 0) not in (6, 7) then
+    return p_expr;
+  end if;
+  if f[1] !~ '^0{1,2}$' then
+    raise exception 'schedule "%": the Quartz seconds field must be 0 (schedules run at minute resolution), got "%"',
+      left(p_expr, 100), left(f[1], 20) using errcode = '22023';
+  end if;
+  if array_length(f, 1) = 7 and f[7] not in ('*', '?') then
+    raise exception 'schedule "%": the Quartz year field must be * or ?, got "%"', left(p_expr, 100), left(f[7], 20)
+      using errcode = '22023';
+  end if;
+  v_dom := case when f[4] = '?' then '*' else f[4] end;
+  if v_dom ~* 'w' or v_dom ~* 'l-' then
+    raise exception 'schedule "%": day-of-month "%" is not supported (W, LW and L-n have no minute-resolution equivalent here)',
+      left(p_expr, 100), left(v_dom, 20) using errcode = '22023';
+  end if;
+  if f[6] = '?' then
+    v_dow := '*';
+  else
+    -- Quartz numbers weekdays 1..7 from Sunday; five-field cron 0..6. Names are the same in both.
+    foreach v_part in array string_to_array(f[6], ',') loop
+      v_base := split_part(v_part, '/', 1);
+      v_step := case when v_part like '%/%' then '/' || split_part(v_part, '/', 2) else '' end;
+      v_suffix := '';
+      if v_base ~ '#' then
+        v_suffix := '#' || split_part(v_base, '#', 2);
+        v_base := split_part(v_base, '#', 1);
+      elsif upper(v_base) = 'L' then
+        v_base := '7';  -- Quartz: L alone in day-of-week is the last day of the week, Saturday
+      elsif v_base ~* '^[0-9a-z]+l$' then
+        v_suffix := 'L';
+        v_base := left(v_base, -1);
+      end if;
+      v_base := (select string_agg(case when x ~ '^[0-9]+$' then (x::int - 1)::text else x end, '-' order by o)
+                 from unnest(string_to_array(v_base, '-')) with ordinality u (x, o));
+      v_dow := v_dow || case when v_dow = '' then '' else ',' end || v_base || v_suffix || v_step;
+    end loop;
+  end if;
+  return f[2] || ' ' || f[3] || ' ' || v_dom || ' ' || f[5] || ' ' || v_dow;
+end
+$_$;
+
+--
+-- Name: FUNCTION cron_from_quartz(p_expr text); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.cron_from_quartz(p_expr text) IS 'Converts a Quartz cron expression (6 or 7 fields, seconds 0) to the five-field form; other expressions unchanged. 22023 for what has no equivalent.';
 
 --
 -- Name: cron_next_run(text, text, timestamp with time zone); Type: FUNCTION; Schema: private; Owner: -
@@ -2020,8 +2221,13 @@ declare
   v_local timestamp;
   v_day date;
   v_start_day date;
+  v_last date;
+  v_dom int;
+  v_dow int;
   v_hour int;
   v_minute int;
+  v_dom_hit boolean;
+  v_dow_hit boolean;
   v_day_ok boolean;
   v_candidate timestamptz;
 begin
@@ -2036,11 +2242,16 @@ begin
   v_start_day := v_local::date;
   for v_day in select d::date from generate_series(v_start_day, v_start_day + 1830, interval '1 day') d loop
     continue when not (extract(month from v_day)::int = any (f.months));
+    v_dom := extract(day from v_day)::int;
+    v_dow := extract(dow from v_day)::int;
+    v_last := (date_trunc('month', v_day) + interval '1 month - 1 day')::date;
+    v_dom_hit := v_dom = any (f.days) or (32 = any (f.days) and v_day = v_last);
+    v_dow_hit := v_dow = any (f.weekdays)
+      or (100 + 10 * ((v_dom - 1) / 7 + 1) + v_dow) = any (f.weekdays)
+      or ((200 + v_dow) = any (f.weekdays) and v_day + 7 > v_last);
     v_day_ok := case
-      when f.days_restricted and f.weekdays_restricted then
-        extract(day from v_day)::int = any (f.days) or extract(dow from v_day)::int = any (f.weekdays)
-      else
-        extract(day from v_day)::int = any (f.days) and extract(dow from v_day)::int = any (f.weekdays)
+      when f.days_restricted and f.weekdays_restricted then v_dom_hit or v_dow_hit
+      else v_dom_hit and v_dow_hit
     end;
     continue when not v_day_ok;
     foreach v_hour in array f.hours loop
@@ -2061,7 +2272,7 @@ $$;
 -- Name: FUNCTION cron_next_run(p_expr text, p_timezone text, p_after timestamp with time zone); Type: COMMENT; Schema: private; Owner: -
 --
 
-COMMENT ON FUNCTION private.cron_next_run(p_expr text, p_timezone text, p_after timestamp with time zone) IS 'First fire time strictly after p_after of a five-field cron schedule evaluated in an IANA timezone; null if none within five years.';
+COMMENT ON FUNCTION private.cron_next_run(p_expr text, p_timezone text, p_after timestamp with time zone) IS 'First fire time strictly after p_after of a cron schedule (five fields with L, nL, n#k; or Quartz) in an IANA timezone; null if none within five years.';
 
 --
 -- Name: cron_parse_field(text, text, integer, integer, text[], integer); Type: FUNCTION; Schema: private; Owner: -
@@ -2144,7 +2355,7 @@ CREATE FUNCTION private.cron_validate(p_expr text, p_arg text DEFAULT 'schedule'
     AS $$
 begin
   perform private.cron_fields(p_expr);
-  return btrim(p_expr);
+  return private.cron_from_quartz(btrim(p_expr));
 exception
   when sqlstate '22023' or sqlstate '22004' then
     raise exception '%: %', p_arg, sqlerrm using errcode = sqlstate;
@@ -2155,7 +2366,7 @@ $$;
 -- Name: FUNCTION cron_validate(p_expr text, p_arg text); Type: COMMENT; Schema: private; Owner: -
 --
 
-COMMENT ON FUNCTION private.cron_validate(p_expr text, p_arg text) IS 'Raises 22023 naming p_arg and the offending cron field when the schedule is invalid; returns it trimmed.';
+COMMENT ON FUNCTION private.cron_validate(p_expr text, p_arg text) IS 'Raises 22023 naming p_arg and the offending cron field when the schedule is invalid; returns it trimmed, Quartz converted to five fields.';
 
 --
 -- Name: current_actor(); Type: FUNCTION; Schema: private; Owner: -
@@ -6120,6 +6331,7 @@ CREATE TABLE public.agents (
     CONSTRAINT agents_objective_check CHECK ((length(objective) <= 20000)),
     CONSTRAINT agents_role_check CHECK ((length(role) <= 200)),
     CONSTRAINT agents_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{0,62}$'::text)),
+    CONSTRAINT agents_status_canonical CHECK (((status)::text <> ALL (ARRAY['active'::text, 'sleeping'::text, 'destroyed'::text]))),
     CONSTRAINT agents_tone_check CHECK ((length(tone) <= 200)),
     CONSTRAINT agents_voice_check CHECK ((length(voice) <= 200)),
     CONSTRAINT agents_xp_check CHECK ((xp >= 0))
@@ -6130,6 +6342,12 @@ CREATE TABLE public.agents (
 --
 
 COMMENT ON TABLE public.agents IS 'AI agents of a workspace: type, status, trust tier, personality and instructions, an org chart (reports_to, kept acyclic), at most one head.';
+
+--
+-- Name: COLUMN agents.status; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agents.status IS 'offline / online / paused / error / archived. The personal-agent words are accepted on write and stored as: active -> online, sleeping -> paused, destroyed -> archived (never stored as such).';
 
 --
 -- Name: COLUMN agents.is_head; Type: COMMENT; Schema: public; Owner: -
@@ -7216,6 +7434,26 @@ CREATE TABLE private.user_integration_secrets (
     access_token bytea NOT NULL,
     refresh_token bytea
 );
+
+--
+-- Name: value_aliases; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.value_aliases (
+    vocabulary text NOT NULL,
+    alias text NOT NULL,
+    canonical text NOT NULL,
+    source_system text NOT NULL,
+    handling text NOT NULL,
+    note text DEFAULT ''::text NOT NULL,
+    CONSTRAINT value_aliases_handling_check CHECK ((handling = ANY (ARRAY['normalised_on_write'::text, 'mapped_on_port'::text])))
+);
+
+--
+-- Name: TABLE value_aliases; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON TABLE private.value_aliases IS 'Old spellings of values from the systems agentbase replaces, their canonical value here, and whether the database normalises them on write or the porting guide maps them once.';
 
 --
 -- Name: agent_command_events; Type: TABLE; Schema: public; Owner: -
@@ -8899,6 +9137,13 @@ ALTER TABLE ONLY private.gateway_token_hashes
 
 ALTER TABLE ONLY private.user_integration_secrets
     ADD CONSTRAINT user_integration_secrets_pkey PRIMARY KEY (integration_id);
+
+--
+-- Name: value_aliases value_aliases_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.value_aliases
+    ADD CONSTRAINT value_aliases_pkey PRIMARY KEY (vocabulary, alias);
 
 --
 -- Name: agent_budgets agent_budgets_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -10744,6 +10989,12 @@ CREATE TRIGGER agent_budgets_set_updated_at BEFORE UPDATE ON public.agent_budget
 CREATE TRIGGER agent_command_events_append_only BEFORE DELETE OR UPDATE ON public.agent_command_events FOR EACH ROW EXECUTE FUNCTION private.queue_events_append_only();
 
 --
+-- Name: agent_command_events agent_command_events_notify; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_command_events_notify AFTER INSERT ON public.agent_command_events FOR EACH ROW WHEN (((new.to_status = ANY (ARRAY['done'::public.command_status, 'failed'::public.command_status])) AND (new.from_status IS DISTINCT FROM new.to_status))) EXECUTE FUNCTION private.agent_command_events_notify();
+
+--
 -- Name: agent_commands agent_commands_check_budget; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -10826,6 +11077,12 @@ CREATE TRIGGER agents_before_write BEFORE INSERT OR UPDATE ON public.agents FOR 
 --
 
 CREATE TRIGGER agents_create_budget AFTER INSERT ON public.agents FOR EACH ROW EXECUTE FUNCTION private.agents_create_budget();
+
+--
+-- Name: agents agents_normalise_status; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agents_normalise_status BEFORE INSERT OR UPDATE OF status ON public.agents FOR EACH ROW EXECUTE FUNCTION private.agents_normalise_status();
 
 --
 -- Name: agents agents_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
@@ -14204,6 +14461,12 @@ REVOKE ALL ON FUNCTION private.agent_budgets_derive_status() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.agent_budgets_notify() FROM PUBLIC;
 
 --
+-- Name: FUNCTION agent_command_events_notify(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agent_command_events_notify() FROM PUBLIC;
+
+--
 -- Name: FUNCTION agent_commands_check_budget(); Type: ACL; Schema: private; Owner: -
 --
 
@@ -14238,6 +14501,12 @@ REVOKE ALL ON FUNCTION private.agents_create_budget() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.agents_forbid_workspace_change() FROM PUBLIC;
+
+--
+-- Name: FUNCTION agents_normalise_status(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agents_normalise_status() FROM PUBLIC;
 
 --
 -- Name: FUNCTION append_only(); Type: ACL; Schema: private; Owner: -
@@ -14305,6 +14574,13 @@ GRANT ALL ON FUNCTION private.cancel_command(p_id uuid) TO service_role;
 REVOKE ALL ON FUNCTION private.cancel_inbox_item(p_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.cancel_inbox_item(p_id uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.cancel_inbox_item(p_id uuid) TO service_role;
+
+--
+-- Name: FUNCTION canonical_value(p_vocabulary text, p_value text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.canonical_value(p_vocabulary text, p_value text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.canonical_value(p_vocabulary text, p_value text) TO service_role;
 
 --
 -- Name: FUNCTION check_name(p_value text, p_arg text); Type: ACL; Schema: private; Owner: -
@@ -14441,6 +14717,12 @@ REVOKE ALL ON FUNCTION private.crm_entity_before_write() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.cron_fields(p_expr text, OUT minutes integer[], OUT hours integer[], OUT days integer[], OUT months integer[], OUT weekdays integer[], OUT days_restricted boolean, OUT weekdays_restricted boolean) FROM PUBLIC;
+
+--
+-- Name: FUNCTION cron_from_quartz(p_expr text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.cron_from_quartz(p_expr text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION cron_next_run(p_expr text, p_timezone text, p_after timestamp with time zone); Type: ACL; Schema: private; Owner: -
@@ -15646,6 +15928,12 @@ GRANT ALL ON FUNCTION public.unread_notification_count() TO authenticated;
 
 REVOKE ALL ON FUNCTION public.verify_platform_token(p_token text, p_scope text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.verify_platform_token(p_token text, p_scope text) TO service_role;
+
+--
+-- Name: TABLE value_aliases; Type: ACL; Schema: private; Owner: -
+--
+
+GRANT SELECT ON TABLE private.value_aliases TO service_role;
 
 --
 -- Name: TABLE agent_command_events; Type: ACL; Schema: public; Owner: -

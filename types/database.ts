@@ -4528,7 +4528,15 @@ export type Database = {
     }
     Enums: {
       actor_type: "human" | "agent" | "system"
-      agent_status: "offline" | "online" | "paused" | "error" | "archived"
+      agent_status:
+        | "offline"
+        | "online"
+        | "paused"
+        | "error"
+        | "archived"
+        | "active"
+        | "sleeping"
+        | "destroyed"
       agent_training_kind: "knowledge" | "instruction" | "example"
       agent_trust_tier: "observer" | "helper" | "partner" | "trusted"
       agent_type: "email" | "calendar" | "research" | "code" | "custom"
@@ -4696,7 +4704,16 @@ export const Constants = {
   public: {
     Enums: {
       actor_type: ["human", "agent", "system"],
-      agent_status: ["offline", "online", "paused", "error", "archived"],
+      agent_status: [
+        "offline",
+        "online",
+        "paused",
+        "error",
+        "archived",
+        "active",
+        "sleeping",
+        "destroyed",
+      ],
       agent_training_kind: ["knowledge", "instruction", "example"],
       agent_trust_tier: ["observer", "helper", "partner", "trusted"],
       agent_type: ["email", "calendar", "research", "code", "custom"],
