@@ -413,10 +413,9 @@ declare
   v_ws uuid := compat_hq.workspace_id();
   v_state public.workspace_setup_state;
   v_item jsonb;
-  v_ord bigint;
-  v_keys text[] := '{}';
+  v_keys text[] := '{}'::text[];
   v_stream uuid;
-  v_streams uuid[] := '{}';
+  v_streams uuid[] := '{}'::uuid[];
   v_type text;
 begin
   perform private.assert_workspace_role(v_ws, 'admin');
@@ -443,7 +442,7 @@ begin
   end if;
 
   -- Contact pipeline stages: {stage_key|key, label, color, sort_order|position, is_closed}.
-  for v_item, v_ord in select e, o from jsonb_array_elements(coalesce(p_stages, '[]')) with ordinality x (e, o) loop
+  for v_item in select x.e from jsonb_array_elements(coalesce(p_stages, '[]')) x (e) loop
     insert into public.pipeline_stages (workspace_id, entity_type, stage_key, label, color, position, is_closed)
     values (v_ws, 'contact', coalesce(v_item ->> 'stage_key', v_item ->> 'key'),
             coalesce(v_item ->> 'label', v_item ->> 'stage_key', v_item ->> 'key'), v_item ->> 'color',
@@ -458,8 +457,8 @@ begin
     and not exists (select 1 from public.contacts c where c.workspace_id = v_ws and c.stage_key = s.stage_key);
 
   -- Contact field definitions: {field_key|key, label, field_type|type, options, required, sort_order|position}.
-  v_keys := '{}';
-  for v_item, v_ord in select e, o from jsonb_array_elements(coalesce(p_fields, '[]')) with ordinality x (e, o) loop
+  v_keys := '{}'::text[];
+  for v_item in select x.e from jsonb_array_elements(coalesce(p_fields, '[]')) x (e) loop
     v_type := lower(coalesce(v_item ->> 'field_type', v_item ->> 'type', 'text'));
     v_type := case v_type when 'url' then 'text' when 'email' then 'text' when 'phone' then 'text'
                           when 'textarea' then 'text' when 'multi_select' then 'multiselect'
@@ -479,7 +478,7 @@ begin
   where f.workspace_id = v_ws and f.entity_type = 'contact' and not f.field_key = any (v_keys);
 
   -- Streams: {name, description, type, color, sort_order|position}.
-  for v_item, v_ord in select e, o from jsonb_array_elements(coalesce(p_streams, '[]')) with ordinality x (e, o) loop
+  for v_item in select x.e from jsonb_array_elements(coalesce(p_streams, '[]')) x (e) loop
     select s.id into v_stream from public.streams s
     where s.workspace_id = v_ws and lower(s.name) = lower(btrim(v_item ->> 'name'))
     order by s.archived_at nulls first, s.created_at limit 1;

@@ -3,7 +3,7 @@
 -- expressions. Extends the shared parser of 20261129000500_schedules.sql (same signatures, create or
 -- replace); every five-field expression that was valid before means exactly what it meant.
 --
--- Accepted dialect (documented in docs/porting/enterprise.md and docs/enterprise-operations.md):
+-- Accepted dialect (documented in docs/porting/enterprise.md, "Schedules: the Quartz dialect"):
 --   five fields  minute hour day-of-month month day-of-week, names, lists, ranges, steps, @macros,
 --                `?` as `*` in day-of-month / day-of-week, `L` (last day) in day-of-month,
 --                `nL` (last weekday n of the month) and `n#k` (k-th weekday n, k 1..5) in day-of-week
