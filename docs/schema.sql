@@ -45,6 +45,31 @@ CREATE TYPE public.actor_type AS ENUM (
 );
 
 --
+-- Name: agent_session_lifecycle; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.agent_session_lifecycle AS ENUM (
+    'provisioning',
+    'active',
+    'hibernating',
+    'hibernated',
+    'restoring',
+    'archived',
+    'failed'
+);
+
+--
+-- Name: agent_session_status; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.agent_session_status AS ENUM (
+    'running',
+    'completed',
+    'failed',
+    'archived'
+);
+
+--
 -- Name: agent_status; Type: TYPE; Schema: public; Owner: -
 --
 
@@ -53,10 +78,7 @@ CREATE TYPE public.agent_status AS ENUM (
     'online',
     'paused',
     'error',
-    'archived',
-    'active',
-    'sleeping',
-    'destroyed'
+    'archived'
 );
 
 --
@@ -100,6 +122,23 @@ CREATE TYPE public.agent_verbosity AS ENUM (
     'concise',
     'balanced',
     'detailed'
+);
+
+--
+-- Name: asset_type; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.asset_type AS ENUM (
+    'sop',
+    'research',
+    'image',
+    'video',
+    'audio',
+    'template',
+    'script',
+    'spreadsheet',
+    'link',
+    'other'
 );
 
 --
@@ -237,6 +276,47 @@ CREATE TYPE public.draft_set_status AS ENUM (
 );
 
 --
+-- Name: email_rule_direction; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.email_rule_direction AS ENUM (
+    'inbound',
+    'outbound'
+);
+
+--
+-- Name: family_relation; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.family_relation AS ENUM (
+    'self',
+    'partner',
+    'parent',
+    'child',
+    'sibling',
+    'grandparent',
+    'grandchild',
+    'relative',
+    'caregiver',
+    'other'
+);
+
+--
+-- Name: feed_event_type; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.feed_event_type AS ENUM (
+    'info',
+    'message',
+    'task_started',
+    'task_completed',
+    'task_failed',
+    'approval_needed',
+    'approval_resolved',
+    'alert'
+);
+
+--
 -- Name: gateway_status; Type: TYPE; Schema: public; Owner: -
 --
 
@@ -334,6 +414,38 @@ CREATE TYPE public.job_target_kind AS ENUM (
 );
 
 --
+-- Name: knowledge_access_level; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.knowledge_access_level AS ENUM (
+    'read',
+    'read_write'
+);
+
+--
+-- Name: knowledge_entry_type; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.knowledge_entry_type AS ENUM (
+    'fact',
+    'preference',
+    'knowledge',
+    'note',
+    'summary'
+);
+
+--
+-- Name: message_sender_type; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.message_sender_type AS ENUM (
+    'user',
+    'assistant',
+    'agent',
+    'system'
+);
+
+--
 -- Name: notification_channel; Type: TYPE; Schema: public; Owner: -
 --
 
@@ -385,6 +497,18 @@ CREATE TYPE public.series_catch_up AS ENUM (
 );
 
 --
+-- Name: settings_kind; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.settings_kind AS ENUM (
+    'llm',
+    'stt',
+    'tts',
+    'telephony',
+    'flags'
+);
+
+--
 -- Name: stream_type; Type: TYPE; Schema: public; Owner: -
 --
 
@@ -415,6 +539,44 @@ CREATE TYPE public.task_status AS ENUM (
     'done',
     'cancelled',
     'missed'
+);
+
+--
+-- Name: telemetry_status; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.telemetry_status AS ENUM (
+    'started',
+    'completed',
+    'failed',
+    'skipped',
+    'cancelled'
+);
+
+--
+-- Name: thread_channel; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.thread_channel AS ENUM (
+    'email',
+    'whatsapp',
+    'sms',
+    'slack',
+    'telegram',
+    'voice',
+    'web'
+);
+
+--
+-- Name: thread_kind; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.thread_kind AS ENUM (
+    'agent_direct',
+    'channel',
+    'dm',
+    'session_chat',
+    'external'
 );
 
 --
@@ -483,6 +645,31 @@ CREATE TYPE public.video_call_status AS ENUM (
     'cancelled',
     'missed',
     'failed'
+);
+
+--
+-- Name: workflow_run_status; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.workflow_run_status AS ENUM (
+    'running',
+    'completed',
+    'aborted',
+    'failed'
+);
+
+--
+-- Name: workflow_step_finish_reason; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.workflow_step_finish_reason AS ENUM (
+    'stop',
+    'length',
+    'content-filter',
+    'tool-calls',
+    'error',
+    'other',
+    'unknown'
 );
 
 --
@@ -592,51 +779,35 @@ end
 $$;
 
 --
--- Name: agent_command_events_notify(); Type: FUNCTION; Schema: private; Owner: -
+-- Name: agent_collections(uuid, uuid[], public.knowledge_access_level); Type: FUNCTION; Schema: private; Owner: -
 --
 
-CREATE FUNCTION private.agent_command_events_notify() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+CREATE FUNCTION private.agent_collections(p_agent_id uuid, p_collection_ids uuid[], p_min public.knowledge_access_level, OUT workspace_id uuid, OUT collection_ids uuid[]) RETURNS record
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
-  c record;
-  v_kind text := 'command.' || new.to_status::text;
-  v_title text;
-  v_data jsonb;
+  v_missing uuid;
 begin
-  select ac.id, ac.workspace_id, ac.action, ac.gateway_id, ac.agent_id, ac.requested_by, ac.exit_code, ac.last_error
-    into c
-  from public.agent_commands ac
-  where ac.id = new.command_id;
-  if c.id is null then
-    return null;
+  select a.workspace_id into workspace_id from public.agents a where a.id = p_agent_id;
+  if workspace_id is null then
+    raise exception 'p_agent_id: agent % not found', p_agent_id using errcode = 'P0002';
   end if;
-  v_title := left('Command ' || c.action || case new.to_status when 'done' then ' done' else ' failed' end, 300);
-  v_data := jsonb_strip_nulls(jsonb_build_object('action', c.action, 'gateway_id', c.gateway_id, 'agent_id', c.agent_id,
-    'exit_code', c.exit_code, 'reason', new.reason, 'attempt', new.attempt));
-
-  if c.requested_by is not null then
-    insert into public.notifications (user_id, workspace_id, kind, title, body, entity_type, entity_id, data, dedup_key)
-    select c.requested_by, c.workspace_id, v_kind, v_title, left(coalesce(c.last_error, ''), 4000), 'agent_command',
-           c.id, v_data, c.id::text
-    where exists (select 1 from public.workspace_members m
-                  where m.workspace_id = c.workspace_id and m.user_id = c.requested_by)
-      and private.notification_enabled(c.requested_by, v_kind, 'in_app')
-    on conflict (user_id, kind, dedup_key) do nothing;
-  elsif new.to_status = 'failed' then
-    perform private.notify_workspace(c.workspace_id, 'admin', v_kind, v_title, left(coalesce(c.last_error, ''), 4000),
-      'agent_command', c.id, v_data, c.id::text);
+  select array_agg(g.collection_id order by g.collection_id) into collection_ids
+  from public.agent_knowledge_access g
+  where g.workspace_id = agent_collections.workspace_id and g.agent_id = p_agent_id and g.access >= p_min
+    and (p_collection_ids is null or g.collection_id = any (p_collection_ids));
+  collection_ids := coalesce(collection_ids, '{}');
+  if p_collection_ids is not null then
+    select c into v_missing from unnest(p_collection_ids) c
+    where c is null or not (c = any (collection_ids)) limit 1;
+    if found then
+      raise exception 'p_agent_id: agent % has no % access to collection %', p_agent_id, p_min,
+        coalesce(v_missing::text, 'null') using errcode = '42501';
+    end if;
   end if;
-  return null;
 end
 $$;
-
---
--- Name: FUNCTION agent_command_events_notify(); Type: COMMENT; Schema: private; Owner: -
---
-
-COMMENT ON FUNCTION private.agent_command_events_notify() IS 'command.done to the requester; command.failed to the requester, else to the workspace admins. One per command and outcome; preferences respected.';
 
 --
 -- Name: agent_commands_check_budget(); Type: FUNCTION; Schema: private; Owner: -
@@ -652,6 +823,184 @@ begin
       using errcode = '55000',
             hint = 'Raise the limit or turn hard cutoff off (set_agent_budget), or wait for the next period.';
   end if;
+  return new;
+end
+$$;
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: agent_sessions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.agent_sessions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    owner_id uuid DEFAULT auth.uid() NOT NULL,
+    agent_id uuid,
+    external_id text,
+    title text NOT NULL,
+    status public.agent_session_status DEFAULT 'running'::public.agent_session_status NOT NULL,
+    repo_owner text,
+    repo_name text,
+    branch text,
+    clone_url text,
+    is_new_branch boolean DEFAULT false NOT NULL,
+    global_skill_refs jsonb DEFAULT '[]'::jsonb NOT NULL,
+    sandbox_state jsonb,
+    lifecycle_state public.agent_session_lifecycle DEFAULT 'provisioning'::public.agent_session_lifecycle NOT NULL,
+    lifecycle_version integer DEFAULT 0 NOT NULL,
+    lifecycle_run_id text,
+    lifecycle_error text,
+    last_activity_at timestamp with time zone,
+    sandbox_expires_at timestamp with time zone,
+    hibernate_after timestamp with time zone,
+    lines_added integer DEFAULT 0 NOT NULL,
+    lines_removed integer DEFAULT 0 NOT NULL,
+    snapshot_url text,
+    snapshot_created_at timestamp with time zone,
+    snapshot_size_bytes bigint,
+    cached_diff jsonb,
+    cached_diff_updated_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT agent_sessions_branch_check CHECK (((length(branch) >= 1) AND (length(branch) <= 500))),
+    CONSTRAINT agent_sessions_clone_url_check CHECK (((length(clone_url) <= 2048) AND (clone_url ~ '^(https?|ssh|git)://[^\s]+$|^git@[^\s]+$'::text))),
+    CONSTRAINT agent_sessions_external_id_check CHECK (((length(external_id) >= 1) AND (length(external_id) <= 200))),
+    CONSTRAINT agent_sessions_global_skill_refs_check CHECK ((jsonb_typeof(global_skill_refs) = 'array'::text)),
+    CONSTRAINT agent_sessions_lifecycle_error_check CHECK ((length(lifecycle_error) <= 10000)),
+    CONSTRAINT agent_sessions_lifecycle_run_id_check CHECK ((length(lifecycle_run_id) <= 200)),
+    CONSTRAINT agent_sessions_lifecycle_version_check CHECK ((lifecycle_version >= 0)),
+    CONSTRAINT agent_sessions_lines_added_check CHECK ((lines_added >= 0)),
+    CONSTRAINT agent_sessions_lines_removed_check CHECK ((lines_removed >= 0)),
+    CONSTRAINT agent_sessions_repo_name_check CHECK (((length(repo_name) >= 1) AND (length(repo_name) <= 200))),
+    CONSTRAINT agent_sessions_repo_owner_check CHECK (((length(repo_owner) >= 1) AND (length(repo_owner) <= 200))),
+    CONSTRAINT agent_sessions_sandbox_state_check CHECK (((sandbox_state IS NULL) OR (jsonb_typeof(sandbox_state) = 'object'::text))),
+    CONSTRAINT agent_sessions_snapshot_size_bytes_check CHECK ((snapshot_size_bytes >= 0)),
+    CONSTRAINT agent_sessions_snapshot_url_check CHECK ((length(snapshot_url) <= 2048)),
+    CONSTRAINT agent_sessions_title_check CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 500)))
+);
+
+--
+-- Name: TABLE agent_sessions; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.agent_sessions IS 'A coding-agent session: repository (owner/name/branch/clone URL), sandbox state and lifecycle (provisioning -> active -> hibernating -> hibernated -> restoring -> active; archived or failed), lifecycle_version for optimistic updates, activity and expiry times, line counts, snapshot, cached diff. Its chats are threads of kind session_chat.';
+
+--
+-- Name: COLUMN agent_sessions.lifecycle_version; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_sessions.lifecycle_version IS 'Bumped by the database on every update. Write back the version you read (or call transition_agent_session with p_expected_version): a different value raises 40001.';
+
+--
+-- Name: agent_session_transition(uuid, integer, public.agent_session_lifecycle, text, jsonb, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agent_session_transition(p_session_id uuid, p_expected_version integer, p_to public.agent_session_lifecycle, p_error text, p_sandbox_state jsonb, p_lifecycle_run_id text) RETURNS public.agent_sessions
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_row public.agent_sessions;
+begin
+  if p_session_id is null then
+    raise exception 'p_session_id must not be null' using errcode = '22004';
+  end if;
+  if p_expected_version is null then
+    raise exception 'p_expected_version must not be null' using errcode = '22004';
+  end if;
+  if p_to is null then
+    raise exception 'p_to must not be null' using errcode = '22004';
+  end if;
+  if p_error is not null and p_to <> 'failed' then
+    raise exception 'p_error is only accepted with p_to = failed (got %)', p_to using errcode = '22023';
+  end if;
+  if p_sandbox_state is not null and jsonb_typeof(p_sandbox_state) <> 'object' then
+    raise exception 'p_sandbox_state must be a JSON object (got %)', jsonb_typeof(p_sandbox_state) using errcode = '22023';
+  end if;
+  select * into v_row from public.agent_sessions s where s.id = p_session_id;
+  if v_row.id is null then
+    raise exception 'agent session % not found', p_session_id using errcode = 'P0002';
+  end if;
+  if not (private.is_trusted_caller()
+          or private.has_workspace_role(v_row.workspace_id, 'admin')
+          or (v_row.owner_id = auth.uid() and private.has_workspace_role(v_row.workspace_id, 'member'))) then
+    raise exception 'permission denied: only the session owner or an admin changes session %', p_session_id
+      using errcode = '42501';
+  end if;
+  -- The version check and the bump happen in the trigger, on the row as locked by this update (a
+  -- concurrent transition that committed first makes this one stale).
+  update public.agent_sessions s
+     set lifecycle_state = p_to,
+         lifecycle_version = p_expected_version,
+         lifecycle_error = case when p_to = 'failed' then coalesce(p_error, s.lifecycle_error) else null end,
+         sandbox_state = coalesce(p_sandbox_state, s.sandbox_state),
+         lifecycle_run_id = coalesce(p_lifecycle_run_id, s.lifecycle_run_id),
+         last_activity_at = case when p_to = 'active' then now() else s.last_activity_at end
+   where s.id = p_session_id
+  returning * into v_row;
+  return v_row;
+end
+$$;
+
+--
+-- Name: agent_session_transition_allowed(public.agent_session_lifecycle, public.agent_session_lifecycle); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agent_session_transition_allowed(p_from public.agent_session_lifecycle, p_to public.agent_session_lifecycle) RETURNS boolean
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select p_from = p_to or (p_from::text, p_to::text) in (
+    ('provisioning', 'active'), ('provisioning', 'failed'), ('provisioning', 'archived'),
+    ('active', 'hibernating'), ('active', 'archived'), ('active', 'failed'),
+    ('hibernating', 'hibernated'), ('hibernating', 'active'), ('hibernating', 'failed'),
+    ('hibernated', 'restoring'), ('hibernated', 'archived'), ('hibernated', 'failed'),
+    ('restoring', 'active'), ('restoring', 'failed'),
+    ('failed', 'provisioning'), ('failed', 'restoring'), ('failed', 'archived'))
+$$;
+
+--
+-- Name: agent_sessions_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agent_sessions_before_write() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'INSERT' then
+    new.lifecycle_version := 0;
+    if new.lifecycle_state not in ('provisioning', 'active') then
+      raise exception 'agent_sessions.lifecycle_state: a session starts in provisioning or active (got %)', new.lifecycle_state
+        using errcode = '55000';
+    end if;
+    return new;
+  end if;
+  if new.lifecycle_version <> old.lifecycle_version then
+    raise exception 'agent_sessions.lifecycle_version is stale: expected %, current %', new.lifecycle_version, old.lifecycle_version
+      using errcode = '40001', hint = 'Re-read the session and retry with its current lifecycle_version.';
+  end if;
+  if new.workspace_id <> old.workspace_id then
+    raise exception 'agent_sessions.workspace_id cannot change' using errcode = '55000';
+  end if;
+  if new.owner_id <> old.owner_id and not private.is_trusted_caller() then
+    raise exception 'agent_sessions.owner_id cannot change' using errcode = '55000';
+  end if;
+  if not private.agent_session_transition_allowed(old.lifecycle_state, new.lifecycle_state) then
+    raise exception 'agent_sessions.lifecycle_state: illegal transition % -> %', old.lifecycle_state, new.lifecycle_state
+      using errcode = '55000';
+  end if;
+  if new.lifecycle_state = 'archived' then
+    new.status := 'archived';
+  end if;
+  if new.lifecycle_state <> old.lifecycle_state and new.lifecycle_state <> 'failed' then
+    new.lifecycle_error := null;
+  end if;
+  new.lifecycle_version := old.lifecycle_version + 1;
   return new;
 end
 $$;
@@ -849,26 +1198,6 @@ end
 $$;
 
 --
--- Name: agents_normalise_status(); Type: FUNCTION; Schema: private; Owner: -
---
-
-CREATE FUNCTION private.agents_normalise_status() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path TO ''
-    AS $$
-begin
-  -- Compared as text: the alias labels are never used as enum literals in code.
-  if new.status::text in ('active', 'sleeping', 'destroyed') then
-    new.status := (case new.status::text
-      when 'active' then 'online'
-      when 'sleeping' then 'paused'
-      else 'archived' end)::public.agent_status;
-  end if;
-  return new;
-end
-$$;
-
---
 -- Name: append_only(); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -895,6 +1224,51 @@ CREATE FUNCTION private.are_storage_paths(p_paths text[]) RETURNS boolean
     AS $$
   select coalesce(bool_and(private.is_storage_path(p)), true) from unnest(p_paths) as p
 $$;
+
+--
+-- Name: assert_no_plaintext_secrets(jsonb, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.assert_no_plaintext_secrets(p_value jsonb, p_path text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  v_key text;
+  v_child jsonb;
+  v_index integer := 0;
+begin
+  case jsonb_typeof(p_value)
+    when 'object' then
+      for v_key, v_child in select key, value from jsonb_each(p_value) loop
+        if v_key ~* '_secret_id$' then
+          if jsonb_typeof(v_child) is distinct from 'string'
+             or (v_child #>> '{}') !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+            raise exception '%.% must be a Vault secret id (a uuid string)', p_path, v_key using errcode = '22023';
+          end if;
+        elsif v_key ~* '(^|[_-])(api[_-]?key|apikey|secret|secret[_-]?key|client[_-]?secret|password|passwd|credentials?|private[_-]?key|token|access[_-]?token|auth[_-]?token|refresh[_-]?token|bearer|authorization)$' then
+          raise exception '%.% looks like a secret: store it in Supabase Vault and reference it as %_secret_id', p_path, v_key, v_key
+            using errcode = '22023';
+        else
+          perform private.assert_no_plaintext_secrets(v_child, p_path || '.' || v_key);
+        end if;
+      end loop;
+    when 'array' then
+      for v_child in select value from jsonb_array_elements(p_value) loop
+        perform private.assert_no_plaintext_secrets(v_child, p_path || '[' || v_index || ']');
+        v_index := v_index + 1;
+      end loop;
+    when 'string' then
+      if (p_value #>> '{}') ~ '^(sk-[A-Za-z0-9_-]{16,}|sk_(live|test)_[A-Za-z0-9]{16,}|xox[abpr]-[A-Za-z0-9-]{10,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{30,}|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.)'
+         or (p_value #>> '{}') ~ '-----BEGIN [A-Z ]*PRIVATE KEY-----' then
+        raise exception '% holds what looks like a plaintext credential: store it in Supabase Vault and reference its secret id', p_path
+          using errcode = '22023';
+      end if;
+    else
+      null;
+  end case;
+end
+$_$;
 
 --
 -- Name: assert_workspace_role(uuid, public.workspace_role); Type: FUNCTION; Schema: private; Owner: -
@@ -1205,23 +1579,75 @@ end
 $$;
 
 --
--- Name: canonical_value(text, text); Type: FUNCTION; Schema: private; Owner: -
+-- Name: check_embedding_argument(extensions.vector, text); Type: FUNCTION; Schema: private; Owner: -
 --
 
-CREATE FUNCTION private.canonical_value(p_vocabulary text, p_value text) RETURNS text
-    LANGUAGE sql STABLE
+CREATE FUNCTION private.check_embedding_argument(p_value extensions.vector, p_arg text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
     AS $$
-  select coalesce(
-    (select a.canonical from private.value_aliases a where a.vocabulary = p_vocabulary and a.alias = p_value),
-    p_value)
+begin
+  if p_value is not null and extensions.vector_dims(p_value) <> private.embedding_dimensions() then
+    raise exception '%: expected % dimensions, got %', p_arg, private.embedding_dimensions(),
+      extensions.vector_dims(p_value) using errcode = '22023';
+  end if;
+end
 $$;
 
 --
--- Name: FUNCTION canonical_value(p_vocabulary text, p_value text); Type: COMMENT; Schema: private; Owner: -
+-- Name: check_embedding_dimensions(); Type: FUNCTION; Schema: private; Owner: -
 --
 
-COMMENT ON FUNCTION private.canonical_value(p_vocabulary text, p_value text) IS 'The agentbase value for an old system''s spelling (from private.value_aliases); the value itself when it is no alias.';
+CREATE FUNCTION private.check_embedding_dimensions() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if new.embedding is not null and extensions.vector_dims(new.embedding) <> private.embedding_dimensions() then
+    raise exception '%.embedding: expected % dimensions, got %', tg_table_name, private.embedding_dimensions(),
+      extensions.vector_dims(new.embedding) using errcode = '22023';
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: check_message_parts(jsonb); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.check_message_parts(p_parts jsonb) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  v_part jsonb;
+  v_index integer := 0;
+begin
+  if p_parts is null then
+    raise exception 'parts must not be null' using errcode = '22004';
+  end if;
+  if jsonb_typeof(p_parts) <> 'array' then
+    raise exception 'parts must be a JSON array (got %)', jsonb_typeof(p_parts) using errcode = '22023';
+  end if;
+  if jsonb_array_length(p_parts) > 1000 then
+    raise exception 'parts has % elements (at most 1000)', jsonb_array_length(p_parts) using errcode = '22023';
+  end if;
+  for v_part in select value from jsonb_array_elements(p_parts) loop
+    if jsonb_typeof(v_part) <> 'object' then
+      raise exception 'parts[%] must be an object (got %)', v_index, jsonb_typeof(v_part) using errcode = '22023';
+    end if;
+    if jsonb_typeof(v_part -> 'type') is distinct from 'string'
+       or (v_part ->> 'type') !~ '^[a-z][a-z0-9_:.-]{0,99}$' then
+      raise exception 'parts[%].type must be a lowercase identifier string (got %)', v_index,
+        coalesce(left((v_part -> 'type')::text, 80), 'nothing') using errcode = '22023';
+    end if;
+    if v_part ->> 'type' in ('text', 'reasoning') and jsonb_typeof(v_part -> 'text') is distinct from 'string' then
+      raise exception 'parts[%] of type % must carry a string "text"', v_index, v_part ->> 'type' using errcode = '22023';
+    end if;
+    v_index := v_index + 1;
+  end loop;
+end
+$_$;
 
 --
 -- Name: check_name(text, text); Type: FUNCTION; Schema: private; Owner: -
@@ -1239,6 +1665,58 @@ begin
     raise exception '% must be 1 to 200 characters (got %)', p_arg, length(btrim(p_value)) using errcode = '22023';
   end if;
   return btrim(p_value);
+end
+$$;
+
+--
+-- Name: check_rrf_arguments(double precision, double precision, integer); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.check_rrf_arguments(p_full_text_weight double precision, p_semantic_weight double precision, p_rrf_k integer) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_full_text_weight is null or p_semantic_weight is null or p_rrf_k is null then
+    raise exception 'full_text_weight, semantic_weight and rrf_k must not be null' using errcode = '22004';
+  end if;
+  if p_full_text_weight < 0 or p_full_text_weight > 100 or p_full_text_weight = 'NaN' then
+    raise exception 'full_text_weight must be between 0 and 100, got %', p_full_text_weight using errcode = '22023';
+  end if;
+  if p_semantic_weight < 0 or p_semantic_weight > 100 or p_semantic_weight = 'NaN' then
+    raise exception 'semantic_weight must be between 0 and 100, got %', p_semantic_weight using errcode = '22023';
+  end if;
+  if p_full_text_weight = 0 and p_semantic_weight = 0 then
+    raise exception 'full_text_weight and semantic_weight must not both be 0' using errcode = '22023';
+  end if;
+  if p_rrf_k < 1 or p_rrf_k > 10000 then
+    raise exception 'rrf_k must be between 1 and 10000, got %', p_rrf_k using errcode = '22023';
+  end if;
+end
+$$;
+
+--
+-- Name: check_search_arguments(extensions.vector, integer, double precision); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.check_search_arguments(p_query_embedding extensions.vector, p_match_count integer, p_min_similarity double precision) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_query_embedding is null then
+    raise exception 'query_embedding must not be null' using errcode = '22004';
+  end if;
+  perform private.check_embedding_argument(p_query_embedding, 'query_embedding');
+  if p_match_count is null then
+    raise exception 'match_count must not be null' using errcode = '22004';
+  end if;
+  if p_match_count < 1 or p_match_count > 200 then
+    raise exception 'match_count must be between 1 and 200, got %', p_match_count using errcode = '22023';
+  end if;
+  if p_min_similarity is not null and (p_min_similarity < -1 or p_min_similarity > 1 or p_min_similarity = 'NaN') then
+    raise exception 'min_similarity must be between -1 and 1, got %', p_min_similarity using errcode = '22023';
+  end if;
 end
 $$;
 
@@ -1347,10 +1825,6 @@ begin
   end if;
 end
 $$;
-
-SET default_tablespace = '';
-
-SET default_table_access_method = heap;
 
 --
 -- Name: agent_commands; Type: TABLE; Schema: public; Owner: -
@@ -1955,6 +2429,39 @@ end
 $$;
 
 --
+-- Name: conversations_append_only(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.conversations_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'DELETE' and (pg_trigger_depth() > 1 or not private.request_role() in ('anon', 'authenticated', 'service_role')) then
+    return old;
+  end if;
+  raise exception '% is append-only: % is not allowed', tg_table_name, tg_op using errcode = '42501';
+end
+$$;
+
+--
+-- Name: create_default_knowledge_collection(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.create_default_knowledge_collection() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  insert into public.knowledge_collections (workspace_id, slug, name, description, is_default, created_by)
+  values (new.id, 'general', 'General', 'Default collection: entries without a collection land here.', true,
+          new.created_by)
+  on conflict do nothing;
+  return new;
+end
+$$;
+
+--
 -- Name: create_platform_token(uuid, text, text[], interval); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -2061,16 +2568,10 @@ $$;
 CREATE FUNCTION private.cron_fields(p_expr text, OUT minutes integer[], OUT hours integer[], OUT days integer[], OUT months integer[], OUT weekdays integer[], OUT days_restricted boolean, OUT weekdays_restricted boolean) RETURNS record
     LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
-    AS $_$
+    AS $$
 declare
   v_expr text;
   v_fields text[];
-  v_part text;
-  v_plain text[];
-  v_special int[];
-  v_d text;
-  v_n int;
-  c_names constant text[] := array['sun','mon','tue','wed','thu','fri','sat'];
 begin
   if p_expr is null then
     raise exception 'schedule must not be null' using errcode = '22004';
@@ -2083,130 +2584,24 @@ begin
     when '@daily' then '0 0 * * *'
     when '@midnight' then '0 0 * * *'
     when '@hourly' then '0 * * * *'
-    else private.cron_from_quartz(btrim(p_expr))
+    else btrim(p_expr)
   end;
   v_fields := regexp_split_to_array(v_expr, '\s+');
   if array_length(v_fields, 1) is distinct from 5 then
     raise exception 'schedule "%" must have 5 fields (minute hour day-of-month month day-of-week), got %',
       left(p_expr, 100), coalesce(array_length(v_fields, 1), 0) using errcode = '22023';
   end if;
-  if v_fields[3] = '?' then v_fields[3] := '*'; end if;
-  if v_fields[5] = '?' then v_fields[5] := '*'; end if;
-
   minutes := private.cron_parse_field(v_fields[1], 'minute', 0, 59);
   hours := private.cron_parse_field(v_fields[2], 'hour', 0, 23);
+  days := private.cron_parse_field(v_fields[3], 'day-of-month', 1, 31);
   months := private.cron_parse_field(v_fields[4], 'month', 1, 12,
     array['jan','feb','mar','apr','may','jun','jul','aug','sep','oct','nov','dec'], 1);
-
-  -- day-of-month: L is the last day; the rest parses as before.
-  v_plain := '{}';
-  v_special := '{}';
-  foreach v_part in array string_to_array(lower(v_fields[3]), ',') loop
-    if v_part = 'l' then
-      v_special := v_special || 32;
-    else
-      v_plain := v_plain || v_part;
-    end if;
-  end loop;
-  days := coalesce(case when cardinality(v_plain) > 0
-                        then private.cron_parse_field(array_to_string(v_plain, ','), 'day-of-month', 1, 31) end, '{}')
-          || v_special;
-
-  -- day-of-week: n#k and nL; the rest parses as before.
-  v_plain := '{}';
-  v_special := '{}';
-  foreach v_part in array string_to_array(lower(v_fields[5]), ',') loop
-    if v_part ~ '^([0-7]|[a-z]{3})(#[1-5]|l)$' then
-      v_d := substring(v_part from '^([0-7]|[a-z]{3})');
-      v_n := case when v_d ~ '^[0-7]$' then v_d::int % 7 else array_position(c_names, v_d) - 1 end;
-      if v_n is null then
-        raise exception 'schedule field day-of-week has an unknown value "%"', v_d using errcode = '22023';
-      end if;
-      v_special := v_special || case when v_part like '%l' then 200 + v_n
-                                     else 100 + 10 * split_part(v_part, '#', 2)::int + v_n end;
-    elsif v_part ~ '[#]' or (v_part ~ 'l$' and v_part !~ '^[a-z]{3}$') then
-      raise exception 'schedule field day-of-week has an invalid part "%"', v_part using errcode = '22023';
-    else
-      v_plain := v_plain || v_part;
-    end if;
-  end loop;
-  weekdays := coalesce(case when cardinality(v_plain) > 0
-                            then private.cron_parse_field(array_to_string(v_plain, ','), 'day-of-week', 0, 6, c_names, 0) end, '{}')
-              || v_special;
-
+  weekdays := private.cron_parse_field(v_fields[5], 'day-of-week', 0, 6,
+    array['sun','mon','tue','wed','thu','fri','sat'], 0);
   days_restricted := v_fields[3] !~ '^\*';
   weekdays_restricted := v_fields[5] !~ '^\*';
 end
-$_$;
-
---
--- Name: cron_from_quartz(text); Type: FUNCTION; Schema: private; Owner: -
---
-
-CREATE FUNCTION private.cron_from_quartz(p_expr text) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE
-    SET search_path TO ''
-    AS $_$
-declare
-  f text[];
-  v_dom text;
-  v_dow text := '';
-  v_part text;
-  v_base text;
-  v_step text;
-  v_suffix text;
-begin
-  if p_expr is null then
-    return null;
-  end if;
-  f := regexp_split_to_array(btrim(p_expr), '\s+');
-  if coalesce(array_length(f, 1), 0) not in (6, 7) then
-    return p_expr;
-  end if;
-  if f[1] !~ '^0{1,2}$' then
-    raise exception 'schedule "%": the Quartz seconds field must be 0 (schedules run at minute resolution), got "%"',
-      left(p_expr, 100), left(f[1], 20) using errcode = '22023';
-  end if;
-  if array_length(f, 1) = 7 and f[7] not in ('*', '?') then
-    raise exception 'schedule "%": the Quartz year field must be * or ?, got "%"', left(p_expr, 100), left(f[7], 20)
-      using errcode = '22023';
-  end if;
-  v_dom := case when f[4] = '?' then '*' else f[4] end;
-  if v_dom ~* 'w' or v_dom ~* 'l-' then
-    raise exception 'schedule "%": day-of-month "%" is not supported (W, LW and L-n have no minute-resolution equivalent here)',
-      left(p_expr, 100), left(v_dom, 20) using errcode = '22023';
-  end if;
-  if f[6] = '?' then
-    v_dow := '*';
-  else
-    -- Quartz numbers weekdays 1..7 from Sunday; five-field cron 0..6. Names are the same in both.
-    foreach v_part in array string_to_array(f[6], ',') loop
-      v_base := split_part(v_part, '/', 1);
-      v_step := case when v_part like '%/%' then '/' || split_part(v_part, '/', 2) else '' end;
-      v_suffix := '';
-      if v_base ~ '#' then
-        v_suffix := '#' || split_part(v_base, '#', 2);
-        v_base := split_part(v_base, '#', 1);
-      elsif upper(v_base) = 'L' then
-        v_base := '7';  -- Quartz: L alone in day-of-week is the last day of the week, Saturday
-      elsif v_base ~* '^[0-9a-z]+l$' then
-        v_suffix := 'L';
-        v_base := left(v_base, -1);
-      end if;
-      v_base := (select string_agg(case when x ~ '^[0-9]+$' then (x::int - 1)::text else x end, '-' order by o)
-                 from unnest(string_to_array(v_base, '-')) with ordinality u (x, o));
-      v_dow := v_dow || case when v_dow = '' then '' else ',' end || v_base || v_suffix || v_step;
-    end loop;
-  end if;
-  return f[2] || ' ' || f[3] || ' ' || v_dom || ' ' || f[5] || ' ' || v_dow;
-end
-$_$;
-
---
--- Name: FUNCTION cron_from_quartz(p_expr text); Type: COMMENT; Schema: private; Owner: -
---
-
-COMMENT ON FUNCTION private.cron_from_quartz(p_expr text) IS 'Converts a Quartz cron expression (6 or 7 fields, seconds 0) to the five-field form; other expressions unchanged. 22023 for what has no equivalent.';
+$$;
 
 --
 -- Name: cron_next_run(text, text, timestamp with time zone); Type: FUNCTION; Schema: private; Owner: -
@@ -2221,13 +2616,8 @@ declare
   v_local timestamp;
   v_day date;
   v_start_day date;
-  v_last date;
-  v_dom int;
-  v_dow int;
   v_hour int;
   v_minute int;
-  v_dom_hit boolean;
-  v_dow_hit boolean;
   v_day_ok boolean;
   v_candidate timestamptz;
 begin
@@ -2242,16 +2632,11 @@ begin
   v_start_day := v_local::date;
   for v_day in select d::date from generate_series(v_start_day, v_start_day + 1830, interval '1 day') d loop
     continue when not (extract(month from v_day)::int = any (f.months));
-    v_dom := extract(day from v_day)::int;
-    v_dow := extract(dow from v_day)::int;
-    v_last := (date_trunc('month', v_day) + interval '1 month - 1 day')::date;
-    v_dom_hit := v_dom = any (f.days) or (32 = any (f.days) and v_day = v_last);
-    v_dow_hit := v_dow = any (f.weekdays)
-      or (100 + 10 * ((v_dom - 1) / 7 + 1) + v_dow) = any (f.weekdays)
-      or ((200 + v_dow) = any (f.weekdays) and v_day + 7 > v_last);
     v_day_ok := case
-      when f.days_restricted and f.weekdays_restricted then v_dom_hit or v_dow_hit
-      else v_dom_hit and v_dow_hit
+      when f.days_restricted and f.weekdays_restricted then
+        extract(day from v_day)::int = any (f.days) or extract(dow from v_day)::int = any (f.weekdays)
+      else
+        extract(day from v_day)::int = any (f.days) and extract(dow from v_day)::int = any (f.weekdays)
     end;
     continue when not v_day_ok;
     foreach v_hour in array f.hours loop
@@ -2272,7 +2657,7 @@ $$;
 -- Name: FUNCTION cron_next_run(p_expr text, p_timezone text, p_after timestamp with time zone); Type: COMMENT; Schema: private; Owner: -
 --
 
-COMMENT ON FUNCTION private.cron_next_run(p_expr text, p_timezone text, p_after timestamp with time zone) IS 'First fire time strictly after p_after of a cron schedule (five fields with L, nL, n#k; or Quartz) in an IANA timezone; null if none within five years.';
+COMMENT ON FUNCTION private.cron_next_run(p_expr text, p_timezone text, p_after timestamp with time zone) IS 'First fire time strictly after p_after of a five-field cron schedule evaluated in an IANA timezone; null if none within five years.';
 
 --
 -- Name: cron_parse_field(text, text, integer, integer, text[], integer); Type: FUNCTION; Schema: private; Owner: -
@@ -2355,7 +2740,7 @@ CREATE FUNCTION private.cron_validate(p_expr text, p_arg text DEFAULT 'schedule'
     AS $$
 begin
   perform private.cron_fields(p_expr);
-  return private.cron_from_quartz(btrim(p_expr));
+  return btrim(p_expr);
 exception
   when sqlstate '22023' or sqlstate '22004' then
     raise exception '%: %', p_arg, sqlerrm using errcode = sqlstate;
@@ -2366,7 +2751,7 @@ $$;
 -- Name: FUNCTION cron_validate(p_expr text, p_arg text); Type: COMMENT; Schema: private; Owner: -
 --
 
-COMMENT ON FUNCTION private.cron_validate(p_expr text, p_arg text) IS 'Raises 22023 naming p_arg and the offending cron field when the schedule is invalid; returns it trimmed, Quartz converted to five fields.';
+COMMENT ON FUNCTION private.cron_validate(p_expr text, p_arg text) IS 'Raises 22023 naming p_arg and the offending cron field when the schedule is invalid; returns it trimmed.';
 
 --
 -- Name: current_actor(); Type: FUNCTION; Schema: private; Owner: -
@@ -2494,6 +2879,147 @@ begin
   where c.vm_id = new.id and c.status = 'connected';
   return null;
 end
+$$;
+
+--
+-- Name: document_chunk_ids_by_vector(extensions.vector, integer, uuid, uuid[]); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.document_chunk_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_document_ids uuid[]) RETURNS uuid[]
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_scan text := current_setting('hnsw.iterative_scan', true);
+  v_ef text := current_setting('hnsw.ef_search', true);
+  v_sort text := current_setting('enable_sort');
+  v_threshold integer := private.vector_exact_threshold();
+  v_scope integer;
+  v_ids uuid[];
+begin
+  select count(*) into v_scope from (
+    select 1 from public.document_chunks c
+    where c.embedding is not null
+      and (p_workspace_id is null or c.workspace_id = p_workspace_id)
+      and (p_document_ids is null or c.document_id = any (p_document_ids))
+    limit v_threshold) s;
+  if v_scope >= v_threshold then
+    perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
+    perform set_config('hnsw.ef_search', greatest(100, p_count)::text, true);
+    perform set_config('enable_sort', 'off', true);
+    v_ids := array(
+      select c.id from public.document_chunks c
+      where c.embedding is not null
+        and (p_workspace_id is null or c.workspace_id = p_workspace_id)
+        and (p_document_ids is null or c.document_id = any (p_document_ids))
+      order by c.embedding::extensions.vector(1536) operator(extensions.<=>) p_query
+      limit p_count);
+    perform set_config('hnsw.iterative_scan', v_scan, true);
+    perform set_config('hnsw.ef_search', v_ef, true);
+    perform set_config('enable_sort', v_sort, true);
+  end if;
+  if v_ids is null or cardinality(v_ids) < p_count then
+    v_ids := array(
+      select c.id from public.document_chunks c
+      where c.embedding is not null
+        and (p_workspace_id is null or c.workspace_id = p_workspace_id)
+        and (p_document_ids is null or c.document_id = any (p_document_ids))
+      order by c.embedding operator(extensions.<=>) p_query, c.id
+      limit p_count);
+  end if;
+  return v_ids;
+end
+$$;
+
+--
+-- Name: document_ids_by_vector(extensions.vector, integer, uuid, uuid, text[]); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.document_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[]) RETURNS uuid[]
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_scan text := current_setting('hnsw.iterative_scan', true);
+  v_ef text := current_setting('hnsw.ef_search', true);
+  v_sort text := current_setting('enable_sort');
+  v_threshold integer := private.vector_exact_threshold();
+  v_scope integer;
+  v_ids uuid[];
+begin
+  select count(*) into v_scope from (
+    select 1 from public.documents d
+    where d.embedding is not null
+      and (p_workspace_id is null or d.workspace_id = p_workspace_id)
+      and (p_folder_id is null or d.folder_id = p_folder_id)
+      and (p_tags is null or d.tags @> p_tags)
+    limit v_threshold) s;
+  if v_scope >= v_threshold then
+    perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
+    perform set_config('hnsw.ef_search', greatest(100, p_count)::text, true);
+    perform set_config('enable_sort', 'off', true);
+    v_ids := array(
+      select d.id from public.documents d
+      where d.embedding is not null
+        and (p_workspace_id is null or d.workspace_id = p_workspace_id)
+        and (p_folder_id is null or d.folder_id = p_folder_id)
+        and (p_tags is null or d.tags @> p_tags)
+      order by d.embedding::extensions.vector(1536) operator(extensions.<=>) p_query
+      limit p_count);
+    perform set_config('hnsw.iterative_scan', v_scan, true);
+    perform set_config('hnsw.ef_search', v_ef, true);
+    perform set_config('enable_sort', v_sort, true);
+  end if;
+  if v_ids is null or cardinality(v_ids) < p_count then
+    v_ids := array(
+      select d.id from public.documents d
+      where d.embedding is not null
+        and (p_workspace_id is null or d.workspace_id = p_workspace_id)
+        and (p_folder_id is null or d.folder_id = p_folder_id)
+        and (p_tags is null or d.tags @> p_tags)
+      order by d.embedding operator(extensions.<=>) p_query, d.id
+      limit p_count);
+  end if;
+  return v_ids;
+end
+$$;
+
+--
+-- Name: email_routing_rules_check_patterns(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.email_routing_rules_check_patterns() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_col text;
+  v_pattern text;
+begin
+  foreach v_col in array array['from_pattern', 'to_pattern', 'subject_pattern'] loop
+    v_pattern := case v_col when 'from_pattern' then new.from_pattern when 'to_pattern' then new.to_pattern
+                            else new.subject_pattern end;
+    if v_pattern is not null then
+      begin
+        perform '' ~* v_pattern;
+      exception when invalid_regular_expression then
+        raise exception '% is not a valid regular expression: %', v_col, left(v_pattern, 100) using errcode = '22023';
+      end;
+    end if;
+  end loop;
+  return new;
+end
+$$;
+
+--
+-- Name: embedding_dimensions(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.embedding_dimensions() RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select 1536
 $$;
 
 --
@@ -2976,6 +3502,86 @@ begin
   return private.queue_result(true, null, v_to::text, null, r.cancel_requested, false, r.attempt);
 end
 $$;
+
+--
+-- Name: family_members_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.family_members_before_write() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if new.opted_in and (tg_op = 'INSERT' or not old.opted_in) then
+    new.opted_in_at := now();
+  elsif not new.opted_in then
+    new.opted_in_at := null;
+  end if;
+  if new.user_id is not null and not exists (
+    select 1 from public.workspace_members m where m.workspace_id = new.workspace_id and m.user_id = new.user_id
+  ) then
+    raise exception 'user_id % is not a member of workspace %', new.user_id, new.workspace_id using errcode = '23503';
+  end if;
+  if tg_op = 'UPDATE' and new.workspace_id <> old.workspace_id then
+    raise exception 'family_members.workspace_id cannot change' using errcode = '55000';
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: feed_events_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.feed_events_before_write() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if new.acknowledged_at is null then
+    new.acknowledged_by := null;
+  elsif tg_op = 'INSERT' or old.acknowledged_at is null then
+    new.acknowledged_by := coalesce(auth.uid(), new.acknowledged_by);
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: folders_prevent_cycle(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.folders_prevent_cycle() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+declare
+  v_cur uuid;
+  v_steps integer := 0;
+begin
+  if new.parent_id is null or (tg_op = 'UPDATE' and new.parent_id is not distinct from old.parent_id) then
+    return new;
+  end if;
+  if new.parent_id = new.id then
+    raise exception '%.parent_id: folder % cannot be its own parent', tg_table_name, new.id using errcode = '23514';
+  end if;
+  perform pg_advisory_xact_lock(hashtextextended('agentbase.' || tg_table_name || ':' || new.workspace_id::text, 0));
+  v_cur := new.parent_id;
+  while v_cur is not null loop
+    if v_cur = new.id then
+      raise exception '%.parent_id: moving folder % under % would create a cycle', tg_table_name, new.id, new.parent_id
+        using errcode = '23514';
+    end if;
+    v_steps := v_steps + 1;
+    if v_steps > 10000 then
+      raise exception '%.parent_id: folder tree above % is too deep', tg_table_name, new.parent_id using errcode = '54000';
+    end if;
+    execute format('select f.parent_id from %I.%I f where f.id = $1', tg_table_schema, tg_table_name)
+      into v_cur using v_cur;
+  end loop;
+  return new;
+end
+$_$;
 
 --
 -- Name: forbid_workspace_change(); Type: FUNCTION; Schema: private; Owner: -
@@ -3822,6 +4428,132 @@ end
 $$;
 
 --
+-- Name: jsonb_deep_merge(jsonb, jsonb); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.jsonb_deep_merge(p_base jsonb, p_override jsonb) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_result jsonb;
+  v_key text;
+  v_value jsonb;
+begin
+  if p_override is null then
+    return p_base;
+  end if;
+  if jsonb_typeof(p_base) is distinct from 'object' or jsonb_typeof(p_override) <> 'object' then
+    return p_override;
+  end if;
+  v_result := p_base;
+  for v_key, v_value in select key, value from jsonb_each(p_override) loop
+    v_result := v_result || jsonb_build_object(v_key, private.jsonb_deep_merge(p_base -> v_key, v_value));
+  end loop;
+  return v_result;
+end
+$$;
+
+--
+-- Name: knowledge_collections_check_default(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.knowledge_collections_check_default() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_ws uuid := coalesce(new.workspace_id, old.workspace_id);
+  v_count integer;
+begin
+  if not exists (select 1 from public.workspaces w where w.id = v_ws) then
+    return null; -- the workspace itself is being deleted
+  end if;
+  select count(*) into v_count from public.knowledge_collections c where c.workspace_id = v_ws and c.is_default;
+  if v_count <> 1 then
+    raise exception 'knowledge_collections.is_default: workspace % must have exactly one default collection, found %',
+      v_ws, v_count using errcode = '23514',
+      hint = 'Make another collection the default with set_default_knowledge_collection first.';
+  end if;
+  return null;
+end
+$$;
+
+--
+-- Name: knowledge_entries_default_collection(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.knowledge_entries_default_collection() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if new.collection_id is null and new.workspace_id is not null then
+    select c.id into new.collection_id
+    from public.knowledge_collections c
+    where c.workspace_id = new.workspace_id and c.is_default;
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: knowledge_ids_by_vector(extensions.vector, integer, uuid, uuid[], public.knowledge_entry_type[], real); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.knowledge_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real) RETURNS uuid[]
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_scan text := current_setting('hnsw.iterative_scan', true);
+  v_ef text := current_setting('hnsw.ef_search', true);
+  v_sort text := current_setting('enable_sort');
+  v_threshold integer := private.vector_exact_threshold();
+  v_scope integer;
+  v_ids uuid[];
+begin
+  select count(*) into v_scope from (
+    select 1 from public.knowledge_entries k
+    where k.embedding is not null
+      and (p_workspace_id is null or k.workspace_id = p_workspace_id)
+      and (p_collection_ids is null or k.collection_id = any (p_collection_ids))
+      and (p_types is null or k.type = any (p_types))
+      and (p_min_importance is null or k.importance >= p_min_importance)
+    limit v_threshold) s;
+  if v_scope >= v_threshold then
+    perform set_config('hnsw.iterative_scan', 'relaxed_order', true);
+    perform set_config('hnsw.ef_search', greatest(100, p_count)::text, true);
+    perform set_config('enable_sort', 'off', true);
+    v_ids := array(
+      select k.id from public.knowledge_entries k
+      where k.embedding is not null
+        and (p_workspace_id is null or k.workspace_id = p_workspace_id)
+        and (p_collection_ids is null or k.collection_id = any (p_collection_ids))
+        and (p_types is null or k.type = any (p_types))
+        and (p_min_importance is null or k.importance >= p_min_importance)
+      order by k.embedding::extensions.vector(1536) operator(extensions.<=>) p_query
+      limit p_count);
+    perform set_config('hnsw.iterative_scan', v_scan, true);
+    perform set_config('hnsw.ef_search', v_ef, true);
+    perform set_config('enable_sort', v_sort, true);
+  end if;
+  if v_ids is null or cardinality(v_ids) < p_count then
+    v_ids := array(
+      select k.id from public.knowledge_entries k
+      where k.embedding is not null
+        and (p_workspace_id is null or k.workspace_id = p_workspace_id)
+        and (p_collection_ids is null or k.collection_id = any (p_collection_ids))
+        and (p_types is null or k.type = any (p_types))
+        and (p_min_importance is null or k.importance >= p_min_importance)
+      order by k.embedding operator(extensions.<=>) p_query, k.id
+      limit p_count);
+  end if;
+  return v_ids;
+end
+$$;
+
+--
 -- Name: lease_command(uuid, integer, integer, uuid); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -4169,6 +4901,106 @@ $$;
 --
 
 COMMENT ON FUNCTION private.materialize_due_job_schedules(p_now timestamp with time zone, p_limit integer) IS 'pg_cron agentbase-job-schedules: one job per (schedule, due time), exactly once, enqueueing agent commands with dedup key job_schedule:<schedule>:<due epoch>.';
+
+--
+-- Name: messages_after_insert(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.messages_after_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if new.sender_type = 'user' and new.sender_user_id is not null then
+    insert into public.thread_reads (workspace_id, thread_id, user_id, last_read_seq, last_read_at)
+    values (new.workspace_id, new.thread_id, new.sender_user_id, new.seq, now())
+    on conflict (thread_id, user_id) do update
+      set last_read_seq = greatest(public.thread_reads.last_read_seq, excluded.last_read_seq),
+          last_read_at = excluded.last_read_at;
+  end if;
+  return null;
+end
+$$;
+
+--
+-- Name: messages_before_insert(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.messages_before_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_workspace uuid;
+  v_seq bigint;
+begin
+  if new.thread_id is null then
+    raise exception 'thread_id must not be null' using errcode = '22004';
+  end if;
+  if new.sender_type = 'user' then
+    new.sender_user_id := coalesce(new.sender_user_id, auth.uid());
+    if new.sender_user_id is null then
+      raise exception 'sender_user_id must not be null for sender_type user' using errcode = '22004';
+    end if;
+  end if;
+  perform private.check_message_parts(new.parts);
+  -- One statement finds the thread, locks it and takes the next number; a refusal below rolls it back.
+  update public.threads t
+     set last_seq = t.last_seq + 1,
+         last_message_at = now(),
+         last_assistant_message_at = case when new.sender_type in ('assistant', 'agent') then now()
+                                          else t.last_assistant_message_at end
+   where t.id = new.thread_id
+  returning t.workspace_id, t.last_seq into v_workspace, v_seq;
+  if v_workspace is null then
+    raise exception 'thread_id % does not exist', new.thread_id using errcode = '23503';
+  end if;
+  if new.workspace_id is null then
+    new.workspace_id := v_workspace;
+  elsif new.workspace_id <> v_workspace then
+    raise exception 'thread_id % belongs to another workspace than workspace_id %', new.thread_id, new.workspace_id
+      using errcode = '23503';
+  end if;
+  new.seq := v_seq;
+  new.revision := 1;
+  new.edited_at := null;
+  new.deleted_at := null;
+  new.created_at := now();
+  return new;
+end
+$$;
+
+--
+-- Name: messages_before_update(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.messages_before_update() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if (new.workspace_id, new.thread_id, new.seq, new.sender_type, new.created_at, new.revision)
+     is distinct from (old.workspace_id, old.thread_id, old.seq, old.sender_type, old.created_at, old.revision)
+     or new.sender_user_id is distinct from old.sender_user_id and new.sender_user_id is not null
+     or new.sender_agent_id is distinct from old.sender_agent_id and new.sender_agent_id is not null then
+    raise exception 'messages: thread_id, seq, sender and created_at cannot change' using errcode = '55000';
+  end if;
+  if old.deleted_at is not null and new.deleted_at is distinct from old.deleted_at then
+    raise exception 'messages.deleted_at: message % is already deleted', old.id using errcode = '55000';
+  end if;
+  if new.content is distinct from old.content or new.parts is distinct from old.parts then
+    if old.deleted_at is not null then
+      raise exception 'messages: message % is deleted and cannot be edited', old.id using errcode = '55000';
+    end if;
+    perform private.check_message_parts(new.parts);
+    insert into public.message_revisions (workspace_id, thread_id, message_id, revision, content, parts, edited_by)
+    values (old.workspace_id, old.thread_id, old.id, old.revision, old.content, old.parts, auth.uid());
+    new.revision := old.revision + 1;
+    new.edited_at := now();
+  end if;
+  return new;
+end
+$$;
 
 --
 -- Name: my_coworker_ids(); Type: FUNCTION; Schema: private; Owner: -
@@ -4956,6 +5788,22 @@ end
 $$;
 
 --
+-- Name: require_search_scope(uuid, uuid); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.require_search_scope(p_workspace_id uuid, p_agent_id uuid) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_workspace_id is null and p_agent_id is null and private.is_trusted_caller() then
+    raise exception 'p_workspace_id must not be null for %: trusted callers search one workspace at a time',
+      private.request_role() using errcode = '22004';
+  end if;
+end
+$$;
+
+--
 -- Name: platform_tokens; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -5162,6 +6010,36 @@ CREATE FUNCTION private.set_updated_at() RETURNS trigger
     AS $$
 begin
   new.updated_at := now();
+  return new;
+end
+$$;
+
+--
+-- Name: settings_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.settings_before_write() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_flag record;
+begin
+  perform private.assert_no_plaintext_secrets(new.settings, 'settings');
+  if new.kind = 'flags' then
+    for v_flag in select key, value from jsonb_each(new.settings) loop
+      if jsonb_typeof(v_flag.value) <> 'boolean' then
+        raise exception 'settings.% must be a boolean (feature flags are true or false)', v_flag.key using errcode = '22023';
+      end if;
+    end loop;
+  end if;
+  if tg_table_name = 'workspace_settings' then
+    if tg_op = 'UPDATE' and (new.workspace_id, new.kind) is distinct from (old.workspace_id, old.kind) then
+      raise exception 'workspace_settings: workspace_id and kind cannot change' using errcode = '55000';
+    end if;
+    -- Who changed it last (service_role and the owner keep what they set).
+    new.updated_by := coalesce(auth.uid(), new.updated_by);
+  end if;
   return new;
 end
 $$;
@@ -5669,6 +6547,91 @@ end
 $$;
 
 --
+-- Name: telemetry_append_only(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.telemetry_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'DELETE' and (pg_trigger_depth() > 1 or not private.request_role() in ('anon', 'authenticated', 'service_role')) then
+    return old;
+  end if;
+  raise exception 'telemetry_events is append-only: % is not allowed', tg_op using errcode = '42501';
+end
+$$;
+
+--
+-- Name: telemetry_create_partition(date); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.telemetry_create_partition(p_month date) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_from date := date_trunc('month', p_month)::date;
+  v_name text := 'telemetry_events_p' || to_char(date_trunc('month', p_month), 'YYYYMM');
+begin
+  if p_month is null then
+    raise exception 'p_month must not be null' using errcode = '22004';
+  end if;
+  if to_regclass('private.' || v_name) is null then
+    execute format(
+      'create table private.%I partition of public.telemetry_events for values from (%L) to (%L)',
+      v_name, v_from::timestamp at time zone 'UTC', (v_from + interval '1 month')::timestamp at time zone 'UTC');
+    execute format('revoke all on table private.%I from public, anon, authenticated, service_role', v_name);
+  end if;
+  return v_name;
+end
+$$;
+
+--
+-- Name: telemetry_maintain_partitions(timestamp with time zone); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.telemetry_maintain_partitions(p_now timestamp with time zone DEFAULT now()) RETURNS TABLE(action text, partition_name text)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+declare
+  v_config private.telemetry_config;
+  v_month date := date_trunc('month', p_now at time zone 'UTC')::date;
+  v_cutoff timestamp;
+  v_part record;
+begin
+  if p_now is null then
+    raise exception 'p_now must not be null' using errcode = '22004';
+  end if;
+  select * into v_config from private.telemetry_config where id;
+  for i in 0 .. v_config.months_ahead loop
+    if to_regclass('private.telemetry_events_p' || to_char(v_month + make_interval(months => i), 'YYYYMM')) is null then
+      action := 'created';
+      partition_name := private.telemetry_create_partition((v_month + make_interval(months => i))::date);
+      return next;
+    end if;
+  end loop;
+  -- A partition is dropped once its upper bound is retention_months before the current month.
+  v_cutoff := v_month - make_interval(months => v_config.retention_months);
+  for v_part in
+    select c.oid::regclass::text as name, c.relname
+    from pg_catalog.pg_inherits i
+    join pg_catalog.pg_class c on c.oid = i.inhrelid
+    where i.inhparent = 'public.telemetry_events'::regclass
+      and c.relname ~ '^telemetry_events_p[0-9]{6}$'
+      and to_date(right(c.relname, 6), 'YYYYMM') + interval '1 month' <= v_cutoff
+    order by c.relname
+  loop
+    execute format('drop table %s', v_part.name);
+    action := 'dropped';
+    partition_name := v_part.relname;
+    return next;
+  end loop;
+end
+$_$;
+
+--
 -- Name: text_tail(text, integer); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -5689,6 +6652,180 @@ begin
     v_skip := v_skip + 1;
   end loop;
   return convert_from(substring(v_bytes from v_skip + 1), 'UTF8');
+end
+$$;
+
+--
+-- Name: thread_participants_check_member(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.thread_participants_check_member() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if new.user_id is not null and not exists (
+    select 1 from public.workspace_members m where m.workspace_id = new.workspace_id and m.user_id = new.user_id
+  ) then
+    raise exception 'user_id % is not a member of workspace %', new.user_id, new.workspace_id using errcode = '23503';
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: thread_reads_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.thread_reads_before_write() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_workspace uuid;
+  v_last bigint;
+begin
+  select t.workspace_id, t.last_seq into v_workspace, v_last from public.threads t where t.id = new.thread_id;
+  if v_workspace is null then
+    raise exception 'thread_id % does not exist', new.thread_id using errcode = '23503';
+  end if;
+  new.workspace_id := coalesce(new.workspace_id, v_workspace);
+  new.last_read_seq := least(new.last_read_seq, v_last);
+  if tg_op = 'UPDATE' then
+    if new.user_id <> old.user_id or new.thread_id <> old.thread_id then
+      raise exception 'thread_reads: thread_id and user_id cannot change' using errcode = '55000';
+    end if;
+    new.last_read_seq := greatest(new.last_read_seq, old.last_read_seq);
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: thread_share_create(uuid, timestamp with time zone); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.thread_share_create(p_thread_id uuid, p_expires_at timestamp with time zone) RETURNS TABLE(share_id uuid, token text, expires_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_thread public.threads;
+  v_token text := encode(extensions.gen_random_bytes(16), 'hex');
+  v_share public.thread_shares;
+begin
+  if p_thread_id is null then
+    raise exception 'p_thread_id must not be null' using errcode = '22004';
+  end if;
+  if p_expires_at is not null and p_expires_at <= now() then
+    raise exception 'p_expires_at must be in the future (got %)', p_expires_at using errcode = '22023';
+  end if;
+  select * into v_thread from public.threads t where t.id = p_thread_id;
+  if v_thread.id is null then
+    raise exception 'thread % not found', p_thread_id using errcode = 'P0002';
+  end if;
+  perform private.assert_workspace_role(v_thread.workspace_id, 'member');
+  insert into public.thread_shares (workspace_id, thread_id, created_by, expires_at)
+  values (v_thread.workspace_id, v_thread.id, auth.uid(), p_expires_at)
+  returning * into v_share;
+  insert into private.thread_share_hashes (share_id, token_hash)
+  values (v_share.id, extensions.digest(v_token, 'sha256'));
+  return query select v_share.id, v_token, v_share.expires_at;
+end
+$$;
+
+--
+-- Name: thread_share_read(text, bigint, integer); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.thread_share_read(p_token text, p_after_seq bigint, p_limit integer) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_share public.thread_shares;
+  v_thread public.threads;
+begin
+  if p_token is null or p_token !~ '^[0-9a-f]{32}$' then
+    return null;
+  end if;
+  if p_limit is null or p_limit not between 1 and 1000 then
+    raise exception 'p_limit must be between 1 and 1000 (got %)', p_limit using errcode = '22023';
+  end if;
+  select s.* into v_share
+  from private.thread_share_hashes h join public.thread_shares s on s.id = h.share_id
+  where h.token_hash = extensions.digest(p_token, 'sha256')
+    and s.revoked_at is null and (s.expires_at is null or s.expires_at > now());
+  if v_share.id is null then
+    return null;
+  end if;
+  select * into v_thread from public.threads t where t.id = v_share.thread_id;
+  return jsonb_build_object(
+    'thread', jsonb_build_object('id', v_thread.id, 'kind', v_thread.kind, 'title', v_thread.title,
+                                 'model_id', v_thread.model_id, 'created_at', v_thread.created_at,
+                                 'last_seq', v_thread.last_seq),
+    'share', jsonb_build_object('id', v_share.id, 'expires_at', v_share.expires_at),
+    'messages', coalesce((
+      select jsonb_agg(jsonb_build_object('id', m.id, 'seq', m.seq, 'sender_type', m.sender_type,
+                                          'content', m.content, 'parts', m.parts, 'model_id', m.model_id,
+                                          'created_at', m.created_at, 'edited_at', m.edited_at) order by m.seq)
+      from (select * from public.messages m
+            where m.thread_id = v_thread.id and m.seq > coalesce(p_after_seq, 0) and m.deleted_at is null
+            order by m.seq limit p_limit) m), '[]'::jsonb));
+end
+$_$;
+
+--
+-- Name: thread_shares_before_update(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.thread_shares_before_update() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if new.thread_id <> old.thread_id or new.workspace_id <> old.workspace_id then
+    raise exception 'thread_shares.thread_id cannot change' using errcode = '55000';
+  end if;
+  if old.revoked_at is not null and new.revoked_at is distinct from old.revoked_at then
+    raise exception 'thread_shares.revoked_at: share % is already revoked', old.id using errcode = '55000';
+  end if;
+  if old.revoked_at is null and new.revoked_at is not null then
+    new.revoked_at := now();
+    new.revoked_by := auth.uid();
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: threads_before_write(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.threads_before_write() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'INSERT' then
+    if new.kind = 'agent_direct' and new.agent_id is null then
+      raise exception 'agent_id must not be null for a thread of kind agent_direct' using errcode = '22004';
+    end if;
+    new.last_seq := 0;
+    new.last_message_at := null;
+    new.last_assistant_message_at := null;
+  else
+    if new.workspace_id <> old.workspace_id then
+      raise exception 'threads.workspace_id cannot change (% -> %)', old.workspace_id, new.workspace_id using errcode = '55000';
+    end if;
+    if new.kind <> old.kind then
+      raise exception 'threads.kind cannot change (% -> %)', old.kind, new.kind using errcode = '55000';
+    end if;
+    if new.session_id is distinct from old.session_id then
+      raise exception 'threads.session_id cannot change (% -> %)', old.session_id, new.session_id using errcode = '55000';
+    end if;
+  end if;
+  return new;
 end
 $$;
 
@@ -5791,6 +6928,17 @@ end
 $_$;
 
 --
+-- Name: vector_exact_threshold(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.vector_exact_threshold() RETURNS integer
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select greatest(0, coalesce(nullif(current_setting('agentbase.vector_exact_threshold', true), '')::integer, 1000))
+$$;
+
+--
 -- Name: verify_platform_token(text, text); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -5883,6 +7031,26 @@ begin
     elsif new.status in ('ended', 'failed') and new.started_at is not null then
       new.ended_at := greatest(now(), new.started_at);
     end if;
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: workflow_runs_before_update(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.workflow_runs_before_update() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  if (new.workspace_id, new.session_id, new.thread_id) is distinct from (old.workspace_id, old.session_id, old.thread_id) then
+    raise exception 'workflow_runs: session_id and thread_id cannot change' using errcode = '55000';
+  end if;
+  if old.status <> 'running' and (new.status, new.finished_at) is distinct from (old.status, old.finished_at) then
+    raise exception 'workflow_runs.status: illegal transition % -> % (run % is finished)', old.status, new.status, old.id
+      using errcode = '55000';
   end if;
   return new;
 end
@@ -5999,6 +7167,171 @@ $$;
 --
 
 COMMENT ON FUNCTION public.accept_invite(p_token text) IS 'Redeems an invite token: the caller (whose email must match) joins the workspace with the invite''s role. Single use.';
+
+--
+-- Name: knowledge_entries; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.knowledge_entries (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    collection_id uuid NOT NULL,
+    title text,
+    content text NOT NULL,
+    type public.knowledge_entry_type DEFAULT 'note'::public.knowledge_entry_type NOT NULL,
+    importance real DEFAULT 0.5 NOT NULL,
+    source text DEFAULT 'manual'::text NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    embedding extensions.vector,
+    fts tsvector GENERATED ALWAYS AS ((setweight(to_tsvector('english'::regconfig, COALESCE(title, ''::text)), 'A'::"char") || setweight(to_tsvector('english'::regconfig, content), 'B'::"char"))) STORED,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT knowledge_entries_content_check CHECK (((length(btrim(content)) >= 1) AND (length(btrim(content)) <= 100000))),
+    CONSTRAINT knowledge_entries_embedding_dimensions_check CHECK ((extensions.vector_dims(embedding) = 1536)),
+    CONSTRAINT knowledge_entries_importance_check CHECK (((importance >= (0)::double precision) AND (importance <= (1)::double precision))),
+    CONSTRAINT knowledge_entries_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT knowledge_entries_source_check CHECK ((source ~ '^(manual|onboarding|web_research|agent:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$'::text)),
+    CONSTRAINT knowledge_entries_title_check CHECK ((length(title) <= 500))
+);
+
+--
+-- Name: TABLE knowledge_entries; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.knowledge_entries IS 'Agent memory: content, type, importance 0..1, source (manual, onboarding, web_research, agent:<id>), 1536-d embedding. Search: match_knowledge, hybrid_search_knowledge; agents write via add_knowledge_entry.';
+
+--
+-- Name: COLUMN knowledge_entries.collection_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.knowledge_entries.collection_id IS 'Collection; left null on insert it becomes the workspace''s default collection.';
+
+--
+-- Name: COLUMN knowledge_entries.source; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.knowledge_entries.source IS 'manual | onboarding | web_research | agent:<agent uuid>.';
+
+--
+-- Name: add_knowledge_entry(uuid, text, extensions.vector, public.knowledge_entry_type, real, uuid, text, jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.add_knowledge_entry(p_agent_id uuid, p_content text, p_embedding extensions.vector DEFAULT NULL::extensions.vector, p_type public.knowledge_entry_type DEFAULT 'note'::public.knowledge_entry_type, p_importance real DEFAULT 0.5, p_collection_id uuid DEFAULT NULL::uuid, p_title text DEFAULT NULL::text, p_metadata jsonb DEFAULT '{}'::jsonb) RETURNS public.knowledge_entries
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_ws uuid;
+  v_collection uuid := p_collection_id;
+  v_row public.knowledge_entries;
+begin
+  if p_agent_id is null then
+    raise exception 'p_agent_id must not be null' using errcode = '22004';
+  end if;
+  if p_content is null then
+    raise exception 'p_content must not be null' using errcode = '22004';
+  end if;
+  if p_type is null then
+    raise exception 'p_type must not be null' using errcode = '22004';
+  end if;
+  if p_importance is null then
+    raise exception 'p_importance must not be null' using errcode = '22004';
+  end if;
+  if p_importance < 0 or p_importance > 1 or p_importance = 'NaN' then
+    raise exception 'p_importance must be between 0 and 1, got %', p_importance using errcode = '22023';
+  end if;
+  if length(btrim(p_content)) not between 1 and 100000 then
+    raise exception 'p_content must be 1 to 100000 characters' using errcode = '22023';
+  end if;
+  if p_metadata is null or jsonb_typeof(p_metadata) <> 'object' then
+    raise exception 'p_metadata must be a JSON object' using errcode = '22023';
+  end if;
+  perform private.check_embedding_argument(p_embedding, 'p_embedding');
+
+  select a.workspace_id into v_ws from public.agents a where a.id = p_agent_id;
+  if v_ws is null then
+    raise exception 'p_agent_id: agent % not found', p_agent_id using errcode = 'P0002';
+  end if;
+  perform private.assert_workspace_role(v_ws, 'member');
+  if v_collection is null then
+    select c.id into v_collection from public.knowledge_collections c where c.workspace_id = v_ws and c.is_default;
+  end if;
+  perform private.agent_collections(p_agent_id, array[v_collection], 'read_write');
+
+  insert into public.knowledge_entries as k
+    (workspace_id, collection_id, title, content, type, importance, source, metadata, embedding)
+  values (v_ws, v_collection, nullif(btrim(p_title), ''), p_content, p_type, p_importance,
+          'agent:' || p_agent_id::text, p_metadata, p_embedding)
+  returning k.* into v_row;
+  return v_row;
+end
+$$;
+
+--
+-- Name: FUNCTION add_knowledge_entry(p_agent_id uuid, p_content text, p_embedding extensions.vector, p_type public.knowledge_entry_type, p_importance real, p_collection_id uuid, p_title text, p_metadata jsonb); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.add_knowledge_entry(p_agent_id uuid, p_content text, p_embedding extensions.vector, p_type public.knowledge_entry_type, p_importance real, p_collection_id uuid, p_title text, p_metadata jsonb) IS 'Adds a knowledge entry on behalf of an agent (source agent:<id>). The agent needs read_write access to the collection (default: the workspace''s default collection), else 42501; the caller must be a member (or above) of the agent''s workspace, or service_role.';
+
+--
+-- Name: agent_boot_context(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.agent_boot_context(p_agent_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_agent public.agents;
+begin
+  if p_agent_id is null then
+    raise exception 'p_agent_id must not be null' using errcode = '22004';
+  end if;
+  select a.* into v_agent from public.agents a where a.id = p_agent_id;
+  if v_agent.id is null then
+    raise exception 'p_agent_id: agent % not found', p_agent_id using errcode = 'P0002';
+  end if;
+  return jsonb_build_object(
+    'agent', jsonb_build_object('id', v_agent.id, 'workspace_id', v_agent.workspace_id, 'slug', v_agent.slug,
+                                'name', v_agent.name),
+    'documents', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'id', d.id, 'title', d.title, 'body', d.body, 'tags', d.tags, 'pinned', d.pinned,
+               'metadata', d.metadata, 'updated_at', d.updated_at)
+             order by d.pinned desc, d.title, d.id)
+      from public.documents d
+      where d.workspace_id = v_agent.workspace_id
+        and d.tags && array['boot:all', 'boot:' || v_agent.slug]), '[]'::jsonb),
+    'training_data', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'id', t.id, 'kind', t.kind, 'title', t.title, 'content', t.content, 'meta', t.meta)
+             order by t.created_at, t.id)
+      from public.agent_training_data t
+      where t.workspace_id = v_agent.workspace_id and t.agent_id = v_agent.id and t.enabled), '[]'::jsonb),
+    'skills', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'id', s.id, 'slug', s.slug, 'name', s.name, 'description', s.description,
+               'category', s.category, 'level', s.level, 'config', s.config)
+             order by s.slug)
+      from public.agent_skills s
+      where s.workspace_id = v_agent.workspace_id and s.agent_id = v_agent.id), '[]'::jsonb),
+    'knowledge', coalesce((
+      select jsonb_agg(jsonb_build_object(
+               'collection_id', c.id, 'slug', c.slug, 'name', c.name, 'is_default', c.is_default, 'access', g.access)
+             order by c.slug)
+      from public.agent_knowledge_access g
+      join public.knowledge_collections c on c.id = g.collection_id
+      where g.workspace_id = v_agent.workspace_id and g.agent_id = v_agent.id), '[]'::jsonb)
+  );
+end
+$$;
+
+--
+-- Name: FUNCTION agent_boot_context(p_agent_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.agent_boot_context(p_agent_id uuid) IS 'Start-up context of an agent as one JSON object: agent {id, workspace_id, slug, name}; documents tagged boot:all or boot:<agent slug> (each once; pinned first, then by title); enabled training_data (oldest first); skills (by slug); knowledge (collections the agent may use, with access). Caller must see the agent (any member role, or service_role), else P0002.';
 
 --
 -- Name: agent_reports_chain(uuid, integer); Type: FUNCTION; Schema: public; Owner: -
@@ -6331,7 +7664,6 @@ CREATE TABLE public.agents (
     CONSTRAINT agents_objective_check CHECK ((length(objective) <= 20000)),
     CONSTRAINT agents_role_check CHECK ((length(role) <= 200)),
     CONSTRAINT agents_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{0,62}$'::text)),
-    CONSTRAINT agents_status_canonical CHECK (((status)::text <> ALL (ARRAY['active'::text, 'sleeping'::text, 'destroyed'::text]))),
     CONSTRAINT agents_tone_check CHECK ((length(tone) <= 200)),
     CONSTRAINT agents_voice_check CHECK ((length(voice) <= 200)),
     CONSTRAINT agents_xp_check CHECK ((xp >= 0))
@@ -6342,12 +7674,6 @@ CREATE TABLE public.agents (
 --
 
 COMMENT ON TABLE public.agents IS 'AI agents of a workspace: type, status, trust tier, personality and instructions, an org chart (reports_to, kept acyclic), at most one head.';
-
---
--- Name: COLUMN agents.status; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON COLUMN public.agents.status IS 'offline / online / paused / error / archived. The personal-agent words are accepted on write and stored as: active -> online, sleeping -> paused, destroyed -> archived (never stored as such).';
 
 --
 -- Name: COLUMN agents.is_head; Type: COMMENT; Schema: public; Owner: -
@@ -6580,6 +7906,23 @@ $$;
 COMMENT ON FUNCTION public.create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval) IS 'Mints an API token for a workspace (admins). The plaintext is returned once; only its SHA-256 is stored. p_expires_in null = no expiry.';
 
 --
+-- Name: create_thread_share(uuid, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.create_thread_share(p_thread_id uuid, p_expires_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(share_id uuid, token text, expires_at timestamp with time zone)
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select * from private.thread_share_create(p_thread_id, p_expires_at)
+$$;
+
+--
+-- Name: FUNCTION create_thread_share(p_thread_id uuid, p_expires_at timestamp with time zone); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.create_thread_share(p_thread_id uuid, p_expires_at timestamp with time zone) IS 'Creates a public read-only link to a thread (members). Returns the share id and the token (128 random bits, shown once; only its SHA-256 is kept). p_expires_at null = until revoked.';
+
+--
 -- Name: create_workspace(text, text, uuid); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -6633,6 +7976,31 @@ $$;
 --
 
 COMMENT ON FUNCTION public.create_workspace(p_name text, p_slug text, p_organization_id uuid) IS 'Creates a workspace (and, without p_organization_id, an organization billed to the caller) with the caller as owner. Returns the workspace.';
+
+--
+-- Name: effective_settings(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.effective_settings(p_workspace_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.assert_workspace_role(p_workspace_id, 'viewer');
+  return (
+    select coalesce(jsonb_object_agg(k.kind, private.jsonb_deep_merge(coalesce(p.settings, '{}'), w.settings)), '{}')
+    from unnest(enum_range(null::public.settings_kind)) as k(kind)
+    left join public.platform_settings p on p.kind = k.kind
+    left join public.workspace_settings w on w.workspace_id = p_workspace_id and w.kind = k.kind
+  );
+end
+$$;
+
+--
+-- Name: FUNCTION effective_settings(p_workspace_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.effective_settings(p_workspace_id uuid) IS 'The settings a workspace runs with: per kind (llm, stt, tts, telephony, flags) the platform defaults deep-merged with the workspace''s overrides (objects merge key by key, other values replace). Members of the workspace and service_role.';
 
 --
 -- Name: enqueue_command(uuid, text, jsonb, uuid, integer, timestamp with time zone, integer, text, boolean); Type: FUNCTION; Schema: public; Owner: -
@@ -6801,6 +8169,23 @@ $$;
 COMMENT ON FUNCTION public.get_integration_tokens(p_integration_id uuid) IS 'Decrypted tokens of one integration, for its owner or service_role; anyone else gets 42501.';
 
 --
+-- Name: get_shared_thread(text, bigint, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.get_shared_thread(p_token text, p_after_seq bigint DEFAULT 0, p_limit integer DEFAULT 500) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select private.thread_share_read(p_token, p_after_seq, p_limit)
+$$;
+
+--
+-- Name: FUNCTION get_shared_thread(p_token text, p_after_seq bigint, p_limit integer); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.get_shared_thread(p_token text, p_after_seq bigint, p_limit integer) IS 'Anyone holding a live share token (not revoked, not expired) reads the thread: {thread, share, messages} (up to p_limit after p_after_seq). Unknown, revoked or expired tokens return null.';
+
+--
 -- Name: heartbeat_command(uuid, uuid, integer); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -6837,6 +8222,140 @@ $$;
 --
 
 COMMENT ON FUNCTION public.heartbeat_inbox_item(p_id uuid, p_lease_token uuid, p_extend_seconds integer) IS 'Extends a live inbox lease (never shortens it). Answers lease_lost when the token is no longer the live one.';
+
+--
+-- Name: hybrid_search_documents(text, extensions.vector, integer, uuid, uuid, text[], double precision, double precision, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hybrid_search_documents(query_text text, query_embedding extensions.vector, match_count integer DEFAULT 10, p_workspace_id uuid DEFAULT NULL::uuid, p_folder_id uuid DEFAULT NULL::uuid, p_tags text[] DEFAULT NULL::text[], full_text_weight double precision DEFAULT 1, semantic_weight double precision DEFAULT 1, rrf_k integer DEFAULT 60) RETURNS TABLE(id uuid, workspace_id uuid, folder_id uuid, title text, body text, tags text[], pinned boolean, metadata jsonb, full_text_rank integer, semantic_rank integer, similarity double precision, score double precision)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_query tsquery;
+  v_sem uuid[];
+  v_ft uuid[];
+begin
+  if query_text is null then
+    raise exception 'query_text must not be null' using errcode = '22004';
+  end if;
+  if length(query_text) > 10000 then
+    raise exception 'query_text must be at most 10000 characters' using errcode = '22023';
+  end if;
+  perform private.check_search_arguments(query_embedding, match_count, null);
+  perform private.check_rrf_arguments(full_text_weight, semantic_weight, rrf_k);
+  perform private.require_search_scope(p_workspace_id, null);
+  v_query := websearch_to_tsquery('english'::regconfig, query_text);
+  -- Each list contributes up to 2 x match_count candidates.
+  v_sem := private.document_ids_by_vector(query_embedding, match_count * 2, p_workspace_id, p_folder_id, p_tags);
+  v_ft := array(
+    select d.id from public.documents d
+    where d.fts operator(pg_catalog.@@) v_query
+      and (p_workspace_id is null or d.workspace_id = p_workspace_id)
+      and (p_folder_id is null or d.folder_id = p_folder_id)
+      and (p_tags is null or d.tags @> p_tags)
+    order by ts_rank_cd(d.fts, v_query) desc, d.id
+    limit match_count * 2);
+  return query
+    with ranks as (
+      select coalesce(f.id, s.id) as id, f.ord::integer as ft_rank, s.ord::integer as sem_rank
+      from unnest(v_ft) with ordinality as f (id, ord)
+      full join unnest(v_sem) with ordinality as s (id, ord) on s.id = f.id
+    )
+    select d.id, d.workspace_id, d.folder_id, d.title, d.body, d.tags, d.pinned, d.metadata,
+           r.ft_rank, r.sem_rank,
+           case when d.embedding is not null then 1 - (d.embedding operator(extensions.<=>) query_embedding) end,
+           coalesce(full_text_weight / (rrf_k + r.ft_rank), 0.0)
+             + coalesce(semantic_weight / (rrf_k + r.sem_rank), 0.0)
+    from ranks r
+    join public.documents d on d.id = r.id
+    order by coalesce(full_text_weight / (rrf_k + r.ft_rank), 0.0)
+             + coalesce(semantic_weight / (rrf_k + r.sem_rank), 0.0) desc, d.id
+    limit match_count;
+end
+$$;
+
+--
+-- Name: FUNCTION hybrid_search_documents(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], full_text_weight double precision, semantic_weight double precision, rrf_k integer); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.hybrid_search_documents(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], full_text_weight double precision, semantic_weight double precision, rrf_k integer) IS 'Documents ranked by reciprocal rank fusion of English full-text rank (websearch_to_tsquery over title and body) and vector rank: score = full_text_weight/(rrf_k + full_text_rank) + semantic_weight/(rrf_k + semantic_rank), rrf_k 60 by default; each list contributes up to 2 x match_count candidates. Same access rules as match_documents.';
+
+--
+-- Name: hybrid_search_knowledge(text, extensions.vector, integer, uuid, uuid[], public.knowledge_entry_type[], real, uuid, double precision, double precision, integer); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.hybrid_search_knowledge(query_text text, query_embedding extensions.vector, match_count integer DEFAULT 10, p_workspace_id uuid DEFAULT NULL::uuid, p_collection_ids uuid[] DEFAULT NULL::uuid[], p_types public.knowledge_entry_type[] DEFAULT NULL::public.knowledge_entry_type[], p_min_importance real DEFAULT NULL::real, p_agent_id uuid DEFAULT NULL::uuid, full_text_weight double precision DEFAULT 1, semantic_weight double precision DEFAULT 1, rrf_k integer DEFAULT 60) RETURNS TABLE(id uuid, workspace_id uuid, collection_id uuid, title text, content text, type public.knowledge_entry_type, importance real, source text, metadata jsonb, full_text_rank integer, semantic_rank integer, similarity double precision, score double precision)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_query tsquery;
+  v_sem uuid[];
+  v_ft uuid[];
+  v_ws uuid := p_workspace_id;
+  v_collections uuid[] := p_collection_ids;
+  v_agent record;
+begin
+  if query_text is null then
+    raise exception 'query_text must not be null' using errcode = '22004';
+  end if;
+  if length(query_text) > 10000 then
+    raise exception 'query_text must be at most 10000 characters' using errcode = '22023';
+  end if;
+  perform private.check_search_arguments(query_embedding, match_count, null);
+  perform private.check_rrf_arguments(full_text_weight, semantic_weight, rrf_k);
+  if p_min_importance is not null and (p_min_importance < 0 or p_min_importance > 1 or p_min_importance = 'NaN') then
+    raise exception 'p_min_importance must be between 0 and 1, got %', p_min_importance using errcode = '22023';
+  end if;
+  perform private.require_search_scope(p_workspace_id, p_agent_id);
+  if p_agent_id is not null then
+    select * into v_agent from private.agent_collections(p_agent_id, p_collection_ids, 'read');
+    if p_workspace_id is not null and p_workspace_id <> v_agent.workspace_id then
+      raise exception 'p_workspace_id: agent % is not in workspace %', p_agent_id, p_workspace_id
+        using errcode = '22023';
+    end if;
+    v_ws := v_agent.workspace_id;
+    v_collections := v_agent.collection_ids;
+    if cardinality(v_collections) = 0 then
+      return;
+    end if;
+  end if;
+  v_query := websearch_to_tsquery('english'::regconfig, query_text);
+  v_sem := private.knowledge_ids_by_vector(query_embedding, match_count * 2, v_ws, v_collections, p_types, p_min_importance);
+  v_ft := array(
+    select k.id from public.knowledge_entries k
+    where k.fts operator(pg_catalog.@@) v_query
+      and (v_ws is null or k.workspace_id = v_ws)
+      and (v_collections is null or k.collection_id = any (v_collections))
+      and (p_types is null or k.type = any (p_types))
+      and (p_min_importance is null or k.importance >= p_min_importance)
+    order by ts_rank_cd(k.fts, v_query) desc, k.id
+    limit match_count * 2);
+  return query
+    with ranks as (
+      select coalesce(f.id, s.id) as id, f.ord::integer as ft_rank, s.ord::integer as sem_rank
+      from unnest(v_ft) with ordinality as f (id, ord)
+      full join unnest(v_sem) with ordinality as s (id, ord) on s.id = f.id
+    )
+    select k.id, k.workspace_id, k.collection_id, k.title, k.content, k.type, k.importance, k.source, k.metadata,
+           r.ft_rank, r.sem_rank,
+           case when k.embedding is not null then 1 - (k.embedding operator(extensions.<=>) query_embedding) end,
+           coalesce(full_text_weight / (rrf_k + r.ft_rank), 0.0)
+             + coalesce(semantic_weight / (rrf_k + r.sem_rank), 0.0)
+    from ranks r
+    join public.knowledge_entries k on k.id = r.id
+    order by coalesce(full_text_weight / (rrf_k + r.ft_rank), 0.0)
+             + coalesce(semantic_weight / (rrf_k + r.sem_rank), 0.0) desc, k.id
+    limit match_count;
+end
+$$;
+
+--
+-- Name: FUNCTION hybrid_search_knowledge(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, p_agent_id uuid, full_text_weight double precision, semantic_weight double precision, rrf_k integer); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.hybrid_search_knowledge(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, p_agent_id uuid, full_text_weight double precision, semantic_weight double precision, rrf_k integer) IS 'Knowledge entries ranked by reciprocal rank fusion of English full-text rank and vector rank (rrf_k 60 by default). Same filters and agent access rules as match_knowledge.';
 
 --
 -- Name: lease_command(uuid, integer, integer, uuid); Type: FUNCTION; Schema: public; Owner: -
@@ -6903,6 +8422,243 @@ $$;
 --
 
 COMMENT ON FUNCTION public.mark_notifications_read(p_ids uuid[]) IS 'Marks the caller''s unread notifications read (all, or those in p_ids); returns the number changed.';
+
+--
+-- Name: thread_reads; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.thread_reads (
+    workspace_id uuid NOT NULL,
+    thread_id uuid NOT NULL,
+    user_id uuid DEFAULT auth.uid() NOT NULL,
+    last_read_seq bigint DEFAULT 0 NOT NULL,
+    last_read_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT thread_reads_last_read_seq_check CHECK ((last_read_seq >= 0))
+);
+
+--
+-- Name: TABLE thread_reads; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.thread_reads IS 'Per-user read marker: the sequence number of the last message the user has read in the thread.';
+
+--
+-- Name: mark_thread_read(uuid, bigint); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.mark_thread_read(p_thread_id uuid, p_seq bigint DEFAULT NULL::bigint) RETURNS public.thread_reads
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_thread public.threads;
+  v_row public.thread_reads;
+begin
+  if p_thread_id is null then
+    raise exception 'p_thread_id must not be null' using errcode = '22004';
+  end if;
+  if p_seq is not null and p_seq < 0 then
+    raise exception 'p_seq must be >= 0 (got %)', p_seq using errcode = '22023';
+  end if;
+  if auth.uid() is null then
+    raise exception 'mark_thread_read needs a signed-in user' using errcode = '42501';
+  end if;
+  select * into v_thread from public.threads t where t.id = p_thread_id;
+  if v_thread.id is null then
+    raise exception 'thread % not found', p_thread_id using errcode = 'P0002';
+  end if;
+  insert into public.thread_reads (workspace_id, thread_id, user_id, last_read_seq, last_read_at)
+  values (v_thread.workspace_id, p_thread_id, auth.uid(), coalesce(p_seq, v_thread.last_seq), now())
+  on conflict (thread_id, user_id) do update
+    set last_read_seq = excluded.last_read_seq, last_read_at = excluded.last_read_at
+  returning * into v_row;
+  return v_row;
+end
+$$;
+
+--
+-- Name: FUNCTION mark_thread_read(p_thread_id uuid, p_seq bigint); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.mark_thread_read(p_thread_id uuid, p_seq bigint) IS 'Marks the caller''s thread read up to p_seq (default: the newest message); the marker only moves forward.';
+
+--
+-- Name: match_document_chunks(extensions.vector, integer, uuid, uuid[], double precision); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.match_document_chunks(query_embedding extensions.vector, match_count integer DEFAULT 10, p_workspace_id uuid DEFAULT NULL::uuid, p_document_ids uuid[] DEFAULT NULL::uuid[], min_similarity double precision DEFAULT NULL::double precision) RETURNS TABLE(id uuid, workspace_id uuid, document_id uuid, document_title text, ordinal integer, content text, metadata jsonb, similarity double precision)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_ids uuid[];
+begin
+  perform private.check_search_arguments(query_embedding, match_count, min_similarity);
+  perform private.require_search_scope(p_workspace_id, null);
+  v_ids := private.document_chunk_ids_by_vector(query_embedding, match_count, p_workspace_id, p_document_ids);
+  return query
+    select c.id, c.workspace_id, c.document_id, d.title, c.ordinal, c.content, c.metadata, s.similarity
+    from public.document_chunks c
+    join public.documents d on d.id = c.document_id
+    cross join lateral (select 1 - (c.embedding operator(extensions.<=>) query_embedding) as similarity) s
+    where c.id = any (v_ids)
+      and (min_similarity is null or s.similarity >= min_similarity)
+    order by s.similarity desc, c.id;
+end
+$$;
+
+--
+-- Name: FUNCTION match_document_chunks(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_document_ids uuid[], min_similarity double precision); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.match_document_chunks(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_document_ids uuid[], min_similarity double precision) IS 'Nearest document passages (document_chunks) by cosine similarity, with their document''s title. match_count 1..200; optional workspace, documents, min_similarity. Same access and search rules as match_documents.';
+
+--
+-- Name: match_documents(extensions.vector, integer, uuid, uuid, text[], double precision); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.match_documents(query_embedding extensions.vector, match_count integer DEFAULT 10, p_workspace_id uuid DEFAULT NULL::uuid, p_folder_id uuid DEFAULT NULL::uuid, p_tags text[] DEFAULT NULL::text[], min_similarity double precision DEFAULT NULL::double precision) RETURNS TABLE(id uuid, workspace_id uuid, folder_id uuid, title text, body text, tags text[], pinned boolean, metadata jsonb, similarity double precision)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_ids uuid[];
+begin
+  perform private.check_search_arguments(query_embedding, match_count, min_similarity);
+  perform private.require_search_scope(p_workspace_id, null);
+  v_ids := private.document_ids_by_vector(query_embedding, match_count, p_workspace_id, p_folder_id, p_tags);
+  return query
+    select d.id, d.workspace_id, d.folder_id, d.title, d.body, d.tags, d.pinned, d.metadata, s.similarity
+    from public.documents d
+    cross join lateral (select 1 - (d.embedding operator(extensions.<=>) query_embedding) as similarity) s
+    where d.id = any (v_ids)
+      and (min_similarity is null or s.similarity >= min_similarity)
+    order by s.similarity desc, d.id;
+end
+$$;
+
+--
+-- Name: FUNCTION match_documents(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], min_similarity double precision); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.match_documents(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], min_similarity double precision) IS 'Nearest documents by cosine similarity (1 - cosine distance) to query_embedding (1536 dimensions). match_count 1..200; optional workspace, folder, tags (document must have all), min_similarity. Members see their workspaces (RLS); service_role must pass p_workspace_id. HNSW with iterative scan, exact fallback: never fewer than match_count rows while that many match.';
+
+--
+-- Name: match_email_route(uuid, public.email_rule_direction, text, text, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.match_email_route(p_workspace_id uuid, p_direction public.email_rule_direction, p_from text, p_to text, p_subject text DEFAULT NULL::text) RETURNS TABLE(rule_id uuid, agent_id uuid, rule_name text)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_workspace_id is null then
+    raise exception 'p_workspace_id must not be null' using errcode = '22004';
+  end if;
+  if p_direction is null then
+    raise exception 'p_direction must not be null' using errcode = '22004';
+  end if;
+  perform private.assert_workspace_role(p_workspace_id, 'viewer');
+  return query
+    select r.id, r.agent_id, r.name
+    from public.email_routing_rules r
+    where r.workspace_id = p_workspace_id and r.direction = p_direction and r.enabled
+      and (r.from_pattern is null or coalesce(p_from, '') ~* r.from_pattern)
+      and (r.to_pattern is null or coalesce(p_to, '') ~* r.to_pattern)
+      and (r.subject_pattern is null or coalesce(p_subject, '') ~* r.subject_pattern)
+    order by r.priority, r.created_at, r.id
+    limit 1;
+end
+$$;
+
+--
+-- Name: FUNCTION match_email_route(p_workspace_id uuid, p_direction public.email_rule_direction, p_from text, p_to text, p_subject text); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.match_email_route(p_workspace_id uuid, p_direction public.email_rule_direction, p_from text, p_to text, p_subject text) IS 'The first enabled e-mail routing rule (by priority) of the workspace and direction whose from / to / subject patterns match; returns its agent. Empty when none matches.';
+
+--
+-- Name: match_knowledge(extensions.vector, integer, uuid, uuid[], public.knowledge_entry_type[], real, double precision, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.match_knowledge(query_embedding extensions.vector, match_count integer DEFAULT 10, p_workspace_id uuid DEFAULT NULL::uuid, p_collection_ids uuid[] DEFAULT NULL::uuid[], p_types public.knowledge_entry_type[] DEFAULT NULL::public.knowledge_entry_type[], p_min_importance real DEFAULT NULL::real, min_similarity double precision DEFAULT NULL::double precision, p_agent_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, workspace_id uuid, collection_id uuid, title text, content text, type public.knowledge_entry_type, importance real, source text, metadata jsonb, created_at timestamp with time zone, similarity double precision)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_ids uuid[];
+  v_ws uuid := p_workspace_id;
+  v_collections uuid[] := p_collection_ids;
+  v_agent record;
+begin
+  perform private.check_search_arguments(query_embedding, match_count, min_similarity);
+  if p_min_importance is not null and (p_min_importance < 0 or p_min_importance > 1 or p_min_importance = 'NaN') then
+    raise exception 'p_min_importance must be between 0 and 1, got %', p_min_importance using errcode = '22023';
+  end if;
+  perform private.require_search_scope(p_workspace_id, p_agent_id);
+  if p_agent_id is not null then
+    select * into v_agent from private.agent_collections(p_agent_id, p_collection_ids, 'read');
+    if p_workspace_id is not null and p_workspace_id <> v_agent.workspace_id then
+      raise exception 'p_workspace_id: agent % is not in workspace %', p_agent_id, p_workspace_id
+        using errcode = '22023';
+    end if;
+    v_ws := v_agent.workspace_id;
+    v_collections := v_agent.collection_ids;
+    if cardinality(v_collections) = 0 then
+      return; -- the agent may read no collection: nothing to find
+    end if;
+  end if;
+  v_ids := private.knowledge_ids_by_vector(query_embedding, match_count, v_ws, v_collections, p_types, p_min_importance);
+  return query
+    select k.id, k.workspace_id, k.collection_id, k.title, k.content, k.type, k.importance, k.source, k.metadata,
+           k.created_at, s.similarity
+    from public.knowledge_entries k
+    cross join lateral (select 1 - (k.embedding operator(extensions.<=>) query_embedding) as similarity) s
+    where k.id = any (v_ids)
+      and (min_similarity is null or s.similarity >= min_similarity)
+    order by s.similarity desc, k.id;
+end
+$$;
+
+--
+-- Name: FUNCTION match_knowledge(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, min_similarity double precision, p_agent_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.match_knowledge(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, min_similarity double precision, p_agent_id uuid) IS 'Nearest knowledge entries by cosine similarity. match_count 1..200; optional workspace, collections, types, minimum importance, min_similarity. With p_agent_id: only collections that agent has read or read_write access to (agent_knowledge_access); an agent with no grant gets no rows, naming a collection it may not read is 42501. Members see their workspaces (RLS); service_role must pass p_workspace_id or p_agent_id.';
+
+--
+-- Name: my_threads(uuid, integer, boolean); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.my_threads(p_workspace_id uuid DEFAULT NULL::uuid, p_limit integer DEFAULT 200, p_include_archived boolean DEFAULT false) RETURNS TABLE(thread_id uuid, workspace_id uuid, kind public.thread_kind, title text, agent_id uuid, session_id uuid, last_seq bigint, last_read_seq bigint, unread_count bigint, last_message_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_limit is null or p_limit not between 1 and 1000 then
+    raise exception 'p_limit must be between 1 and 1000 (got %)', p_limit using errcode = '22023';
+  end if;
+  return query
+    select t.id, t.workspace_id, t.kind, t.title, t.agent_id, t.session_id, t.last_seq,
+           coalesce(r.last_read_seq, 0),
+           greatest(t.last_seq - coalesce(r.last_read_seq, 0), 0),
+           t.last_message_at
+    from public.threads t
+    left join public.thread_reads r on r.thread_id = t.id and r.user_id = (select auth.uid())
+    where (p_workspace_id is null or t.workspace_id = p_workspace_id)
+      and (p_include_archived or t.archived_at is null)
+    order by t.last_message_at desc nulls last, t.id
+    limit p_limit;
+end
+$$;
+
+--
+-- Name: FUNCTION my_threads(p_workspace_id uuid, p_limit integer, p_include_archived boolean); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.my_threads(p_workspace_id uuid, p_limit integer, p_include_archived boolean) IS 'The caller''s threads (all their workspaces, or one) with unread counts (last_seq - the caller''s read marker), newest activity first; p_limit 1..1000.';
 
 --
 -- Name: recompute_agent_budget(uuid); Type: FUNCTION; Schema: public; Owner: -
@@ -7139,6 +8895,109 @@ $$;
 COMMENT ON FUNCTION public.revoke_platform_token(p_token_id uuid) IS 'Revokes an API token (admins of its workspace); revoking twice is a no-op.';
 
 --
+-- Name: thread_shares; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.thread_shares (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    thread_id uuid NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    expires_at timestamp with time zone,
+    revoked_at timestamp with time zone,
+    revoked_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT thread_shares_revoked_by_check CHECK (((revoked_by IS NULL) OR (revoked_at IS NOT NULL)))
+);
+
+--
+-- Name: TABLE thread_shares; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.thread_shares IS 'Public read-only links to a thread. The link carries a 128-bit random token (returned once by create_thread_share); only its SHA-256 is stored, in a table no API role can read. Live while not revoked and not expired; anon reads through get_shared_thread.';
+
+--
+-- Name: revoke_thread_share(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.revoke_thread_share(p_share_id uuid) RETURNS public.thread_shares
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_row public.thread_shares;
+begin
+  if p_share_id is null then
+    raise exception 'p_share_id must not be null' using errcode = '22004';
+  end if;
+  select * into v_row from public.thread_shares s where s.id = p_share_id;
+  if v_row.id is null then
+    raise exception 'share % not found', p_share_id using errcode = 'P0002';
+  end if;
+  if v_row.revoked_at is not null then
+    return v_row;
+  end if;
+  update public.thread_shares s set revoked_at = now() where s.id = p_share_id returning * into v_row;
+  if v_row.id is null then
+    raise exception 'permission denied: cannot revoke share %', p_share_id using errcode = '42501';
+  end if;
+  return v_row;
+end
+$$;
+
+--
+-- Name: FUNCTION revoke_thread_share(p_share_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.revoke_thread_share(p_share_id uuid) IS 'Revokes a thread share link; the link reads nothing from then on. Idempotent.';
+
+--
+-- Name: route_inbound_message(text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.route_inbound_message(p_phone text) RETURNS TABLE(result text, workspace_id uuid, member_id uuid, agent_id uuid, display_name text)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  v_member public.family_members;
+  v_agent uuid;
+begin
+  if not private.is_trusted_caller() then
+    raise exception 'permission denied: route_inbound_message is for the message router (service_role)' using errcode = '42501';
+  end if;
+  if p_phone is null then
+    raise exception 'p_phone must not be null' using errcode = '22004';
+  end if;
+  if p_phone !~ '^\+[1-9][0-9]{6,14}$' then
+    raise exception 'p_phone "%" is not an E.164 number (+ then 7 to 15 digits)', left(p_phone, 40) using errcode = '22023';
+  end if;
+  select * into v_member from public.family_members f where f.phone_e164 = p_phone;
+  if v_member.id is null then
+    return query select 'unknown_number'::text, null::uuid, null::uuid, null::uuid, null::text;
+    return;
+  end if;
+  if not v_member.opted_in then
+    return query select 'not_opted_in'::text, v_member.workspace_id, v_member.id, null::uuid, v_member.display_name;
+    return;
+  end if;
+  select a.id into v_agent from public.agents a
+  where a.workspace_id = v_member.workspace_id and a.status <> 'archived'
+    and (a.id = v_member.agent_id or (v_member.agent_id is null and a.is_head))
+  limit 1;
+  return query select case when v_agent is null then 'no_agent' else 'routed' end,
+    v_member.workspace_id, v_member.id, v_agent, v_member.display_name;
+end
+$_$;
+
+--
+-- Name: FUNCTION route_inbound_message(p_phone text); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.route_inbound_message(p_phone text) IS 'Message router (service_role only): the family (workspace), member and agent to wake for an inbound message from an E.164 number. result = routed, unknown_number, not_opted_in or no_agent (the member''s agent, else the workspace head agent, is missing or archived).';
+
+--
 -- Name: search_contacts(uuid, text, integer); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -7296,6 +9155,68 @@ $$;
 COMMENT ON FUNCTION public.set_agent_budget(p_agent_id uuid, p_monthly_limit_usd numeric, p_clear_limit boolean, p_soft_threshold_pct integer, p_hard_cutoff boolean, p_follow_workspace_default boolean) IS 'Sets an agent''s monthly limit (or p_clear_limit), soft threshold %, hard cutoff, or makes it follow the workspace defaults again. Null arguments keep the current value. Admins.';
 
 --
+-- Name: knowledge_collections; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.knowledge_collections (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    slug text NOT NULL,
+    name text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    is_default boolean DEFAULT false NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT knowledge_collections_description_check CHECK ((length(description) <= 2000)),
+    CONSTRAINT knowledge_collections_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT knowledge_collections_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT knowledge_collections_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{0,62}$'::text))
+);
+
+--
+-- Name: TABLE knowledge_collections; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.knowledge_collections IS 'Named sets of knowledge entries. Exactly one default collection per workspace (created with the workspace; switch with set_default_knowledge_collection).';
+
+--
+-- Name: set_default_knowledge_collection(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.set_default_knowledge_collection(p_collection_id uuid) RETURNS public.knowledge_collections
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_ws uuid;
+  v_row public.knowledge_collections;
+begin
+  if p_collection_id is null then
+    raise exception 'p_collection_id must not be null' using errcode = '22004';
+  end if;
+  select c.workspace_id into v_ws from public.knowledge_collections c where c.id = p_collection_id;
+  if v_ws is null then
+    raise exception 'p_collection_id: collection % not found', p_collection_id using errcode = 'P0002';
+  end if;
+  perform private.assert_workspace_role(v_ws, 'member');
+  update public.knowledge_collections c set is_default = false
+  where c.workspace_id = v_ws and c.is_default and c.id <> p_collection_id;
+  update public.knowledge_collections c set is_default = true
+  where c.id = p_collection_id
+  returning c.* into v_row;
+  return v_row;
+end
+$$;
+
+--
+-- Name: FUNCTION set_default_knowledge_collection(p_collection_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.set_default_knowledge_collection(p_collection_id uuid) IS 'Makes this collection its workspace''s default (the previous default stops being one) in one transaction. Member or above, or service_role.';
+
+--
 -- Name: set_member_role(uuid, uuid, public.workspace_role); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -7381,6 +9302,65 @@ $$;
 COMMENT ON FUNCTION public.start_command(p_id uuid, p_lease_token uuid) IS 'Marks a leased command running (counts the attempt). A cancel requested before the start ends it unexecuted.';
 
 --
+-- Name: transition_agent_session(uuid, integer, public.agent_session_lifecycle, text, jsonb, text); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.transition_agent_session(p_session_id uuid, p_expected_version integer, p_to public.agent_session_lifecycle, p_error text DEFAULT NULL::text, p_sandbox_state jsonb DEFAULT NULL::jsonb, p_lifecycle_run_id text DEFAULT NULL::text) RETURNS public.agent_sessions
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select * from private.agent_session_transition(p_session_id, p_expected_version, p_to, p_error, p_sandbox_state, p_lifecycle_run_id)
+$$;
+
+--
+-- Name: FUNCTION transition_agent_session(p_session_id uuid, p_expected_version integer, p_to public.agent_session_lifecycle, p_error text, p_sandbox_state jsonb, p_lifecycle_run_id text); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.transition_agent_session(p_session_id uuid, p_expected_version integer, p_to public.agent_session_lifecycle, p_error text, p_sandbox_state jsonb, p_lifecycle_run_id text) IS 'Moves a session''s lifecycle to p_to if it is still at p_expected_version (the session owner or an admin). Stale version raises 40001, an illegal move 55000. p_error only with p_to = failed. Returns the updated session (lifecycle_version + 1).';
+
+--
+-- Name: turn_timeline(uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.turn_timeline(p_turn_id uuid) RETURNS TABLE(stage text, status public.telemetry_status, started_at timestamp with time zone, ended_at timestamp with time zone, duration_ms bigint, offset_ms bigint, transitions integer, metadata jsonb)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_turn_id is null then
+    raise exception 'p_turn_id must not be null' using errcode = '22004';
+  end if;
+  return query
+    with ev as (
+      select e.stage, e.status, e.started_at, e.ended_at, e.metadata, e.id
+      from public.telemetry_events e
+      where e.turn_id = p_turn_id
+    ), per_stage as (
+      select ev.stage,
+             (array_agg(ev.status order by coalesce(ev.ended_at, ev.started_at), ev.id))[count(*)] as status,
+             min(ev.started_at) as started_at,
+             max(ev.ended_at) as ended_at,
+             count(*)::integer as transitions,
+             (array_agg(ev.metadata order by coalesce(ev.ended_at, ev.started_at), ev.id))[count(*)] as metadata
+      from ev group by ev.stage
+    )
+    select p.stage, p.status, p.started_at, p.ended_at,
+           case when p.ended_at is null then null
+                else (extract(epoch from (p.ended_at - p.started_at)) * 1000)::bigint end,
+           (extract(epoch from (p.started_at - min(p.started_at) over ())) * 1000)::bigint,
+           p.transitions, p.metadata
+    from per_stage p
+    order by p.started_at, p.stage;
+end
+$$;
+
+--
+-- Name: FUNCTION turn_timeline(p_turn_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.turn_timeline(p_turn_id uuid) IS 'The pipeline stages of one turn in order: stage, latest status, first start, last end, duration_ms, offset_ms from the turn''s start, number of transitions, latest metadata. Workspace admins and service_role.';
+
+--
 -- Name: unread_notification_count(); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -7426,6 +9406,164 @@ CREATE TABLE private.gateway_token_hashes (
 );
 
 --
+-- Name: telemetry_config; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.telemetry_config (
+    id boolean DEFAULT true NOT NULL,
+    retention_months integer DEFAULT 6 NOT NULL,
+    months_ahead integer DEFAULT 2 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT telemetry_config_id_check CHECK (id),
+    CONSTRAINT telemetry_config_months_ahead_check CHECK (((months_ahead >= 1) AND (months_ahead <= 24))),
+    CONSTRAINT telemetry_config_retention_months_check CHECK (((retention_months >= 1) AND (retention_months <= 120)))
+);
+
+--
+-- Name: telemetry_events; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.telemetry_events (
+    id bigint NOT NULL,
+    workspace_id uuid NOT NULL,
+    turn_id uuid NOT NULL,
+    stage text NOT NULL,
+    status public.telemetry_status NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    ended_at timestamp with time zone,
+    duration_ms bigint GENERATED ALWAYS AS (
+CASE
+    WHEN (ended_at IS NULL) THEN NULL::bigint
+    ELSE ((EXTRACT(epoch FROM (ended_at - started_at)) * (1000)::numeric))::bigint
+END) STORED,
+    agent_id uuid,
+    member_id uuid,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT telemetry_events_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT telemetry_events_order_check CHECK (((ended_at IS NULL) OR (ended_at >= started_at))),
+    CONSTRAINT telemetry_events_stage_check CHECK ((stage ~ '^[a-z][a-z0-9_.:-]{0,62}$'::text))
+)
+PARTITION BY RANGE (started_at);
+
+--
+-- Name: TABLE telemetry_events; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.telemetry_events IS 'One row per pipeline stage transition of a turn (stage, status, start, end, derived duration, metadata). Append-only, partitioned by month on started_at (partitions in schema private, created ahead and dropped after the retention period by the cron job agentbase-telemetry-partitions). Written by service_role; read by workspace admins.';
+
+--
+-- Name: COLUMN telemetry_events.turn_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.telemetry_events.turn_id IS 'The conversational turn this stage belongs to; turn_timeline(turn_id) reads one turn.';
+
+--
+-- Name: telemetry_events_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.telemetry_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+--
+-- Name: telemetry_events_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.telemetry_events_id_seq OWNED BY public.telemetry_events.id;
+
+--
+-- Name: telemetry_events_p202611; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.telemetry_events_p202611 (
+    id bigint DEFAULT nextval('public.telemetry_events_id_seq'::regclass) NOT NULL,
+    workspace_id uuid NOT NULL,
+    turn_id uuid NOT NULL,
+    stage text NOT NULL,
+    status public.telemetry_status NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    ended_at timestamp with time zone,
+    duration_ms bigint GENERATED ALWAYS AS (
+CASE
+    WHEN (ended_at IS NULL) THEN NULL::bigint
+    ELSE ((EXTRACT(epoch FROM (ended_at - started_at)) * (1000)::numeric))::bigint
+END) STORED,
+    agent_id uuid,
+    member_id uuid,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT telemetry_events_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT telemetry_events_order_check CHECK (((ended_at IS NULL) OR (ended_at >= started_at))),
+    CONSTRAINT telemetry_events_stage_check CHECK ((stage ~ '^[a-z][a-z0-9_.:-]{0,62}$'::text))
+);
+
+--
+-- Name: telemetry_events_p202612; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.telemetry_events_p202612 (
+    id bigint DEFAULT nextval('public.telemetry_events_id_seq'::regclass) NOT NULL,
+    workspace_id uuid NOT NULL,
+    turn_id uuid NOT NULL,
+    stage text NOT NULL,
+    status public.telemetry_status NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    ended_at timestamp with time zone,
+    duration_ms bigint GENERATED ALWAYS AS (
+CASE
+    WHEN (ended_at IS NULL) THEN NULL::bigint
+    ELSE ((EXTRACT(epoch FROM (ended_at - started_at)) * (1000)::numeric))::bigint
+END) STORED,
+    agent_id uuid,
+    member_id uuid,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT telemetry_events_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT telemetry_events_order_check CHECK (((ended_at IS NULL) OR (ended_at >= started_at))),
+    CONSTRAINT telemetry_events_stage_check CHECK ((stage ~ '^[a-z][a-z0-9_.:-]{0,62}$'::text))
+);
+
+--
+-- Name: telemetry_events_p202701; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.telemetry_events_p202701 (
+    id bigint DEFAULT nextval('public.telemetry_events_id_seq'::regclass) NOT NULL,
+    workspace_id uuid NOT NULL,
+    turn_id uuid NOT NULL,
+    stage text NOT NULL,
+    status public.telemetry_status NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    ended_at timestamp with time zone,
+    duration_ms bigint GENERATED ALWAYS AS (
+CASE
+    WHEN (ended_at IS NULL) THEN NULL::bigint
+    ELSE ((EXTRACT(epoch FROM (ended_at - started_at)) * (1000)::numeric))::bigint
+END) STORED,
+    agent_id uuid,
+    member_id uuid,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT telemetry_events_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT telemetry_events_order_check CHECK (((ended_at IS NULL) OR (ended_at >= started_at))),
+    CONSTRAINT telemetry_events_stage_check CHECK ((stage ~ '^[a-z][a-z0-9_.:-]{0,62}$'::text))
+);
+
+--
+-- Name: thread_share_hashes; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.thread_share_hashes (
+    share_id uuid NOT NULL,
+    token_hash bytea NOT NULL,
+    CONSTRAINT thread_share_hashes_token_hash_check CHECK ((octet_length(token_hash) = 32))
+);
+
+--
 -- Name: user_integration_secrets; Type: TABLE; Schema: private; Owner: -
 --
 
@@ -7434,26 +9572,6 @@ CREATE TABLE private.user_integration_secrets (
     access_token bytea NOT NULL,
     refresh_token bytea
 );
-
---
--- Name: value_aliases; Type: TABLE; Schema: private; Owner: -
---
-
-CREATE TABLE private.value_aliases (
-    vocabulary text NOT NULL,
-    alias text NOT NULL,
-    canonical text NOT NULL,
-    source_system text NOT NULL,
-    handling text NOT NULL,
-    note text DEFAULT ''::text NOT NULL,
-    CONSTRAINT value_aliases_handling_check CHECK ((handling = ANY (ARRAY['normalised_on_write'::text, 'mapped_on_port'::text])))
-);
-
---
--- Name: TABLE value_aliases; Type: COMMENT; Schema: private; Owner: -
---
-
-COMMENT ON TABLE private.value_aliases IS 'Old spellings of values from the systems agentbase replaces, their canonical value here, and whether the database normalises them on write or the porting guide maps them once.';
 
 --
 -- Name: agent_command_events; Type: TABLE; Schema: public; Owner: -
@@ -7530,6 +9648,27 @@ ALTER TABLE public.agent_inbox_events ALTER COLUMN id ADD GENERATED ALWAYS AS ID
     NO MAXVALUE
     CACHE 1
 );
+
+--
+-- Name: agent_knowledge_access; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.agent_knowledge_access (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    agent_id uuid NOT NULL,
+    collection_id uuid NOT NULL,
+    access public.knowledge_access_level DEFAULT 'read'::public.knowledge_access_level NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE agent_knowledge_access; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.agent_knowledge_access IS 'Which agent may use which knowledge collection: read (search) or read_write (search and add entries). Granted by workspace admins.';
 
 --
 -- Name: agent_skills; Type: TABLE; Schema: public; Owner: -
@@ -7680,6 +9819,71 @@ COMMENT ON COLUMN public.agent_usage.cost_total_usd IS 'Null = unmetered call; w
 --
 
 COMMENT ON COLUMN public.agent_usage.occurred_at IS 'When the call happened (at most 5 minutes in the future); decides the budget period.';
+
+--
+-- Name: asset_folders; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.asset_folders (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    parent_id uuid,
+    name text NOT NULL,
+    sort_order integer DEFAULT 0 NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT asset_folders_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200)))
+);
+
+--
+-- Name: TABLE asset_folders; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.asset_folders IS 'Folder tree for assets, per workspace (no cycles).';
+
+--
+-- Name: assets; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.assets (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    folder_id uuid,
+    name text NOT NULL,
+    type public.asset_type DEFAULT 'other'::public.asset_type NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    storage_path text,
+    url text,
+    mime_type text,
+    size_bytes bigint,
+    tags text[] DEFAULT '{}'::text[] NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT assets_check CHECK (((length(storage_path) <= 1024) AND (storage_path ~~ ((workspace_id)::text || '/_%'::text)) AND (storage_path !~ '(^|/)\.\.?(/|$)'::text))),
+    CONSTRAINT assets_description_check CHECK ((length(description) <= 20000)),
+    CONSTRAINT assets_location_check CHECK ((num_nonnulls(storage_path, url) = 1)),
+    CONSTRAINT assets_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT assets_mime_type_check CHECK (((mime_type ~ '^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$'::text) AND (length(mime_type) <= 255))),
+    CONSTRAINT assets_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 500))),
+    CONSTRAINT assets_size_bytes_check CHECK ((size_bytes >= 0)),
+    CONSTRAINT assets_tags_check CHECK (((cardinality(tags) <= 100) AND (array_position(tags, NULL::text) IS NULL))),
+    CONSTRAINT assets_url_check CHECK (((url ~ '^https?://[^\s]+$'::text) AND (length(url) <= 2048)))
+);
+
+--
+-- Name: TABLE assets; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.assets IS 'Files and links: type, either storage_path (an object in the private assets bucket under <workspace_id>/) or url, mime type, size, tags, metadata.';
+
+--
+-- Name: COLUMN assets.storage_path; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.assets.storage_path IS 'Object name in the assets bucket; must start with <workspace_id>/ (the storage policies confine objects to that prefix).';
 
 --
 -- Name: audit_log; Type: TABLE; Schema: public; Owner: -
@@ -8252,6 +10456,204 @@ CREATE TABLE public.device_tokens (
 COMMENT ON TABLE public.device_tokens IS 'Push tokens, one row per app install (token unique), owned by the signed-in user.';
 
 --
+-- Name: document_chunks; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.document_chunks (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    document_id uuid NOT NULL,
+    ordinal integer NOT NULL,
+    content text NOT NULL,
+    token_count integer,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    embedding extensions.vector,
+    fts tsvector GENERATED ALWAYS AS (to_tsvector('english'::regconfig, content)) STORED,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT document_chunks_content_check CHECK (((length(content) >= 1) AND (length(content) <= 100000))),
+    CONSTRAINT document_chunks_embedding_dimensions_check CHECK ((extensions.vector_dims(embedding) = 1536)),
+    CONSTRAINT document_chunks_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT document_chunks_ordinal_check CHECK ((ordinal >= 0)),
+    CONSTRAINT document_chunks_token_count_check CHECK ((token_count >= 0))
+);
+
+--
+-- Name: TABLE document_chunks; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.document_chunks IS 'Passages of a document (ordinal order) with their own embedding, so long documents are searchable by passage (match_document_chunks).';
+
+--
+-- Name: document_folders; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.document_folders (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    parent_id uuid,
+    name text NOT NULL,
+    sort_order integer DEFAULT 0 NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT document_folders_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200)))
+);
+
+--
+-- Name: TABLE document_folders; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.document_folders IS 'Folder tree for documents, per workspace (no cycles: a folder is never its own ancestor).';
+
+--
+-- Name: documents; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.documents (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    folder_id uuid,
+    title text NOT NULL,
+    body text DEFAULT ''::text NOT NULL,
+    tags text[] DEFAULT '{}'::text[] NOT NULL,
+    pinned boolean DEFAULT false NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    embedding extensions.vector,
+    fts tsvector GENERATED ALWAYS AS ((setweight(to_tsvector('english'::regconfig, title), 'A'::"char") || setweight(to_tsvector('english'::regconfig, body), 'B'::"char"))) STORED,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT documents_body_check CHECK ((length(body) <= 500000)),
+    CONSTRAINT documents_embedding_dimensions_check CHECK ((extensions.vector_dims(embedding) = 1536)),
+    CONSTRAINT documents_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT documents_tags_check CHECK (((cardinality(tags) <= 100) AND (array_position(tags, NULL::text) IS NULL))),
+    CONSTRAINT documents_title_check CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 500)))
+);
+
+--
+-- Name: TABLE documents; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.documents IS 'Workspace documents: title, body, tags (boot:all / boot:<agent slug> mark agent start-up context), pinned, metadata, a 1536-d embedding and a full-text vector. Search: match_documents, hybrid_search_documents.';
+
+--
+-- Name: COLUMN documents.tags; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.documents.tags IS 'Free labels. boot:all and boot:<agent slug> put the document into agent_boot_context.';
+
+--
+-- Name: COLUMN documents.embedding; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.documents.embedding IS 'Cosine-searchable embedding, exactly 1536 dimensions (private.embedding_dimensions()); null until computed.';
+
+--
+-- Name: COLUMN documents.fts; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.documents.fts IS 'Generated: English full-text vector of title (weight A) and body (weight B), for hybrid_search_documents.';
+
+--
+-- Name: email_routing_rules; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.email_routing_rules (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    agent_id uuid NOT NULL,
+    name text NOT NULL,
+    direction public.email_rule_direction DEFAULT 'inbound'::public.email_rule_direction NOT NULL,
+    priority integer DEFAULT 100 NOT NULL,
+    from_pattern text,
+    to_pattern text,
+    subject_pattern text,
+    enabled boolean DEFAULT true NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT email_routing_rules_from_pattern_check CHECK (((length(from_pattern) >= 1) AND (length(from_pattern) <= 500))),
+    CONSTRAINT email_routing_rules_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT email_routing_rules_priority_check CHECK (((priority >= 0) AND (priority <= 10000))),
+    CONSTRAINT email_routing_rules_some_pattern_check CHECK ((num_nonnulls(from_pattern, to_pattern, subject_pattern) >= 1)),
+    CONSTRAINT email_routing_rules_subject_pattern_check CHECK (((length(subject_pattern) >= 1) AND (length(subject_pattern) <= 500))),
+    CONSTRAINT email_routing_rules_to_pattern_check CHECK (((length(to_pattern) >= 1) AND (length(to_pattern) <= 500)))
+);
+
+--
+-- Name: TABLE email_routing_rules; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.email_routing_rules IS 'Agent e-mail routing: inbound or outbound rules matching from / to / subject (case-insensitive regular expressions), tried by priority; the first match names the agent. See match_email_route.';
+
+--
+-- Name: family_members; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.family_members (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    phone_e164 text NOT NULL,
+    display_name text NOT NULL,
+    relation public.family_relation DEFAULT 'other'::public.family_relation NOT NULL,
+    user_id uuid,
+    agent_id uuid,
+    opted_in boolean DEFAULT false NOT NULL,
+    opted_in_at timestamp with time zone,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT family_members_display_name_check CHECK (((length(btrim(display_name)) >= 1) AND (length(btrim(display_name)) <= 200))),
+    CONSTRAINT family_members_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT family_members_opted_in_at_check CHECK ((opted_in = (opted_in_at IS NOT NULL))),
+    CONSTRAINT family_members_phone_e164_check CHECK ((phone_e164 ~ '^\+[1-9][0-9]{6,14}$'::text))
+);
+
+--
+-- Name: TABLE family_members; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.family_members IS 'Family assistant: a phone number (E.164, unique across the platform) mapped to a workspace (the family account), a display name, relation, optional linked user, the agent to wake and the opt-in state. Read by route_inbound_message.';
+
+--
+-- Name: COLUMN family_members.phone_e164; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.family_members.phone_e164 IS 'E.164: +, country code, subscriber number; 8 to 16 characters, no spaces. Unique across all workspaces.';
+
+--
+-- Name: feed_events; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.feed_events (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    type public.feed_event_type NOT NULL,
+    title text NOT NULL,
+    body text,
+    data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    agent_id uuid,
+    user_id uuid,
+    thread_id uuid,
+    acknowledged_at timestamp with time zone,
+    acknowledged_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT feed_events_acknowledged_by_check CHECK (((acknowledged_by IS NULL) OR (acknowledged_at IS NOT NULL))),
+    CONSTRAINT feed_events_body_check CHECK ((length(body) <= 20000)),
+    CONSTRAINT feed_events_data_check CHECK ((jsonb_typeof(data) = 'object'::text)),
+    CONSTRAINT feed_events_title_check CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 500)))
+);
+
+--
+-- Name: TABLE feed_events; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.feed_events IS 'Activity feed (info, task completed, approval needed, ...), for the workspace or one member; acknowledged_at marks it handled.';
+
+--
 -- Name: field_definitions; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -8498,6 +10900,89 @@ COMMENT ON COLUMN public.jobs.attempt IS 'Executions started: bumped each time t
 COMMENT ON COLUMN public.jobs.logs IS 'Output, at most 1 MiB: longer writes keep the newest 1 MiB and set logs_truncated.';
 
 --
+-- Name: message_revisions; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.message_revisions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    thread_id uuid NOT NULL,
+    message_id uuid NOT NULL,
+    revision integer NOT NULL,
+    content text NOT NULL,
+    parts jsonb NOT NULL,
+    edited_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT message_revisions_revision_check CHECK ((revision >= 1))
+);
+
+--
+-- Name: TABLE message_revisions; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.message_revisions IS 'The content and parts a message had before each edit (revision n = the version replaced by revision n+1). Append-only.';
+
+--
+-- Name: messages; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.messages (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    thread_id uuid NOT NULL,
+    seq bigint NOT NULL,
+    sender_type public.message_sender_type NOT NULL,
+    sender_user_id uuid,
+    sender_agent_id uuid,
+    content text DEFAULT ''::text NOT NULL,
+    parts jsonb DEFAULT '[]'::jsonb NOT NULL,
+    model_id text,
+    input_tokens integer,
+    output_tokens integer,
+    cached_input_tokens integer,
+    reasoning_tokens integer,
+    reply_to_id uuid,
+    external_ref text,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    revision integer DEFAULT 1 NOT NULL,
+    edited_at timestamp with time zone,
+    deleted_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT messages_cached_input_tokens_check CHECK ((cached_input_tokens >= 0)),
+    CONSTRAINT messages_content_check CHECK ((length(content) <= 200000)),
+    CONSTRAINT messages_external_ref_check CHECK (((length(external_ref) >= 1) AND (length(external_ref) <= 500))),
+    CONSTRAINT messages_input_tokens_check CHECK ((input_tokens >= 0)),
+    CONSTRAINT messages_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT messages_model_id_check CHECK (((length(model_id) >= 1) AND (length(model_id) <= 200))),
+    CONSTRAINT messages_output_tokens_check CHECK ((output_tokens >= 0)),
+    CONSTRAINT messages_parts_check CHECK ((jsonb_typeof(parts) = 'array'::text)),
+    CONSTRAINT messages_reasoning_tokens_check CHECK ((reasoning_tokens >= 0)),
+    CONSTRAINT messages_revision_check CHECK ((revision >= 1)),
+    CONSTRAINT messages_sender_agent_check CHECK (((sender_agent_id IS NULL) OR (sender_type = ANY (ARRAY['agent'::public.message_sender_type, 'assistant'::public.message_sender_type])))),
+    CONSTRAINT messages_sender_user_check CHECK (((sender_user_id IS NULL) OR (sender_type = 'user'::public.message_sender_type))),
+    CONSTRAINT messages_seq_check CHECK ((seq >= 1))
+);
+
+--
+-- Name: TABLE messages; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.messages IS 'A message in a thread. Sender type user / assistant / agent / system; text content plus JSONB parts (an array of typed parts: {"type": "text", "text": ...}, tool calls, files, ...). Append-mostly: edits keep the previous version in message_revisions; deletion is soft (deleted_at).';
+
+--
+-- Name: COLUMN messages.seq; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.messages.seq IS 'Per-thread sequence number assigned by the database (1, 2, 3, ...).';
+
+--
+-- Name: COLUMN messages.parts; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.messages.parts IS 'Array of objects, each with a "type" (lowercase identifier); "text" parts carry a string "text".';
+
+--
 -- Name: notification_preferences; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -8579,6 +11064,25 @@ CREATE TABLE public.pipeline_stages (
 --
 
 COMMENT ON TABLE public.pipeline_stages IS 'Pipeline stages per workspace and entity type (stage_key unique); contacts.stage_key and crm_companies.stage_key must name one.';
+
+--
+-- Name: platform_settings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.platform_settings (
+    kind public.settings_kind NOT NULL,
+    settings jsonb DEFAULT '{}'::jsonb NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT platform_settings_description_check CHECK ((length(description) <= 2000)),
+    CONSTRAINT platform_settings_settings_check CHECK ((jsonb_typeof(settings) = 'object'::text))
+);
+
+--
+-- Name: TABLE platform_settings; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.platform_settings IS 'Platform defaults per kind (llm, stt, tts, telephony, flags). Readable by every signed-in user, written by the platform operator (service_role). Secrets only as Vault secret ids (keys ending in _secret_id).';
 
 --
 -- Name: profiles; Type: TABLE; Schema: public; Owner: -
@@ -8869,6 +11373,83 @@ COMMENT ON COLUMN public.task_series.miss_previous IS 'When a new occurrence spa
 COMMENT ON COLUMN public.task_series.next_run_at IS 'Next due time to spawn (maintained by the database).';
 
 --
+-- Name: thread_participants; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.thread_participants (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    thread_id uuid NOT NULL,
+    user_id uuid,
+    agent_id uuid,
+    role text DEFAULT 'member'::text NOT NULL,
+    muted boolean DEFAULT false NOT NULL,
+    joined_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT thread_participants_one_party_check CHECK ((num_nonnulls(user_id, agent_id) = 1)),
+    CONSTRAINT thread_participants_role_check CHECK ((role = ANY (ARRAY['owner'::text, 'member'::text, 'observer'::text])))
+);
+
+--
+-- Name: TABLE thread_participants; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.thread_participants IS 'Who takes part in a thread: exactly one of a workspace member (user_id) or an agent of the workspace.';
+
+--
+-- Name: threads; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.threads (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    kind public.thread_kind NOT NULL,
+    title text,
+    agent_id uuid,
+    session_id uuid,
+    channel public.thread_channel,
+    external_ref text,
+    model_id text,
+    active_stream_id text,
+    last_seq bigint DEFAULT 0 NOT NULL,
+    last_message_at timestamp with time zone,
+    last_assistant_message_at timestamp with time zone,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    archived_at timestamp with time zone,
+    created_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT threads_active_stream_id_check CHECK ((length(active_stream_id) <= 200)),
+    CONSTRAINT threads_channel_check CHECK (((external_ref IS NULL) OR (channel IS NOT NULL))),
+    CONSTRAINT threads_external_check CHECK (((kind = 'external'::public.thread_kind) = (external_ref IS NOT NULL))),
+    CONSTRAINT threads_external_ref_check CHECK (((length(external_ref) >= 1) AND (length(external_ref) <= 500))),
+    CONSTRAINT threads_last_seq_check CHECK ((last_seq >= 0)),
+    CONSTRAINT threads_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT threads_model_id_check CHECK (((length(model_id) >= 1) AND (length(model_id) <= 200))),
+    CONSTRAINT threads_session_chat_check CHECK (((kind = 'session_chat'::public.thread_kind) = (session_id IS NOT NULL))),
+    CONSTRAINT threads_title_check CHECK ((length(title) <= 500))
+);
+
+--
+-- Name: TABLE threads; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.threads IS 'A conversation: agent_direct (a user with one agent), channel, dm, session_chat (a coding session''s chat) or external (e-mail / WhatsApp / ... mapped by external_ref). last_seq counts its messages.';
+
+--
+-- Name: COLUMN threads.external_ref; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.threads.external_ref IS 'The conversation id on the external channel (e-mail thread id, WhatsApp chat id); unique per agent and channel.';
+
+--
+-- Name: COLUMN threads.last_seq; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.threads.last_seq IS 'Sequence number of the newest message (maintained by the database); unread = last_seq - thread_reads.last_read_seq.';
+
+--
 -- Name: token_audit_log; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -9118,6 +11699,116 @@ COMMENT ON COLUMN public.video_calls.transcript_path IS 'Storage reference "<buc
 COMMENT ON COLUMN public.video_calls.thread_id IS 'The conversation thread id once conversations exist; no foreign key yet.';
 
 --
+-- Name: workflow_run_steps; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.workflow_run_steps (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    run_id uuid NOT NULL,
+    step_number integer NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    finished_at timestamp with time zone NOT NULL,
+    duration_ms bigint GENERATED ALWAYS AS (((EXTRACT(epoch FROM (finished_at - started_at)) * (1000)::numeric))::bigint) STORED,
+    finish_reason public.workflow_step_finish_reason,
+    raw_finish_reason text,
+    model_id text,
+    input_tokens integer,
+    output_tokens integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT workflow_run_steps_input_tokens_check CHECK ((input_tokens >= 0)),
+    CONSTRAINT workflow_run_steps_model_id_check CHECK (((length(model_id) >= 1) AND (length(model_id) <= 200))),
+    CONSTRAINT workflow_run_steps_order_check CHECK ((finished_at >= started_at)),
+    CONSTRAINT workflow_run_steps_output_tokens_check CHECK ((output_tokens >= 0)),
+    CONSTRAINT workflow_run_steps_raw_finish_reason_check CHECK ((length(raw_finish_reason) <= 200)),
+    CONSTRAINT workflow_run_steps_step_number_check CHECK (((step_number >= 0) AND (step_number <= 100000)))
+);
+
+--
+-- Name: TABLE workflow_run_steps; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.workflow_run_steps IS 'Per-step timings of a workflow run: step number (unique per run), start, finish, derived duration, finish reason.';
+
+--
+-- Name: workflow_runs; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.workflow_runs (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    workspace_id uuid NOT NULL,
+    session_id uuid NOT NULL,
+    thread_id uuid NOT NULL,
+    owner_id uuid DEFAULT auth.uid(),
+    external_id text,
+    model_id text,
+    status public.workflow_run_status DEFAULT 'running'::public.workflow_run_status NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    finished_at timestamp with time zone,
+    total_duration_ms bigint GENERATED ALWAYS AS (
+CASE
+    WHEN (finished_at IS NULL) THEN NULL::bigint
+    ELSE ((EXTRACT(epoch FROM (finished_at - started_at)) * (1000)::numeric))::bigint
+END) STORED,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT workflow_runs_external_id_check CHECK (((length(external_id) >= 1) AND (length(external_id) <= 200))),
+    CONSTRAINT workflow_runs_finished_check CHECK (((status = 'running'::public.workflow_run_status) = (finished_at IS NULL))),
+    CONSTRAINT workflow_runs_model_id_check CHECK (((length(model_id) >= 1) AND (length(model_id) <= 200))),
+    CONSTRAINT workflow_runs_order_check CHECK (((finished_at IS NULL) OR (finished_at >= started_at)))
+);
+
+--
+-- Name: TABLE workflow_runs; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.workflow_runs IS 'One agent run in a session chat: model, status (running -> completed | aborted | failed), start and finish; total_duration_ms is derived.';
+
+--
+-- Name: workspace_settings; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.workspace_settings (
+    workspace_id uuid NOT NULL,
+    kind public.settings_kind NOT NULL,
+    settings jsonb DEFAULT '{}'::jsonb NOT NULL,
+    updated_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT workspace_settings_settings_check CHECK ((jsonb_typeof(settings) = 'object'::text))
+);
+
+--
+-- Name: TABLE workspace_settings; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.workspace_settings IS 'Per-workspace overrides of platform_settings, deep-merged over them by effective_settings. Admins write. Secrets only as Vault secret ids.';
+
+--
+-- Name: telemetry_events_p202611; Type: TABLE ATTACH; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY public.telemetry_events ATTACH PARTITION private.telemetry_events_p202611 FOR VALUES FROM ('2026-11-01 00:00:00+00') TO ('2026-12-01 00:00:00+00');
+
+--
+-- Name: telemetry_events_p202612; Type: TABLE ATTACH; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY public.telemetry_events ATTACH PARTITION private.telemetry_events_p202612 FOR VALUES FROM ('2026-12-01 00:00:00+00') TO ('2027-01-01 00:00:00+00');
+
+--
+-- Name: telemetry_events_p202701; Type: TABLE ATTACH; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY public.telemetry_events ATTACH PARTITION private.telemetry_events_p202701 FOR VALUES FROM ('2027-01-01 00:00:00+00') TO ('2027-02-01 00:00:00+00');
+
+--
+-- Name: telemetry_events id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemetry_events ALTER COLUMN id SET DEFAULT nextval('public.telemetry_events_id_seq'::regclass);
+
+--
 -- Name: gateway_token_hashes gateway_token_hashes_pkey; Type: CONSTRAINT; Schema: private; Owner: -
 --
 
@@ -9132,18 +11823,60 @@ ALTER TABLE ONLY private.gateway_token_hashes
     ADD CONSTRAINT gateway_token_hashes_token_hash_key UNIQUE (token_hash);
 
 --
+-- Name: telemetry_config telemetry_config_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.telemetry_config
+    ADD CONSTRAINT telemetry_config_pkey PRIMARY KEY (id);
+
+--
+-- Name: telemetry_events telemetry_events_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.telemetry_events
+    ADD CONSTRAINT telemetry_events_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: telemetry_events_p202611 telemetry_events_p202611_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.telemetry_events_p202611
+    ADD CONSTRAINT telemetry_events_p202611_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: telemetry_events_p202612 telemetry_events_p202612_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.telemetry_events_p202612
+    ADD CONSTRAINT telemetry_events_p202612_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: telemetry_events_p202701 telemetry_events_p202701_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.telemetry_events_p202701
+    ADD CONSTRAINT telemetry_events_p202701_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: thread_share_hashes thread_share_hashes_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.thread_share_hashes
+    ADD CONSTRAINT thread_share_hashes_pkey PRIMARY KEY (share_id);
+
+--
+-- Name: thread_share_hashes thread_share_hashes_token_hash_key; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.thread_share_hashes
+    ADD CONSTRAINT thread_share_hashes_token_hash_key UNIQUE (token_hash);
+
+--
 -- Name: user_integration_secrets user_integration_secrets_pkey; Type: CONSTRAINT; Schema: private; Owner: -
 --
 
 ALTER TABLE ONLY private.user_integration_secrets
     ADD CONSTRAINT user_integration_secrets_pkey PRIMARY KEY (integration_id);
-
---
--- Name: value_aliases value_aliases_pkey; Type: CONSTRAINT; Schema: private; Owner: -
---
-
-ALTER TABLE ONLY private.value_aliases
-    ADD CONSTRAINT value_aliases_pkey PRIMARY KEY (vocabulary, alias);
 
 --
 -- Name: agent_budgets agent_budgets_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -9179,6 +11912,41 @@ ALTER TABLE ONLY public.agent_inbox_events
 
 ALTER TABLE ONLY public.agent_inbox_items
     ADD CONSTRAINT agent_inbox_items_pkey PRIMARY KEY (id);
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_agent_collection_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_knowledge_access
+    ADD CONSTRAINT agent_knowledge_access_agent_collection_key UNIQUE (workspace_id, agent_id, collection_id);
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_knowledge_access
+    ADD CONSTRAINT agent_knowledge_access_pkey PRIMARY KEY (id);
+
+--
+-- Name: agent_sessions agent_sessions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_sessions
+    ADD CONSTRAINT agent_sessions_pkey PRIMARY KEY (id);
+
+--
+-- Name: agent_sessions agent_sessions_workspace_id_external_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_sessions
+    ADD CONSTRAINT agent_sessions_workspace_id_external_id_key UNIQUE (workspace_id, external_id);
+
+--
+-- Name: agent_sessions agent_sessions_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_sessions
+    ADD CONSTRAINT agent_sessions_workspace_id_id_key UNIQUE (workspace_id, id);
 
 --
 -- Name: agent_skills agent_skills_agent_slug_key; Type: CONSTRAINT; Schema: public; Owner: -
@@ -9249,6 +12017,34 @@ ALTER TABLE ONLY public.agents
 
 ALTER TABLE ONLY public.agents
     ADD CONSTRAINT agents_workspace_id_slug_key UNIQUE (workspace_id, slug);
+
+--
+-- Name: asset_folders asset_folders_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.asset_folders
+    ADD CONSTRAINT asset_folders_pkey PRIMARY KEY (id);
+
+--
+-- Name: asset_folders asset_folders_sibling_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.asset_folders
+    ADD CONSTRAINT asset_folders_sibling_name_key UNIQUE NULLS NOT DISTINCT (workspace_id, parent_id, name);
+
+--
+-- Name: asset_folders asset_folders_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.asset_folders
+    ADD CONSTRAINT asset_folders_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: assets assets_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.assets
+    ADD CONSTRAINT assets_pkey PRIMARY KEY (id);
 
 --
 -- Name: audit_log audit_log_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -9454,6 +12250,83 @@ ALTER TABLE ONLY public.device_tokens
     ADD CONSTRAINT device_tokens_token_key UNIQUE (token);
 
 --
+-- Name: document_chunks document_chunks_document_ordinal_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.document_chunks
+    ADD CONSTRAINT document_chunks_document_ordinal_key UNIQUE (workspace_id, document_id, ordinal);
+
+--
+-- Name: document_chunks document_chunks_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.document_chunks
+    ADD CONSTRAINT document_chunks_pkey PRIMARY KEY (id);
+
+--
+-- Name: document_folders document_folders_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.document_folders
+    ADD CONSTRAINT document_folders_pkey PRIMARY KEY (id);
+
+--
+-- Name: document_folders document_folders_sibling_name_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.document_folders
+    ADD CONSTRAINT document_folders_sibling_name_key UNIQUE NULLS NOT DISTINCT (workspace_id, parent_id, name);
+
+--
+-- Name: document_folders document_folders_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.document_folders
+    ADD CONSTRAINT document_folders_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: documents documents_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_pkey PRIMARY KEY (id);
+
+--
+-- Name: documents documents_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: email_routing_rules email_routing_rules_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.email_routing_rules
+    ADD CONSTRAINT email_routing_rules_pkey PRIMARY KEY (id);
+
+--
+-- Name: family_members family_members_phone_e164_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.family_members
+    ADD CONSTRAINT family_members_phone_e164_key UNIQUE (phone_e164);
+
+--
+-- Name: family_members family_members_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.family_members
+    ADD CONSTRAINT family_members_pkey PRIMARY KEY (id);
+
+--
+-- Name: feed_events feed_events_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.feed_events
+    ADD CONSTRAINT feed_events_pkey PRIMARY KEY (id);
+
+--
 -- Name: field_definitions field_definitions_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -9559,6 +12432,69 @@ ALTER TABLE ONLY public.jobs
     ADD CONSTRAINT jobs_workspace_id_id_key UNIQUE (workspace_id, id);
 
 --
+-- Name: knowledge_collections knowledge_collections_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.knowledge_collections
+    ADD CONSTRAINT knowledge_collections_pkey PRIMARY KEY (id);
+
+--
+-- Name: knowledge_collections knowledge_collections_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.knowledge_collections
+    ADD CONSTRAINT knowledge_collections_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: knowledge_collections knowledge_collections_workspace_id_slug_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.knowledge_collections
+    ADD CONSTRAINT knowledge_collections_workspace_id_slug_key UNIQUE (workspace_id, slug);
+
+--
+-- Name: knowledge_entries knowledge_entries_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.knowledge_entries
+    ADD CONSTRAINT knowledge_entries_pkey PRIMARY KEY (id);
+
+--
+-- Name: message_revisions message_revisions_message_revision_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.message_revisions
+    ADD CONSTRAINT message_revisions_message_revision_key UNIQUE (message_id, revision);
+
+--
+-- Name: message_revisions message_revisions_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.message_revisions
+    ADD CONSTRAINT message_revisions_pkey PRIMARY KEY (id);
+
+--
+-- Name: messages messages_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.messages
+    ADD CONSTRAINT messages_pkey PRIMARY KEY (id);
+
+--
+-- Name: messages messages_thread_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.messages
+    ADD CONSTRAINT messages_thread_id_id_key UNIQUE (thread_id, id);
+
+--
+-- Name: messages messages_thread_id_seq_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.messages
+    ADD CONSTRAINT messages_thread_id_seq_key UNIQUE (thread_id, seq);
+
+--
 -- Name: notification_preferences notification_preferences_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -9606,6 +12542,13 @@ ALTER TABLE ONLY public.pipeline_stages
 
 ALTER TABLE ONLY public.pipeline_stages
     ADD CONSTRAINT pipeline_stages_pkey PRIMARY KEY (id);
+
+--
+-- Name: platform_settings platform_settings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.platform_settings
+    ADD CONSTRAINT platform_settings_pkey PRIMARY KEY (kind);
 
 --
 -- Name: platform_tokens platform_tokens_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -9762,6 +12705,62 @@ ALTER TABLE ONLY public.tasks
     ADD CONSTRAINT tasks_workspace_id_id_key UNIQUE (workspace_id, id);
 
 --
+-- Name: thread_participants thread_participants_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.thread_participants
+    ADD CONSTRAINT thread_participants_pkey PRIMARY KEY (id);
+
+--
+-- Name: thread_participants thread_participants_thread_agent_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.thread_participants
+    ADD CONSTRAINT thread_participants_thread_agent_key UNIQUE (thread_id, agent_id);
+
+--
+-- Name: thread_participants thread_participants_thread_user_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.thread_participants
+    ADD CONSTRAINT thread_participants_thread_user_key UNIQUE (thread_id, user_id);
+
+--
+-- Name: thread_reads thread_reads_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.thread_reads
+    ADD CONSTRAINT thread_reads_pkey PRIMARY KEY (thread_id, user_id);
+
+--
+-- Name: thread_shares thread_shares_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.thread_shares
+    ADD CONSTRAINT thread_shares_pkey PRIMARY KEY (id);
+
+--
+-- Name: threads threads_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.threads
+    ADD CONSTRAINT threads_pkey PRIMARY KEY (id);
+
+--
+-- Name: threads threads_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.threads
+    ADD CONSTRAINT threads_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
+-- Name: threads threads_workspace_id_session_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.threads
+    ADD CONSTRAINT threads_workspace_id_session_id_id_key UNIQUE (workspace_id, session_id, id);
+
+--
 -- Name: token_audit_log token_audit_log_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -9846,11 +12845,53 @@ ALTER TABLE ONLY public.video_calls
     ADD CONSTRAINT video_calls_workspace_id_id_key UNIQUE (workspace_id, id);
 
 --
+-- Name: workflow_run_steps workflow_run_steps_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.workflow_run_steps
+    ADD CONSTRAINT workflow_run_steps_pkey PRIMARY KEY (id);
+
+--
+-- Name: workflow_run_steps workflow_run_steps_run_id_step_number_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.workflow_run_steps
+    ADD CONSTRAINT workflow_run_steps_run_id_step_number_key UNIQUE (run_id, step_number);
+
+--
+-- Name: workflow_runs workflow_runs_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.workflow_runs
+    ADD CONSTRAINT workflow_runs_pkey PRIMARY KEY (id);
+
+--
+-- Name: workflow_runs workflow_runs_workspace_id_external_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.workflow_runs
+    ADD CONSTRAINT workflow_runs_workspace_id_external_id_key UNIQUE (workspace_id, external_id);
+
+--
+-- Name: workflow_runs workflow_runs_workspace_id_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.workflow_runs
+    ADD CONSTRAINT workflow_runs_workspace_id_id_key UNIQUE (workspace_id, id);
+
+--
 -- Name: workspace_members workspace_members_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.workspace_members
     ADD CONSTRAINT workspace_members_pkey PRIMARY KEY (workspace_id, user_id);
+
+--
+-- Name: workspace_settings workspace_settings_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.workspace_settings
+    ADD CONSTRAINT workspace_settings_pkey PRIMARY KEY (workspace_id, kind);
 
 --
 -- Name: workspaces workspaces_organization_id_slug_key; Type: CONSTRAINT; Schema: public; Owner: -
@@ -9865,6 +12906,78 @@ ALTER TABLE ONLY public.workspaces
 
 ALTER TABLE ONLY public.workspaces
     ADD CONSTRAINT workspaces_pkey PRIMARY KEY (id);
+
+--
+-- Name: telemetry_events_started_at_brin_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemetry_events_started_at_brin_idx ON ONLY public.telemetry_events USING brin (started_at);
+
+--
+-- Name: telemetry_events_p202611_started_at_idx; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX telemetry_events_p202611_started_at_idx ON private.telemetry_events_p202611 USING brin (started_at);
+
+--
+-- Name: telemetry_events_turn_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemetry_events_turn_idx ON ONLY public.telemetry_events USING btree (turn_id, started_at);
+
+--
+-- Name: telemetry_events_p202611_turn_id_started_at_idx; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX telemetry_events_p202611_turn_id_started_at_idx ON private.telemetry_events_p202611 USING btree (turn_id, started_at);
+
+--
+-- Name: telemetry_events_workspace_started_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemetry_events_workspace_started_idx ON ONLY public.telemetry_events USING btree (workspace_id, started_at);
+
+--
+-- Name: telemetry_events_p202611_workspace_id_started_at_idx; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX telemetry_events_p202611_workspace_id_started_at_idx ON private.telemetry_events_p202611 USING btree (workspace_id, started_at);
+
+--
+-- Name: telemetry_events_p202612_started_at_idx; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX telemetry_events_p202612_started_at_idx ON private.telemetry_events_p202612 USING brin (started_at);
+
+--
+-- Name: telemetry_events_p202612_turn_id_started_at_idx; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX telemetry_events_p202612_turn_id_started_at_idx ON private.telemetry_events_p202612 USING btree (turn_id, started_at);
+
+--
+-- Name: telemetry_events_p202612_workspace_id_started_at_idx; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX telemetry_events_p202612_workspace_id_started_at_idx ON private.telemetry_events_p202612 USING btree (workspace_id, started_at);
+
+--
+-- Name: telemetry_events_p202701_started_at_idx; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX telemetry_events_p202701_started_at_idx ON private.telemetry_events_p202701 USING brin (started_at);
+
+--
+-- Name: telemetry_events_p202701_turn_id_started_at_idx; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX telemetry_events_p202701_turn_id_started_at_idx ON private.telemetry_events_p202701 USING btree (turn_id, started_at);
+
+--
+-- Name: telemetry_events_p202701_workspace_id_started_at_idx; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX telemetry_events_p202701_workspace_id_started_at_idx ON private.telemetry_events_p202701 USING btree (workspace_id, started_at);
 
 --
 -- Name: agent_budgets_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
@@ -9969,6 +13082,48 @@ CREATE UNIQUE INDEX agent_inbox_items_one_serialized_lease_idx ON public.agent_i
 CREATE INDEX agent_inbox_items_workspace_id_idx ON public.agent_inbox_items USING btree (workspace_id, created_at);
 
 --
+-- Name: agent_knowledge_access_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX agent_knowledge_access_created_by_idx ON public.agent_knowledge_access USING btree (created_by);
+
+--
+-- Name: agent_knowledge_access_workspace_collection_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX agent_knowledge_access_workspace_collection_idx ON public.agent_knowledge_access USING btree (workspace_id, collection_id);
+
+--
+-- Name: agent_sessions_agent_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX agent_sessions_agent_id_idx ON public.agent_sessions USING btree (agent_id);
+
+--
+-- Name: agent_sessions_hibernate_after_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX agent_sessions_hibernate_after_idx ON public.agent_sessions USING btree (hibernate_after) WHERE (lifecycle_state = 'active'::public.agent_session_lifecycle);
+
+--
+-- Name: agent_sessions_owner_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX agent_sessions_owner_id_idx ON public.agent_sessions USING btree (owner_id);
+
+--
+-- Name: agent_sessions_workspace_activity_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX agent_sessions_workspace_activity_idx ON public.agent_sessions USING btree (workspace_id, last_activity_at DESC NULLS LAST);
+
+--
+-- Name: agent_sessions_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX agent_sessions_workspace_agent_idx ON public.agent_sessions USING btree (workspace_id, agent_id);
+
+--
 -- Name: agent_templates_created_by_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -10063,6 +13218,36 @@ CREATE INDEX agents_workspace_gateway_idx ON public.agents USING btree (workspac
 --
 
 CREATE INDEX agents_workspace_reports_to_idx ON public.agents USING btree (workspace_id, reports_to);
+
+--
+-- Name: asset_folders_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX asset_folders_created_by_idx ON public.asset_folders USING btree (created_by);
+
+--
+-- Name: assets_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX assets_created_by_idx ON public.assets USING btree (created_by);
+
+--
+-- Name: assets_storage_path_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX assets_storage_path_key ON public.assets USING btree (storage_path) WHERE (storage_path IS NOT NULL);
+
+--
+-- Name: assets_tags_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX assets_tags_idx ON public.assets USING gin (tags);
+
+--
+-- Name: assets_workspace_folder_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX assets_workspace_folder_idx ON public.assets USING btree (workspace_id, folder_id);
 
 --
 -- Name: audit_log_actor_user_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -10407,6 +13592,150 @@ CREATE INDEX desktop_virtual_machines_workspace_config_idx ON public.desktop_vir
 CREATE INDEX device_tokens_user_id_idx ON public.device_tokens USING btree (user_id);
 
 --
+-- Name: document_chunks_embedding_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX document_chunks_embedding_idx ON public.document_chunks USING hnsw (((embedding)::extensions.vector(1536)) extensions.vector_cosine_ops);
+
+--
+-- Name: document_chunks_fts_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX document_chunks_fts_idx ON public.document_chunks USING gin (fts);
+
+--
+-- Name: document_folders_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX document_folders_created_by_idx ON public.document_folders USING btree (created_by);
+
+--
+-- Name: documents_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX documents_created_by_idx ON public.documents USING btree (created_by);
+
+--
+-- Name: documents_embedding_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX documents_embedding_idx ON public.documents USING hnsw (((embedding)::extensions.vector(1536)) extensions.vector_cosine_ops);
+
+--
+-- Name: documents_fts_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX documents_fts_idx ON public.documents USING gin (fts);
+
+--
+-- Name: documents_tags_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX documents_tags_idx ON public.documents USING gin (tags);
+
+--
+-- Name: documents_workspace_folder_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX documents_workspace_folder_idx ON public.documents USING btree (workspace_id, folder_id);
+
+--
+-- Name: email_routing_rules_agent_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX email_routing_rules_agent_id_idx ON public.email_routing_rules USING btree (agent_id);
+
+--
+-- Name: email_routing_rules_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX email_routing_rules_created_by_idx ON public.email_routing_rules USING btree (created_by);
+
+--
+-- Name: email_routing_rules_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX email_routing_rules_workspace_agent_idx ON public.email_routing_rules USING btree (workspace_id, agent_id);
+
+--
+-- Name: email_routing_rules_workspace_direction_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX email_routing_rules_workspace_direction_idx ON public.email_routing_rules USING btree (workspace_id, direction, priority) WHERE enabled;
+
+--
+-- Name: family_members_agent_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX family_members_agent_id_idx ON public.family_members USING btree (agent_id);
+
+--
+-- Name: family_members_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX family_members_created_by_idx ON public.family_members USING btree (created_by);
+
+--
+-- Name: family_members_user_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX family_members_user_id_idx ON public.family_members USING btree (user_id);
+
+--
+-- Name: family_members_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX family_members_workspace_agent_idx ON public.family_members USING btree (workspace_id, agent_id);
+
+--
+-- Name: feed_events_acknowledged_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX feed_events_acknowledged_by_idx ON public.feed_events USING btree (acknowledged_by);
+
+--
+-- Name: feed_events_agent_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX feed_events_agent_id_idx ON public.feed_events USING btree (agent_id);
+
+--
+-- Name: feed_events_thread_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX feed_events_thread_id_idx ON public.feed_events USING btree (thread_id);
+
+--
+-- Name: feed_events_user_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX feed_events_user_id_idx ON public.feed_events USING btree (user_id);
+
+--
+-- Name: feed_events_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX feed_events_workspace_agent_idx ON public.feed_events USING btree (workspace_id, agent_id);
+
+--
+-- Name: feed_events_workspace_created_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX feed_events_workspace_created_idx ON public.feed_events USING btree (workspace_id, created_at DESC);
+
+--
+-- Name: feed_events_workspace_open_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX feed_events_workspace_open_idx ON public.feed_events USING btree (workspace_id, created_at DESC) WHERE (acknowledged_at IS NULL);
+
+--
+-- Name: feed_events_workspace_thread_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX feed_events_workspace_thread_idx ON public.feed_events USING btree (workspace_id, thread_id);
+
+--
 -- Name: field_definitions_workspace_position_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -10579,6 +13908,96 @@ CREATE INDEX jobs_workspace_gateway_idx ON public.jobs USING btree (workspace_id
 --
 
 CREATE INDEX jobs_workspace_schedule_idx ON public.jobs USING btree (workspace_id, schedule_id);
+
+--
+-- Name: knowledge_collections_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX knowledge_collections_created_by_idx ON public.knowledge_collections USING btree (created_by);
+
+--
+-- Name: knowledge_collections_one_default_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX knowledge_collections_one_default_idx ON public.knowledge_collections USING btree (workspace_id) WHERE is_default;
+
+--
+-- Name: knowledge_entries_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX knowledge_entries_created_by_idx ON public.knowledge_entries USING btree (created_by);
+
+--
+-- Name: knowledge_entries_embedding_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX knowledge_entries_embedding_idx ON public.knowledge_entries USING hnsw (((embedding)::extensions.vector(1536)) extensions.vector_cosine_ops);
+
+--
+-- Name: knowledge_entries_fts_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX knowledge_entries_fts_idx ON public.knowledge_entries USING gin (fts);
+
+--
+-- Name: knowledge_entries_workspace_collection_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX knowledge_entries_workspace_collection_idx ON public.knowledge_entries USING btree (workspace_id, collection_id);
+
+--
+-- Name: message_revisions_edited_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX message_revisions_edited_by_idx ON public.message_revisions USING btree (edited_by);
+
+--
+-- Name: message_revisions_thread_message_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX message_revisions_thread_message_idx ON public.message_revisions USING btree (thread_id, message_id);
+
+--
+-- Name: message_revisions_workspace_thread_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX message_revisions_workspace_thread_idx ON public.message_revisions USING btree (workspace_id, thread_id);
+
+--
+-- Name: messages_sender_agent_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX messages_sender_agent_id_idx ON public.messages USING btree (sender_agent_id);
+
+--
+-- Name: messages_sender_user_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX messages_sender_user_id_idx ON public.messages USING btree (sender_user_id);
+
+--
+-- Name: messages_thread_external_ref_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX messages_thread_external_ref_key ON public.messages USING btree (thread_id, external_ref) WHERE (external_ref IS NOT NULL);
+
+--
+-- Name: messages_thread_reply_to_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX messages_thread_reply_to_idx ON public.messages USING btree (thread_id, reply_to_id);
+
+--
+-- Name: messages_workspace_sender_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX messages_workspace_sender_agent_idx ON public.messages USING btree (workspace_id, sender_agent_id);
+
+--
+-- Name: messages_workspace_thread_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX messages_workspace_thread_idx ON public.messages USING btree (workspace_id, thread_id);
 
 --
 -- Name: notifications_unread_idx; Type: INDEX; Schema: public; Owner: -
@@ -10845,6 +14264,108 @@ CREATE INDEX tasks_series_idx ON public.tasks USING btree (workspace_id, series_
 CREATE INDEX tasks_title_trgm_idx ON public.tasks USING gin (title extensions.gin_trgm_ops);
 
 --
+-- Name: thread_participants_agent_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX thread_participants_agent_id_idx ON public.thread_participants USING btree (agent_id);
+
+--
+-- Name: thread_participants_user_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX thread_participants_user_id_idx ON public.thread_participants USING btree (user_id);
+
+--
+-- Name: thread_participants_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX thread_participants_workspace_agent_idx ON public.thread_participants USING btree (workspace_id, agent_id);
+
+--
+-- Name: thread_participants_workspace_thread_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX thread_participants_workspace_thread_idx ON public.thread_participants USING btree (workspace_id, thread_id);
+
+--
+-- Name: thread_reads_user_workspace_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX thread_reads_user_workspace_idx ON public.thread_reads USING btree (user_id, workspace_id);
+
+--
+-- Name: thread_reads_workspace_thread_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX thread_reads_workspace_thread_idx ON public.thread_reads USING btree (workspace_id, thread_id);
+
+--
+-- Name: thread_shares_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX thread_shares_created_by_idx ON public.thread_shares USING btree (created_by);
+
+--
+-- Name: thread_shares_revoked_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX thread_shares_revoked_by_idx ON public.thread_shares USING btree (revoked_by);
+
+--
+-- Name: thread_shares_thread_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX thread_shares_thread_id_idx ON public.thread_shares USING btree (thread_id);
+
+--
+-- Name: thread_shares_workspace_thread_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX thread_shares_workspace_thread_idx ON public.thread_shares USING btree (workspace_id, thread_id);
+
+--
+-- Name: threads_agent_channel_external_ref_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX threads_agent_channel_external_ref_key ON public.threads USING btree (agent_id, channel, external_ref) WHERE (external_ref IS NOT NULL);
+
+--
+-- Name: threads_agent_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX threads_agent_id_idx ON public.threads USING btree (agent_id);
+
+--
+-- Name: threads_created_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX threads_created_by_idx ON public.threads USING btree (created_by);
+
+--
+-- Name: threads_one_direct_per_agent_user_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX threads_one_direct_per_agent_user_idx ON public.threads USING btree (agent_id, created_by) WHERE (kind = 'agent_direct'::public.thread_kind);
+
+--
+-- Name: threads_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX threads_workspace_agent_idx ON public.threads USING btree (workspace_id, agent_id);
+
+--
+-- Name: threads_workspace_last_message_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX threads_workspace_last_message_idx ON public.threads USING btree (workspace_id, last_message_at DESC NULLS LAST);
+
+--
+-- Name: threads_workspace_session_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX threads_workspace_session_idx ON public.threads USING btree (workspace_id, session_id);
+
+--
 -- Name: token_audit_log_token_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -10941,16 +14462,130 @@ CREATE INDEX video_calls_workspace_agent_idx ON public.video_calls USING btree (
 CREATE INDEX video_calls_workspace_created_idx ON public.video_calls USING btree (workspace_id, created_at DESC);
 
 --
+-- Name: workflow_run_steps_workspace_run_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX workflow_run_steps_workspace_run_idx ON public.workflow_run_steps USING btree (workspace_id, run_id);
+
+--
+-- Name: workflow_runs_owner_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX workflow_runs_owner_id_idx ON public.workflow_runs USING btree (owner_id);
+
+--
+-- Name: workflow_runs_session_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX workflow_runs_session_id_idx ON public.workflow_runs USING btree (session_id);
+
+--
+-- Name: workflow_runs_thread_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX workflow_runs_thread_id_idx ON public.workflow_runs USING btree (thread_id);
+
+--
+-- Name: workflow_runs_workspace_session_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX workflow_runs_workspace_session_idx ON public.workflow_runs USING btree (workspace_id, session_id, started_at DESC);
+
+--
+-- Name: workflow_runs_workspace_session_thread_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX workflow_runs_workspace_session_thread_idx ON public.workflow_runs USING btree (workspace_id, session_id, thread_id);
+
+--
 -- Name: workspace_members_user_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX workspace_members_user_id_idx ON public.workspace_members USING btree (user_id);
 
 --
+-- Name: workspace_settings_updated_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX workspace_settings_updated_by_idx ON public.workspace_settings USING btree (updated_by);
+
+--
 -- Name: workspaces_created_by_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX workspaces_created_by_idx ON public.workspaces USING btree (created_by);
+
+--
+-- Name: telemetry_events_p202611_pkey; Type: INDEX ATTACH; Schema: private; Owner: -
+--
+
+ALTER INDEX public.telemetry_events_pkey ATTACH PARTITION private.telemetry_events_p202611_pkey;
+
+--
+-- Name: telemetry_events_p202611_started_at_idx; Type: INDEX ATTACH; Schema: private; Owner: -
+--
+
+ALTER INDEX public.telemetry_events_started_at_brin_idx ATTACH PARTITION private.telemetry_events_p202611_started_at_idx;
+
+--
+-- Name: telemetry_events_p202611_turn_id_started_at_idx; Type: INDEX ATTACH; Schema: private; Owner: -
+--
+
+ALTER INDEX public.telemetry_events_turn_idx ATTACH PARTITION private.telemetry_events_p202611_turn_id_started_at_idx;
+
+--
+-- Name: telemetry_events_p202611_workspace_id_started_at_idx; Type: INDEX ATTACH; Schema: private; Owner: -
+--
+
+ALTER INDEX public.telemetry_events_workspace_started_idx ATTACH PARTITION private.telemetry_events_p202611_workspace_id_started_at_idx;
+
+--
+-- Name: telemetry_events_p202612_pkey; Type: INDEX ATTACH; Schema: private; Owner: -
+--
+
+ALTER INDEX public.telemetry_events_pkey ATTACH PARTITION private.telemetry_events_p202612_pkey;
+
+--
+-- Name: telemetry_events_p202612_started_at_idx; Type: INDEX ATTACH; Schema: private; Owner: -
+--
+
+ALTER INDEX public.telemetry_events_started_at_brin_idx ATTACH PARTITION private.telemetry_events_p202612_started_at_idx;
+
+--
+-- Name: telemetry_events_p202612_turn_id_started_at_idx; Type: INDEX ATTACH; Schema: private; Owner: -
+--
+
+ALTER INDEX public.telemetry_events_turn_idx ATTACH PARTITION private.telemetry_events_p202612_turn_id_started_at_idx;
+
+--
+-- Name: telemetry_events_p202612_workspace_id_started_at_idx; Type: INDEX ATTACH; Schema: private; Owner: -
+--
+
+ALTER INDEX public.telemetry_events_workspace_started_idx ATTACH PARTITION private.telemetry_events_p202612_workspace_id_started_at_idx;
+
+--
+-- Name: telemetry_events_p202701_pkey; Type: INDEX ATTACH; Schema: private; Owner: -
+--
+
+ALTER INDEX public.telemetry_events_pkey ATTACH PARTITION private.telemetry_events_p202701_pkey;
+
+--
+-- Name: telemetry_events_p202701_started_at_idx; Type: INDEX ATTACH; Schema: private; Owner: -
+--
+
+ALTER INDEX public.telemetry_events_started_at_brin_idx ATTACH PARTITION private.telemetry_events_p202701_started_at_idx;
+
+--
+-- Name: telemetry_events_p202701_turn_id_started_at_idx; Type: INDEX ATTACH; Schema: private; Owner: -
+--
+
+ALTER INDEX public.telemetry_events_turn_idx ATTACH PARTITION private.telemetry_events_p202701_turn_id_started_at_idx;
+
+--
+-- Name: telemetry_events_p202701_workspace_id_started_at_idx; Type: INDEX ATTACH; Schema: private; Owner: -
+--
+
+ALTER INDEX public.telemetry_events_workspace_started_idx ATTACH PARTITION private.telemetry_events_p202701_workspace_id_started_at_idx;
 
 --
 -- Name: agent_budgets agent_budgets_audit; Type: TRIGGER; Schema: public; Owner: -
@@ -10989,12 +14624,6 @@ CREATE TRIGGER agent_budgets_set_updated_at BEFORE UPDATE ON public.agent_budget
 CREATE TRIGGER agent_command_events_append_only BEFORE DELETE OR UPDATE ON public.agent_command_events FOR EACH ROW EXECUTE FUNCTION private.queue_events_append_only();
 
 --
--- Name: agent_command_events agent_command_events_notify; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER agent_command_events_notify AFTER INSERT ON public.agent_command_events FOR EACH ROW WHEN (((new.to_status = ANY (ARRAY['done'::public.command_status, 'failed'::public.command_status])) AND (new.from_status IS DISTINCT FROM new.to_status))) EXECUTE FUNCTION private.agent_command_events_notify();
-
---
 -- Name: agent_commands agent_commands_check_budget; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -11017,6 +14646,30 @@ CREATE TRIGGER agent_inbox_events_append_only BEFORE DELETE OR UPDATE ON public.
 --
 
 CREATE TRIGGER agent_inbox_items_set_updated_at BEFORE UPDATE ON public.agent_inbox_items FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_knowledge_access_forbid_workspace_change BEFORE UPDATE OF workspace_id ON public.agent_knowledge_access FOR EACH ROW EXECUTE FUNCTION private.agents_forbid_workspace_change();
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_knowledge_access_set_updated_at BEFORE UPDATE ON public.agent_knowledge_access FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: agent_sessions agent_sessions_before_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_sessions_before_write BEFORE INSERT OR UPDATE ON public.agent_sessions FOR EACH ROW EXECUTE FUNCTION private.agent_sessions_before_write();
+
+--
+-- Name: agent_sessions agent_sessions_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_sessions_set_updated_at BEFORE UPDATE ON public.agent_sessions FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
 -- Name: agent_skills agent_skills_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
@@ -11079,16 +14732,40 @@ CREATE TRIGGER agents_before_write BEFORE INSERT OR UPDATE ON public.agents FOR 
 CREATE TRIGGER agents_create_budget AFTER INSERT ON public.agents FOR EACH ROW EXECUTE FUNCTION private.agents_create_budget();
 
 --
--- Name: agents agents_normalise_status; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER agents_normalise_status BEFORE INSERT OR UPDATE OF status ON public.agents FOR EACH ROW EXECUTE FUNCTION private.agents_normalise_status();
-
---
 -- Name: agents agents_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
 CREATE TRIGGER agents_set_updated_at BEFORE UPDATE ON public.agents FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: asset_folders asset_folders_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER asset_folders_forbid_workspace_change BEFORE UPDATE OF workspace_id ON public.asset_folders FOR EACH ROW EXECUTE FUNCTION private.agents_forbid_workspace_change();
+
+--
+-- Name: asset_folders asset_folders_prevent_cycle; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER asset_folders_prevent_cycle BEFORE INSERT OR UPDATE OF parent_id ON public.asset_folders FOR EACH ROW EXECUTE FUNCTION private.folders_prevent_cycle();
+
+--
+-- Name: asset_folders asset_folders_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER asset_folders_set_updated_at BEFORE UPDATE ON public.asset_folders FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: assets assets_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER assets_forbid_workspace_change BEFORE UPDATE OF workspace_id ON public.assets FOR EACH ROW EXECUTE FUNCTION private.agents_forbid_workspace_change();
+
+--
+-- Name: assets assets_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER assets_set_updated_at BEFORE UPDATE ON public.assets FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
 -- Name: audit_log audit_log_append_only; Type: TRIGGER; Schema: public; Owner: -
@@ -11348,6 +15025,96 @@ CREATE TRIGGER desktop_virtual_machines_set_updated_at BEFORE UPDATE ON public.d
 CREATE TRIGGER device_tokens_set_updated_at BEFORE UPDATE ON public.device_tokens FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
+-- Name: document_chunks document_chunks_check_embedding; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER document_chunks_check_embedding BEFORE INSERT OR UPDATE OF embedding ON public.document_chunks FOR EACH ROW EXECUTE FUNCTION private.check_embedding_dimensions();
+
+--
+-- Name: document_chunks document_chunks_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER document_chunks_forbid_workspace_change BEFORE UPDATE OF workspace_id ON public.document_chunks FOR EACH ROW EXECUTE FUNCTION private.agents_forbid_workspace_change();
+
+--
+-- Name: document_chunks document_chunks_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER document_chunks_set_updated_at BEFORE UPDATE ON public.document_chunks FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: document_folders document_folders_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER document_folders_forbid_workspace_change BEFORE UPDATE OF workspace_id ON public.document_folders FOR EACH ROW EXECUTE FUNCTION private.agents_forbid_workspace_change();
+
+--
+-- Name: document_folders document_folders_prevent_cycle; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER document_folders_prevent_cycle BEFORE INSERT OR UPDATE OF parent_id ON public.document_folders FOR EACH ROW EXECUTE FUNCTION private.folders_prevent_cycle();
+
+--
+-- Name: document_folders document_folders_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER document_folders_set_updated_at BEFORE UPDATE ON public.document_folders FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: documents documents_check_embedding; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER documents_check_embedding BEFORE INSERT OR UPDATE OF embedding ON public.documents FOR EACH ROW EXECUTE FUNCTION private.check_embedding_dimensions();
+
+--
+-- Name: documents documents_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER documents_forbid_workspace_change BEFORE UPDATE OF workspace_id ON public.documents FOR EACH ROW EXECUTE FUNCTION private.agents_forbid_workspace_change();
+
+--
+-- Name: documents documents_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER documents_set_updated_at BEFORE UPDATE ON public.documents FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: email_routing_rules email_routing_rules_check_patterns; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER email_routing_rules_check_patterns BEFORE INSERT OR UPDATE ON public.email_routing_rules FOR EACH ROW EXECUTE FUNCTION private.email_routing_rules_check_patterns();
+
+--
+-- Name: email_routing_rules email_routing_rules_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER email_routing_rules_set_updated_at BEFORE UPDATE ON public.email_routing_rules FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: family_members family_members_before_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER family_members_before_write BEFORE INSERT OR UPDATE ON public.family_members FOR EACH ROW EXECUTE FUNCTION private.family_members_before_write();
+
+--
+-- Name: family_members family_members_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER family_members_set_updated_at BEFORE UPDATE ON public.family_members FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: feed_events feed_events_before_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER feed_events_before_write BEFORE INSERT OR UPDATE ON public.feed_events FOR EACH ROW EXECUTE FUNCTION private.feed_events_before_write();
+
+--
+-- Name: feed_events feed_events_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER feed_events_set_updated_at BEFORE UPDATE ON public.feed_events FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
 -- Name: field_definitions field_definitions_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -11461,6 +15228,78 @@ CREATE TRIGGER jobs_prepare_write BEFORE INSERT OR UPDATE ON public.jobs FOR EAC
 CREATE TRIGGER jobs_set_updated_at BEFORE UPDATE ON public.jobs FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
+-- Name: knowledge_collections knowledge_collections_check_default; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER knowledge_collections_check_default AFTER INSERT OR DELETE OR UPDATE OF is_default ON public.knowledge_collections DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION private.knowledge_collections_check_default();
+
+--
+-- Name: knowledge_collections knowledge_collections_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER knowledge_collections_forbid_workspace_change BEFORE UPDATE OF workspace_id ON public.knowledge_collections FOR EACH ROW EXECUTE FUNCTION private.agents_forbid_workspace_change();
+
+--
+-- Name: knowledge_collections knowledge_collections_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER knowledge_collections_set_updated_at BEFORE UPDATE ON public.knowledge_collections FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: knowledge_entries knowledge_entries_check_embedding; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER knowledge_entries_check_embedding BEFORE INSERT OR UPDATE OF embedding ON public.knowledge_entries FOR EACH ROW EXECUTE FUNCTION private.check_embedding_dimensions();
+
+--
+-- Name: knowledge_entries knowledge_entries_default_collection; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER knowledge_entries_default_collection BEFORE INSERT OR UPDATE OF collection_id ON public.knowledge_entries FOR EACH ROW EXECUTE FUNCTION private.knowledge_entries_default_collection();
+
+--
+-- Name: knowledge_entries knowledge_entries_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER knowledge_entries_forbid_workspace_change BEFORE UPDATE OF workspace_id ON public.knowledge_entries FOR EACH ROW EXECUTE FUNCTION private.agents_forbid_workspace_change();
+
+--
+-- Name: knowledge_entries knowledge_entries_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER knowledge_entries_set_updated_at BEFORE UPDATE ON public.knowledge_entries FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: message_revisions message_revisions_append_only; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER message_revisions_append_only BEFORE DELETE OR UPDATE ON public.message_revisions FOR EACH ROW EXECUTE FUNCTION private.conversations_append_only();
+
+--
+-- Name: messages messages_after_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER messages_after_insert AFTER INSERT ON public.messages FOR EACH ROW EXECUTE FUNCTION private.messages_after_insert();
+
+--
+-- Name: messages messages_before_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER messages_before_insert BEFORE INSERT ON public.messages FOR EACH ROW EXECUTE FUNCTION private.messages_before_insert();
+
+--
+-- Name: messages messages_before_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER messages_before_update BEFORE UPDATE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.messages_before_update();
+
+--
+-- Name: messages messages_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER messages_set_updated_at BEFORE UPDATE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
 -- Name: notification_preferences notification_preferences_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -11489,6 +15328,18 @@ CREATE TRIGGER pipeline_stages_guard BEFORE DELETE OR UPDATE ON public.pipeline_
 --
 
 CREATE TRIGGER pipeline_stages_set_updated_at BEFORE UPDATE ON public.pipeline_stages FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: platform_settings platform_settings_before_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER platform_settings_before_write BEFORE INSERT OR UPDATE ON public.platform_settings FOR EACH ROW EXECUTE FUNCTION private.settings_before_write();
+
+--
+-- Name: platform_settings platform_settings_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER platform_settings_set_updated_at BEFORE UPDATE ON public.platform_settings FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
 -- Name: platform_tokens platform_tokens_audit; Type: TRIGGER; Schema: public; Owner: -
@@ -11623,6 +15474,60 @@ CREATE TRIGGER tasks_enqueue_assignment AFTER INSERT OR UPDATE OF assignee_agent
 CREATE TRIGGER tasks_set_updated_at BEFORE UPDATE ON public.tasks FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
+-- Name: telemetry_events telemetry_events_append_only; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER telemetry_events_append_only BEFORE DELETE OR UPDATE ON public.telemetry_events FOR EACH ROW EXECUTE FUNCTION private.telemetry_append_only();
+
+--
+-- Name: thread_participants thread_participants_check_member; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER thread_participants_check_member BEFORE INSERT OR UPDATE OF user_id, workspace_id ON public.thread_participants FOR EACH ROW EXECUTE FUNCTION private.thread_participants_check_member();
+
+--
+-- Name: thread_participants thread_participants_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER thread_participants_set_updated_at BEFORE UPDATE ON public.thread_participants FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: thread_reads thread_reads_before_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER thread_reads_before_write BEFORE INSERT OR UPDATE ON public.thread_reads FOR EACH ROW EXECUTE FUNCTION private.thread_reads_before_write();
+
+--
+-- Name: thread_reads thread_reads_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER thread_reads_set_updated_at BEFORE UPDATE ON public.thread_reads FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: thread_shares thread_shares_before_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER thread_shares_before_update BEFORE UPDATE ON public.thread_shares FOR EACH ROW EXECUTE FUNCTION private.thread_shares_before_update();
+
+--
+-- Name: thread_shares thread_shares_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER thread_shares_set_updated_at BEFORE UPDATE ON public.thread_shares FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: threads threads_before_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER threads_before_write BEFORE INSERT OR UPDATE ON public.threads FOR EACH ROW EXECUTE FUNCTION private.threads_before_write();
+
+--
+-- Name: threads threads_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER threads_set_updated_at BEFORE UPDATE ON public.threads FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
 -- Name: token_audit_log token_audit_log_append_only; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -11716,6 +15621,18 @@ CREATE TRIGGER video_calls_prepare_write BEFORE INSERT OR UPDATE ON public.video
 CREATE TRIGGER video_calls_set_updated_at BEFORE UPDATE ON public.video_calls FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
+-- Name: workflow_runs workflow_runs_before_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER workflow_runs_before_update BEFORE UPDATE ON public.workflow_runs FOR EACH ROW EXECUTE FUNCTION private.workflow_runs_before_update();
+
+--
+-- Name: workflow_runs workflow_runs_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER workflow_runs_set_updated_at BEFORE UPDATE ON public.workflow_runs FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
 -- Name: workspace_members workspace_members_audit; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -11728,6 +15645,18 @@ CREATE TRIGGER workspace_members_audit AFTER INSERT OR DELETE OR UPDATE ON publi
 CREATE TRIGGER workspace_members_set_updated_at BEFORE UPDATE ON public.workspace_members FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
+-- Name: workspace_settings workspace_settings_before_write; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER workspace_settings_before_write BEFORE INSERT OR UPDATE ON public.workspace_settings FOR EACH ROW EXECUTE FUNCTION private.settings_before_write();
+
+--
+-- Name: workspace_settings workspace_settings_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER workspace_settings_set_updated_at BEFORE UPDATE ON public.workspace_settings FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
 -- Name: workspaces workspaces_audit; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -11738,6 +15667,12 @@ CREATE TRIGGER workspaces_audit AFTER INSERT OR DELETE OR UPDATE ON public.works
 --
 
 CREATE TRIGGER workspaces_before_write BEFORE INSERT OR UPDATE ON public.workspaces FOR EACH ROW EXECUTE FUNCTION private.workspaces_before_write();
+
+--
+-- Name: workspaces workspaces_create_default_knowledge_collection; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER workspaces_create_default_knowledge_collection AFTER INSERT ON public.workspaces FOR EACH ROW EXECUTE FUNCTION private.create_default_knowledge_collection();
 
 --
 -- Name: workspaces workspaces_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
@@ -11757,6 +15692,13 @@ CREATE TRIGGER workspaces_sync_budgets AFTER UPDATE OF monthly_budget_usd, budge
 
 ALTER TABLE ONLY private.gateway_token_hashes
     ADD CONSTRAINT gateway_token_hashes_token_id_fkey FOREIGN KEY (token_id) REFERENCES public.gateway_registration_tokens(id) ON DELETE CASCADE;
+
+--
+-- Name: thread_share_hashes thread_share_hashes_share_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.thread_share_hashes
+    ADD CONSTRAINT thread_share_hashes_share_id_fkey FOREIGN KEY (share_id) REFERENCES public.thread_shares(id) ON DELETE CASCADE;
 
 --
 -- Name: user_integration_secrets user_integration_secrets_integration_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: -
@@ -11806,6 +15748,48 @@ ALTER TABLE ONLY public.agent_inbox_events
 
 ALTER TABLE ONLY public.agent_inbox_items
     ADD CONSTRAINT agent_inbox_items_agent_id_fkey FOREIGN KEY (agent_id) REFERENCES public.agents(id) ON DELETE CASCADE;
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_knowledge_access
+    ADD CONSTRAINT agent_knowledge_access_agent_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_collection_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_knowledge_access
+    ADD CONSTRAINT agent_knowledge_access_collection_fkey FOREIGN KEY (workspace_id, collection_id) REFERENCES public.knowledge_collections(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_knowledge_access
+    ADD CONSTRAINT agent_knowledge_access_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: agent_sessions agent_sessions_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_sessions
+    ADD CONSTRAINT agent_sessions_agent_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE SET NULL (agent_id);
+
+--
+-- Name: agent_sessions agent_sessions_owner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_sessions
+    ADD CONSTRAINT agent_sessions_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+--
+-- Name: agent_sessions agent_sessions_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_sessions
+    ADD CONSTRAINT agent_sessions_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
 
 --
 -- Name: agent_skills agent_skills_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -11890,6 +15874,48 @@ ALTER TABLE ONLY public.agents
 
 ALTER TABLE ONLY public.agents
     ADD CONSTRAINT agents_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: asset_folders asset_folders_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.asset_folders
+    ADD CONSTRAINT asset_folders_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: asset_folders asset_folders_parent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.asset_folders
+    ADD CONSTRAINT asset_folders_parent_fkey FOREIGN KEY (workspace_id, parent_id) REFERENCES public.asset_folders(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: asset_folders asset_folders_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.asset_folders
+    ADD CONSTRAINT asset_folders_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: assets assets_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.assets
+    ADD CONSTRAINT assets_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: assets assets_folder_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.assets
+    ADD CONSTRAINT assets_folder_fkey FOREIGN KEY (workspace_id, folder_id) REFERENCES public.asset_folders(workspace_id, id) ON DELETE SET NULL (folder_id);
+
+--
+-- Name: assets assets_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.assets
+    ADD CONSTRAINT assets_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
 
 --
 -- Name: automation_rules automation_rules_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -12256,6 +16282,139 @@ ALTER TABLE ONLY public.device_tokens
     ADD CONSTRAINT device_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
 
 --
+-- Name: document_chunks document_chunks_document_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.document_chunks
+    ADD CONSTRAINT document_chunks_document_fkey FOREIGN KEY (workspace_id, document_id) REFERENCES public.documents(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: document_folders document_folders_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.document_folders
+    ADD CONSTRAINT document_folders_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: document_folders document_folders_parent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.document_folders
+    ADD CONSTRAINT document_folders_parent_fkey FOREIGN KEY (workspace_id, parent_id) REFERENCES public.document_folders(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: document_folders document_folders_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.document_folders
+    ADD CONSTRAINT document_folders_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: documents documents_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: documents documents_folder_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_folder_fkey FOREIGN KEY (workspace_id, folder_id) REFERENCES public.document_folders(workspace_id, id) ON DELETE SET NULL (folder_id);
+
+--
+-- Name: documents documents_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: email_routing_rules email_routing_rules_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.email_routing_rules
+    ADD CONSTRAINT email_routing_rules_agent_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: email_routing_rules email_routing_rules_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.email_routing_rules
+    ADD CONSTRAINT email_routing_rules_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: email_routing_rules email_routing_rules_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.email_routing_rules
+    ADD CONSTRAINT email_routing_rules_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: family_members family_members_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.family_members
+    ADD CONSTRAINT family_members_agent_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE SET NULL (agent_id);
+
+--
+-- Name: family_members family_members_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.family_members
+    ADD CONSTRAINT family_members_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: family_members family_members_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.family_members
+    ADD CONSTRAINT family_members_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: family_members family_members_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.family_members
+    ADD CONSTRAINT family_members_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: feed_events feed_events_acknowledged_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.feed_events
+    ADD CONSTRAINT feed_events_acknowledged_by_fkey FOREIGN KEY (acknowledged_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: feed_events feed_events_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.feed_events
+    ADD CONSTRAINT feed_events_agent_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE SET NULL (agent_id);
+
+--
+-- Name: feed_events feed_events_thread_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.feed_events
+    ADD CONSTRAINT feed_events_thread_fkey FOREIGN KEY (workspace_id, thread_id) REFERENCES public.threads(workspace_id, id) ON DELETE SET NULL (thread_id);
+
+--
+-- Name: feed_events feed_events_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.feed_events
+    ADD CONSTRAINT feed_events_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+--
+-- Name: feed_events feed_events_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.feed_events
+    ADD CONSTRAINT feed_events_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
 -- Name: field_definitions field_definitions_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -12443,6 +16602,83 @@ ALTER TABLE ONLY public.jobs
 
 ALTER TABLE ONLY public.jobs
     ADD CONSTRAINT jobs_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: knowledge_collections knowledge_collections_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.knowledge_collections
+    ADD CONSTRAINT knowledge_collections_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: knowledge_collections knowledge_collections_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.knowledge_collections
+    ADD CONSTRAINT knowledge_collections_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: knowledge_entries knowledge_entries_collection_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.knowledge_entries
+    ADD CONSTRAINT knowledge_entries_collection_fkey FOREIGN KEY (workspace_id, collection_id) REFERENCES public.knowledge_collections(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: knowledge_entries knowledge_entries_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.knowledge_entries
+    ADD CONSTRAINT knowledge_entries_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: message_revisions message_revisions_edited_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.message_revisions
+    ADD CONSTRAINT message_revisions_edited_by_fkey FOREIGN KEY (edited_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: message_revisions message_revisions_message_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.message_revisions
+    ADD CONSTRAINT message_revisions_message_fkey FOREIGN KEY (thread_id, message_id) REFERENCES public.messages(thread_id, id) ON DELETE CASCADE;
+
+--
+-- Name: message_revisions message_revisions_thread_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.message_revisions
+    ADD CONSTRAINT message_revisions_thread_fkey FOREIGN KEY (workspace_id, thread_id) REFERENCES public.threads(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: messages messages_reply_to_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.messages
+    ADD CONSTRAINT messages_reply_to_fkey FOREIGN KEY (thread_id, reply_to_id) REFERENCES public.messages(thread_id, id) ON DELETE SET NULL (reply_to_id);
+
+--
+-- Name: messages messages_sender_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.messages
+    ADD CONSTRAINT messages_sender_agent_fkey FOREIGN KEY (workspace_id, sender_agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE SET NULL (sender_agent_id);
+
+--
+-- Name: messages messages_sender_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.messages
+    ADD CONSTRAINT messages_sender_user_id_fkey FOREIGN KEY (sender_user_id) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: messages messages_thread_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.messages
+    ADD CONSTRAINT messages_thread_fkey FOREIGN KEY (workspace_id, thread_id) REFERENCES public.threads(workspace_id, id) ON DELETE CASCADE;
 
 --
 -- Name: notification_preferences notification_preferences_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -12774,6 +17010,97 @@ ALTER TABLE ONLY public.tasks
     ADD CONSTRAINT tasks_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
 
 --
+-- Name: telemetry_events telemetry_events_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE public.telemetry_events
+    ADD CONSTRAINT telemetry_events_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: thread_participants thread_participants_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.thread_participants
+    ADD CONSTRAINT thread_participants_agent_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: thread_participants thread_participants_thread_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.thread_participants
+    ADD CONSTRAINT thread_participants_thread_fkey FOREIGN KEY (workspace_id, thread_id) REFERENCES public.threads(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: thread_participants thread_participants_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.thread_participants
+    ADD CONSTRAINT thread_participants_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+--
+-- Name: thread_reads thread_reads_thread_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.thread_reads
+    ADD CONSTRAINT thread_reads_thread_fkey FOREIGN KEY (workspace_id, thread_id) REFERENCES public.threads(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: thread_reads thread_reads_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.thread_reads
+    ADD CONSTRAINT thread_reads_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+--
+-- Name: thread_shares thread_shares_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.thread_shares
+    ADD CONSTRAINT thread_shares_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: thread_shares thread_shares_revoked_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.thread_shares
+    ADD CONSTRAINT thread_shares_revoked_by_fkey FOREIGN KEY (revoked_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: thread_shares thread_shares_thread_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.thread_shares
+    ADD CONSTRAINT thread_shares_thread_fkey FOREIGN KEY (workspace_id, thread_id) REFERENCES public.threads(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: threads threads_agent_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.threads
+    ADD CONSTRAINT threads_agent_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE SET NULL (agent_id);
+
+--
+-- Name: threads threads_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.threads
+    ADD CONSTRAINT threads_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: threads threads_session_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.threads
+    ADD CONSTRAINT threads_session_fkey FOREIGN KEY (workspace_id, session_id) REFERENCES public.agent_sessions(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: threads threads_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.threads
+    ADD CONSTRAINT threads_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
 -- Name: token_audit_log token_audit_log_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -12893,6 +17220,34 @@ ALTER TABLE ONLY public.video_calls
     ADD CONSTRAINT video_calls_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
 
 --
+-- Name: workflow_run_steps workflow_run_steps_run_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.workflow_run_steps
+    ADD CONSTRAINT workflow_run_steps_run_fkey FOREIGN KEY (workspace_id, run_id) REFERENCES public.workflow_runs(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: workflow_runs workflow_runs_owner_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.workflow_runs
+    ADD CONSTRAINT workflow_runs_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: workflow_runs workflow_runs_session_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.workflow_runs
+    ADD CONSTRAINT workflow_runs_session_fkey FOREIGN KEY (workspace_id, session_id) REFERENCES public.agent_sessions(workspace_id, id) ON DELETE CASCADE;
+
+--
+-- Name: workflow_runs workflow_runs_thread_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.workflow_runs
+    ADD CONSTRAINT workflow_runs_thread_fkey FOREIGN KEY (workspace_id, session_id, thread_id) REFERENCES public.threads(workspace_id, session_id, id) ON DELETE CASCADE;
+
+--
 -- Name: workspace_members workspace_members_user_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -12905,6 +17260,20 @@ ALTER TABLE ONLY public.workspace_members
 
 ALTER TABLE ONLY public.workspace_members
     ADD CONSTRAINT workspace_members_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
+
+--
+-- Name: workspace_settings workspace_settings_updated_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.workspace_settings
+    ADD CONSTRAINT workspace_settings_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: workspace_settings workspace_settings_workspace_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.workspace_settings
+    ADD CONSTRAINT workspace_settings_workspace_id_fkey FOREIGN KEY (workspace_id) REFERENCES public.workspaces(id) ON DELETE CASCADE;
 
 --
 -- Name: workspaces workspaces_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -12979,6 +17348,66 @@ ALTER TABLE public.agent_inbox_items ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY agent_inbox_items_select ON public.agent_inbox_items FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids() AS my_workspace_ids))));
+
+--
+-- Name: agent_knowledge_access; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.agent_knowledge_access ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY agent_knowledge_access_delete ON public.agent_knowledge_access FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY agent_knowledge_access_insert ON public.agent_knowledge_access FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY agent_knowledge_access_select ON public.agent_knowledge_access FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: agent_knowledge_access agent_knowledge_access_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY agent_knowledge_access_update ON public.agent_knowledge_access FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: agent_sessions; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.agent_sessions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: agent_sessions agent_sessions_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY agent_sessions_delete ON public.agent_sessions FOR DELETE TO authenticated USING (((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))) OR ((owner_id = ( SELECT auth.uid() AS uid)) AND (workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))))));
+
+--
+-- Name: agent_sessions agent_sessions_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY agent_sessions_insert ON public.agent_sessions FOR INSERT TO authenticated WITH CHECK (((owner_id = ( SELECT auth.uid() AS uid)) AND (workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))));
+
+--
+-- Name: agent_sessions agent_sessions_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY agent_sessions_select ON public.agent_sessions FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: agent_sessions agent_sessions_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY agent_sessions_update ON public.agent_sessions FOR UPDATE TO authenticated USING (((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))) OR ((owner_id = ( SELECT auth.uid() AS uid)) AND (workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
 -- Name: agent_skills; Type: ROW SECURITY; Schema: public; Owner: -
@@ -13111,6 +17540,66 @@ CREATE POLICY agents_select ON public.agents FOR SELECT TO authenticated USING (
 --
 
 CREATE POLICY agents_update ON public.agents FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: asset_folders; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.asset_folders ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: asset_folders asset_folders_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY asset_folders_delete ON public.asset_folders FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: asset_folders asset_folders_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY asset_folders_insert ON public.asset_folders FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: asset_folders asset_folders_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY asset_folders_select ON public.asset_folders FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: asset_folders asset_folders_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY asset_folders_update ON public.asset_folders FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: assets; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.assets ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: assets assets_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY assets_delete ON public.assets FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: assets assets_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY assets_insert ON public.assets FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: assets assets_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY assets_select ON public.assets FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: assets assets_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY assets_update ON public.assets FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
 -- Name: audit_log; Type: ROW SECURITY; Schema: public; Owner: -
@@ -13587,6 +18076,186 @@ CREATE POLICY device_tokens_select ON public.device_tokens FOR SELECT TO authent
 CREATE POLICY device_tokens_update ON public.device_tokens FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
 
 --
+-- Name: document_chunks; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.document_chunks ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: document_chunks document_chunks_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY document_chunks_delete ON public.document_chunks FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: document_chunks document_chunks_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY document_chunks_insert ON public.document_chunks FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: document_chunks document_chunks_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY document_chunks_select ON public.document_chunks FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: document_chunks document_chunks_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY document_chunks_update ON public.document_chunks FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: document_folders; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.document_folders ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: document_folders document_folders_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY document_folders_delete ON public.document_folders FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: document_folders document_folders_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY document_folders_insert ON public.document_folders FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: document_folders document_folders_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY document_folders_select ON public.document_folders FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: document_folders document_folders_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY document_folders_update ON public.document_folders FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: documents; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.documents ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: documents documents_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY documents_delete ON public.documents FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: documents documents_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY documents_insert ON public.documents FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: documents documents_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY documents_select ON public.documents FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: documents documents_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY documents_update ON public.documents FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: email_routing_rules; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.email_routing_rules ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: email_routing_rules email_routing_rules_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY email_routing_rules_delete ON public.email_routing_rules FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: email_routing_rules email_routing_rules_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY email_routing_rules_insert ON public.email_routing_rules FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: email_routing_rules email_routing_rules_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY email_routing_rules_select ON public.email_routing_rules FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: email_routing_rules email_routing_rules_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY email_routing_rules_update ON public.email_routing_rules FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: family_members; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.family_members ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: family_members family_members_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY family_members_delete ON public.family_members FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: family_members family_members_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY family_members_insert ON public.family_members FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: family_members family_members_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY family_members_select ON public.family_members FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: family_members family_members_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY family_members_update ON public.family_members FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: feed_events; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.feed_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: feed_events feed_events_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY feed_events_delete ON public.feed_events FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: feed_events feed_events_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY feed_events_insert ON public.feed_events FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: feed_events feed_events_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY feed_events_select ON public.feed_events FOR SELECT TO authenticated USING (((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))) AND ((user_id IS NULL) OR (user_id = ( SELECT auth.uid() AS uid)))));
+
+--
+-- Name: feed_events feed_events_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY feed_events_update ON public.feed_events FOR UPDATE TO authenticated USING (((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))) AND ((user_id IS NULL) OR (user_id = ( SELECT auth.uid() AS uid))))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
 -- Name: field_definitions; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -13779,6 +18448,102 @@ CREATE POLICY jobs_select ON public.jobs FOR SELECT TO authenticated USING ((wor
 CREATE POLICY jobs_update ON public.jobs FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: knowledge_collections; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.knowledge_collections ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: knowledge_collections knowledge_collections_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY knowledge_collections_delete ON public.knowledge_collections FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: knowledge_collections knowledge_collections_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY knowledge_collections_insert ON public.knowledge_collections FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: knowledge_collections knowledge_collections_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY knowledge_collections_select ON public.knowledge_collections FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: knowledge_collections knowledge_collections_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY knowledge_collections_update ON public.knowledge_collections FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: knowledge_entries; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.knowledge_entries ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: knowledge_entries knowledge_entries_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY knowledge_entries_delete ON public.knowledge_entries FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: knowledge_entries knowledge_entries_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY knowledge_entries_insert ON public.knowledge_entries FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: knowledge_entries knowledge_entries_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY knowledge_entries_select ON public.knowledge_entries FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: knowledge_entries knowledge_entries_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY knowledge_entries_update ON public.knowledge_entries FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: message_revisions; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.message_revisions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: message_revisions message_revisions_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY message_revisions_select ON public.message_revisions FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: messages; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.messages ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: messages messages_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY messages_insert ON public.messages FOR INSERT TO authenticated WITH CHECK (((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))) AND (sender_type = 'user'::public.message_sender_type) AND (sender_user_id = ( SELECT auth.uid() AS uid))));
+
+--
+-- Name: messages messages_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY messages_select ON public.messages FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: messages messages_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY messages_update ON public.messages FOR UPDATE TO authenticated USING (((sender_user_id = ( SELECT auth.uid() AS uid)) AND (workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))))) WITH CHECK (((sender_user_id = ( SELECT auth.uid() AS uid)) AND (workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))));
+
+--
 -- Name: notification_preferences; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -13879,6 +18644,18 @@ CREATE POLICY pipeline_stages_select ON public.pipeline_stages FOR SELECT TO aut
 --
 
 CREATE POLICY pipeline_stages_update ON public.pipeline_stages FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: platform_settings; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.platform_settings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: platform_settings platform_settings_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY platform_settings_select ON public.platform_settings FOR SELECT TO authenticated USING (true);
 
 --
 -- Name: platform_tokens; Type: ROW SECURITY; Schema: public; Owner: -
@@ -14223,6 +19000,120 @@ CREATE POLICY tasks_select ON public.tasks FOR SELECT TO authenticated USING ((w
 CREATE POLICY tasks_update ON public.tasks FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: telemetry_events; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.telemetry_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: telemetry_events telemetry_events_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY telemetry_events_select ON public.telemetry_events FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: thread_participants; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.thread_participants ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: thread_participants thread_participants_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY thread_participants_delete ON public.thread_participants FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: thread_participants thread_participants_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY thread_participants_insert ON public.thread_participants FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: thread_participants thread_participants_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY thread_participants_select ON public.thread_participants FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: thread_participants thread_participants_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY thread_participants_update ON public.thread_participants FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: thread_reads; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.thread_reads ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: thread_reads thread_reads_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY thread_reads_insert ON public.thread_reads FOR INSERT TO authenticated WITH CHECK (((user_id = ( SELECT auth.uid() AS uid)) AND (workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids)))));
+
+--
+-- Name: thread_reads thread_reads_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY thread_reads_select ON public.thread_reads FOR SELECT TO authenticated USING (((user_id = ( SELECT auth.uid() AS uid)) AND (workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids)))));
+
+--
+-- Name: thread_reads thread_reads_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY thread_reads_update ON public.thread_reads FOR UPDATE TO authenticated USING (((user_id = ( SELECT auth.uid() AS uid)) AND (workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))))) WITH CHECK (((user_id = ( SELECT auth.uid() AS uid)) AND (workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids)))));
+
+--
+-- Name: thread_shares; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.thread_shares ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: thread_shares thread_shares_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY thread_shares_select ON public.thread_shares FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: thread_shares thread_shares_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY thread_shares_update ON public.thread_shares FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: threads; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.threads ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: threads threads_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY threads_delete ON public.threads FOR DELETE TO authenticated USING (((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))) OR ((created_by = ( SELECT auth.uid() AS uid)) AND (workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))))));
+
+--
+-- Name: threads threads_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY threads_insert ON public.threads FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: threads threads_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY threads_select ON public.threads FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: threads threads_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY threads_update ON public.threads FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
 -- Name: token_audit_log; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -14391,6 +19282,60 @@ CREATE POLICY video_calls_select ON public.video_calls FOR SELECT TO authenticat
 CREATE POLICY video_calls_update ON public.video_calls FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: workflow_run_steps; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.workflow_run_steps ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: workflow_run_steps workflow_run_steps_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY workflow_run_steps_delete ON public.workflow_run_steps FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: workflow_run_steps workflow_run_steps_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY workflow_run_steps_insert ON public.workflow_run_steps FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: workflow_run_steps workflow_run_steps_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY workflow_run_steps_select ON public.workflow_run_steps FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: workflow_runs; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.workflow_runs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: workflow_runs workflow_runs_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY workflow_runs_delete ON public.workflow_runs FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: workflow_runs workflow_runs_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY workflow_runs_insert ON public.workflow_runs FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: workflow_runs workflow_runs_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY workflow_runs_select ON public.workflow_runs FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: workflow_runs workflow_runs_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY workflow_runs_update ON public.workflow_runs FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
 -- Name: workspace_members; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -14401,6 +19346,36 @@ ALTER TABLE public.workspace_members ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY workspace_members_select ON public.workspace_members FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids() AS my_workspace_ids))));
+
+--
+-- Name: workspace_settings; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.workspace_settings ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: workspace_settings workspace_settings_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY workspace_settings_delete ON public.workspace_settings FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: workspace_settings workspace_settings_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY workspace_settings_insert ON public.workspace_settings FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: workspace_settings workspace_settings_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY workspace_settings_select ON public.workspace_settings FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: workspace_settings workspace_settings_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY workspace_settings_update ON public.workspace_settings FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
 
 --
 -- Name: workspaces; Type: ROW SECURITY; Schema: public; Owner: -
@@ -14461,16 +19436,197 @@ REVOKE ALL ON FUNCTION private.agent_budgets_derive_status() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.agent_budgets_notify() FROM PUBLIC;
 
 --
--- Name: FUNCTION agent_command_events_notify(); Type: ACL; Schema: private; Owner: -
+-- Name: FUNCTION agent_collections(p_agent_id uuid, p_collection_ids uuid[], p_min public.knowledge_access_level, OUT workspace_id uuid, OUT collection_ids uuid[]); Type: ACL; Schema: private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION private.agent_command_events_notify() FROM PUBLIC;
+REVOKE ALL ON FUNCTION private.agent_collections(p_agent_id uuid, p_collection_ids uuid[], p_min public.knowledge_access_level, OUT workspace_id uuid, OUT collection_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.agent_collections(p_agent_id uuid, p_collection_ids uuid[], p_min public.knowledge_access_level, OUT workspace_id uuid, OUT collection_ids uuid[]) TO authenticated;
+GRANT ALL ON FUNCTION private.agent_collections(p_agent_id uuid, p_collection_ids uuid[], p_min public.knowledge_access_level, OUT workspace_id uuid, OUT collection_ids uuid[]) TO service_role;
 
 --
 -- Name: FUNCTION agent_commands_check_budget(); Type: ACL; Schema: private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION private.agent_commands_check_budget() FROM PUBLIC;
+
+--
+-- Name: TABLE agent_sessions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.agent_sessions TO service_role;
+GRANT SELECT,DELETE ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(id) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.workspace_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(workspace_id) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.agent_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(agent_id),UPDATE(agent_id) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.external_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(external_id) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.title; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(title),UPDATE(title) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.status; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(status),UPDATE(status) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.repo_owner; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(repo_owner),UPDATE(repo_owner) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.repo_name; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(repo_name),UPDATE(repo_name) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.branch; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(branch),UPDATE(branch) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.clone_url; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(clone_url),UPDATE(clone_url) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.is_new_branch; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(is_new_branch),UPDATE(is_new_branch) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.global_skill_refs; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(global_skill_refs),UPDATE(global_skill_refs) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.sandbox_state; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(sandbox_state),UPDATE(sandbox_state) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.lifecycle_state; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(lifecycle_state) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.lifecycle_version; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(lifecycle_version) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.last_activity_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(last_activity_at),UPDATE(last_activity_at) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.sandbox_expires_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(sandbox_expires_at),UPDATE(sandbox_expires_at) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.hibernate_after; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(hibernate_after),UPDATE(hibernate_after) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.lines_added; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(lines_added) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.lines_removed; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(lines_removed) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.snapshot_url; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(snapshot_url) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.snapshot_created_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(snapshot_created_at) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.snapshot_size_bytes; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(snapshot_size_bytes) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.cached_diff; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(cached_diff) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: COLUMN agent_sessions.cached_diff_updated_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(cached_diff_updated_at) ON TABLE public.agent_sessions TO authenticated;
+
+--
+-- Name: FUNCTION agent_session_transition(p_session_id uuid, p_expected_version integer, p_to public.agent_session_lifecycle, p_error text, p_sandbox_state jsonb, p_lifecycle_run_id text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agent_session_transition(p_session_id uuid, p_expected_version integer, p_to public.agent_session_lifecycle, p_error text, p_sandbox_state jsonb, p_lifecycle_run_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.agent_session_transition(p_session_id uuid, p_expected_version integer, p_to public.agent_session_lifecycle, p_error text, p_sandbox_state jsonb, p_lifecycle_run_id text) TO authenticated;
+GRANT ALL ON FUNCTION private.agent_session_transition(p_session_id uuid, p_expected_version integer, p_to public.agent_session_lifecycle, p_error text, p_sandbox_state jsonb, p_lifecycle_run_id text) TO service_role;
+
+--
+-- Name: FUNCTION agent_session_transition_allowed(p_from public.agent_session_lifecycle, p_to public.agent_session_lifecycle); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agent_session_transition_allowed(p_from public.agent_session_lifecycle, p_to public.agent_session_lifecycle) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.agent_session_transition_allowed(p_from public.agent_session_lifecycle, p_to public.agent_session_lifecycle) TO authenticated;
+GRANT ALL ON FUNCTION private.agent_session_transition_allowed(p_from public.agent_session_lifecycle, p_to public.agent_session_lifecycle) TO service_role;
+
+--
+-- Name: FUNCTION agent_sessions_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agent_sessions_before_write() FROM PUBLIC;
 
 --
 -- Name: FUNCTION agent_usage_before_insert(); Type: ACL; Schema: private; Owner: -
@@ -14503,12 +19659,6 @@ REVOKE ALL ON FUNCTION private.agents_create_budget() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.agents_forbid_workspace_change() FROM PUBLIC;
 
 --
--- Name: FUNCTION agents_normalise_status(); Type: ACL; Schema: private; Owner: -
---
-
-REVOKE ALL ON FUNCTION private.agents_normalise_status() FROM PUBLIC;
-
---
 -- Name: FUNCTION append_only(); Type: ACL; Schema: private; Owner: -
 --
 
@@ -14521,6 +19671,14 @@ REVOKE ALL ON FUNCTION private.append_only() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.are_storage_paths(p_paths text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.are_storage_paths(p_paths text[]) TO authenticated;
 GRANT ALL ON FUNCTION private.are_storage_paths(p_paths text[]) TO service_role;
+
+--
+-- Name: FUNCTION assert_no_plaintext_secrets(p_value jsonb, p_path text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.assert_no_plaintext_secrets(p_value jsonb, p_path text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.assert_no_plaintext_secrets(p_value jsonb, p_path text) TO authenticated;
+GRANT ALL ON FUNCTION private.assert_no_plaintext_secrets(p_value jsonb, p_path text) TO service_role;
 
 --
 -- Name: FUNCTION assert_workspace_role(p_workspace_id uuid, p_min_role public.workspace_role); Type: ACL; Schema: private; Owner: -
@@ -14576,17 +19734,48 @@ GRANT ALL ON FUNCTION private.cancel_inbox_item(p_id uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.cancel_inbox_item(p_id uuid) TO service_role;
 
 --
--- Name: FUNCTION canonical_value(p_vocabulary text, p_value text); Type: ACL; Schema: private; Owner: -
+-- Name: FUNCTION check_embedding_argument(p_value extensions.vector, p_arg text); Type: ACL; Schema: private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION private.canonical_value(p_vocabulary text, p_value text) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.canonical_value(p_vocabulary text, p_value text) TO service_role;
+REVOKE ALL ON FUNCTION private.check_embedding_argument(p_value extensions.vector, p_arg text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.check_embedding_argument(p_value extensions.vector, p_arg text) TO authenticated;
+GRANT ALL ON FUNCTION private.check_embedding_argument(p_value extensions.vector, p_arg text) TO service_role;
+
+--
+-- Name: FUNCTION check_embedding_dimensions(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.check_embedding_dimensions() FROM PUBLIC;
+
+--
+-- Name: FUNCTION check_message_parts(p_parts jsonb); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.check_message_parts(p_parts jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.check_message_parts(p_parts jsonb) TO authenticated;
+GRANT ALL ON FUNCTION private.check_message_parts(p_parts jsonb) TO service_role;
 
 --
 -- Name: FUNCTION check_name(p_value text, p_arg text); Type: ACL; Schema: private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION private.check_name(p_value text, p_arg text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION check_rrf_arguments(p_full_text_weight double precision, p_semantic_weight double precision, p_rrf_k integer); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.check_rrf_arguments(p_full_text_weight double precision, p_semantic_weight double precision, p_rrf_k integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.check_rrf_arguments(p_full_text_weight double precision, p_semantic_weight double precision, p_rrf_k integer) TO authenticated;
+GRANT ALL ON FUNCTION private.check_rrf_arguments(p_full_text_weight double precision, p_semantic_weight double precision, p_rrf_k integer) TO service_role;
+
+--
+-- Name: FUNCTION check_search_arguments(p_query_embedding extensions.vector, p_match_count integer, p_min_similarity double precision); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.check_search_arguments(p_query_embedding extensions.vector, p_match_count integer, p_min_similarity double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.check_search_arguments(p_query_embedding extensions.vector, p_match_count integer, p_min_similarity double precision) TO authenticated;
+GRANT ALL ON FUNCTION private.check_search_arguments(p_query_embedding extensions.vector, p_match_count integer, p_min_similarity double precision) TO service_role;
 
 --
 -- Name: FUNCTION check_slug(p_value text, p_arg text); Type: ACL; Schema: private; Owner: -
@@ -14693,6 +19882,18 @@ REVOKE ALL ON FUNCTION private.contacts_before_write() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.contacts_run_automations() FROM PUBLIC;
 
 --
+-- Name: FUNCTION conversations_append_only(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.conversations_append_only() FROM PUBLIC;
+
+--
+-- Name: FUNCTION create_default_knowledge_collection(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.create_default_knowledge_collection() FROM PUBLIC;
+
+--
 -- Name: FUNCTION create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval); Type: ACL; Schema: private; Owner: -
 --
 
@@ -14717,12 +19918,6 @@ REVOKE ALL ON FUNCTION private.crm_entity_before_write() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.cron_fields(p_expr text, OUT minutes integer[], OUT hours integer[], OUT days integer[], OUT months integer[], OUT weekdays integer[], OUT days_restricted boolean, OUT weekdays_restricted boolean) FROM PUBLIC;
-
---
--- Name: FUNCTION cron_from_quartz(p_expr text); Type: ACL; Schema: private; Owner: -
---
-
-REVOKE ALL ON FUNCTION private.cron_from_quartz(p_expr text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION cron_next_run(p_expr text, p_timezone text, p_after timestamp with time zone); Type: ACL; Schema: private; Owner: -
@@ -14771,6 +19966,37 @@ REVOKE ALL ON FUNCTION private.desktop_virtual_machines_before_write() FROM PUBL
 --
 
 REVOKE ALL ON FUNCTION private.desktop_virtual_machines_close_connections() FROM PUBLIC;
+
+--
+-- Name: FUNCTION document_chunk_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_document_ids uuid[]); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.document_chunk_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_document_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.document_chunk_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_document_ids uuid[]) TO authenticated;
+GRANT ALL ON FUNCTION private.document_chunk_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_document_ids uuid[]) TO service_role;
+
+--
+-- Name: FUNCTION document_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[]); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.document_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.document_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[]) TO authenticated;
+GRANT ALL ON FUNCTION private.document_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[]) TO service_role;
+
+--
+-- Name: FUNCTION email_routing_rules_check_patterns(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.email_routing_rules_check_patterns() FROM PUBLIC;
+
+--
+-- Name: FUNCTION embedding_dimensions(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.embedding_dimensions() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.embedding_dimensions() TO anon;
+GRANT ALL ON FUNCTION private.embedding_dimensions() TO authenticated;
+GRANT ALL ON FUNCTION private.embedding_dimensions() TO service_role;
 
 --
 -- Name: FUNCTION enqueue_command(p_gateway_id uuid, p_action text, p_payload jsonb, p_agent_id uuid, p_priority integer, p_available_at timestamp with time zone, p_max_attempts integer, p_dedup_key text, p_safe_to_retry boolean); Type: ACL; Schema: private; Owner: -
@@ -14851,6 +20077,24 @@ GRANT ALL ON FUNCTION private.fail_command(p_id uuid, p_lease_token uuid, p_erro
 REVOKE ALL ON FUNCTION private.fail_inbox_item(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_retry_after_seconds integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.fail_inbox_item(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_retry_after_seconds integer) TO authenticated;
 GRANT ALL ON FUNCTION private.fail_inbox_item(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_retry_after_seconds integer) TO service_role;
+
+--
+-- Name: FUNCTION family_members_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.family_members_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION feed_events_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.feed_events_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION folders_prevent_cycle(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.folders_prevent_cycle() FROM PUBLIC;
 
 --
 -- Name: FUNCTION forbid_workspace_change(); Type: ACL; Schema: private; Owner: -
@@ -15045,6 +20289,34 @@ REVOKE ALL ON FUNCTION private.job_schedules_before_write() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.jobs_before_write() FROM PUBLIC;
 
 --
+-- Name: FUNCTION jsonb_deep_merge(p_base jsonb, p_override jsonb); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.jsonb_deep_merge(p_base jsonb, p_override jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.jsonb_deep_merge(p_base jsonb, p_override jsonb) TO authenticated;
+GRANT ALL ON FUNCTION private.jsonb_deep_merge(p_base jsonb, p_override jsonb) TO service_role;
+
+--
+-- Name: FUNCTION knowledge_collections_check_default(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.knowledge_collections_check_default() FROM PUBLIC;
+
+--
+-- Name: FUNCTION knowledge_entries_default_collection(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.knowledge_entries_default_collection() FROM PUBLIC;
+
+--
+-- Name: FUNCTION knowledge_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.knowledge_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.knowledge_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real) TO authenticated;
+GRANT ALL ON FUNCTION private.knowledge_ids_by_vector(p_query extensions.vector, p_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real) TO service_role;
+
+--
 -- Name: FUNCTION lease_command(p_gateway_id uuid, p_limit integer, p_lease_seconds integer, p_request_id uuid); Type: ACL; Schema: private; Owner: -
 --
 
@@ -15102,6 +20374,24 @@ REVOKE ALL ON FUNCTION private.log_inbox_event(r public.agent_inbox_items, p_fro
 --
 
 REVOKE ALL ON FUNCTION private.materialize_due_job_schedules(p_now timestamp with time zone, p_limit integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION messages_after_insert(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.messages_after_insert() FROM PUBLIC;
+
+--
+-- Name: FUNCTION messages_before_insert(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.messages_before_insert() FROM PUBLIC;
+
+--
+-- Name: FUNCTION messages_before_update(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.messages_before_update() FROM PUBLIC;
 
 --
 -- Name: FUNCTION my_coworker_ids(); Type: ACL; Schema: private; Owner: -
@@ -15309,6 +20599,14 @@ GRANT ALL ON FUNCTION private.request_role() TO service_role;
 REVOKE ALL ON FUNCTION private.require_my_workspace_role(p_workspace_id uuid) FROM PUBLIC;
 
 --
+-- Name: FUNCTION require_search_scope(p_workspace_id uuid, p_agent_id uuid); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.require_search_scope(p_workspace_id uuid, p_agent_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.require_search_scope(p_workspace_id uuid, p_agent_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.require_search_scope(p_workspace_id uuid, p_agent_id uuid) TO service_role;
+
+--
 -- Name: TABLE platform_tokens; Type: ACL; Schema: public; Owner: -
 --
 
@@ -15360,6 +20658,12 @@ GRANT ALL ON FUNCTION private.set_agent_budget(p_agent_id uuid, p_monthly_limit_
 --
 
 REVOKE ALL ON FUNCTION private.set_updated_at() FROM PUBLIC;
+
+--
+-- Name: FUNCTION settings_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.settings_before_write() FROM PUBLIC;
 
 --
 -- Name: FUNCTION slugify(p_text text, p_fallback text); Type: ACL; Schema: private; Owner: -
@@ -15466,10 +20770,69 @@ REVOKE ALL ON FUNCTION private.tasks_before_write() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.tasks_enqueue_assignment() FROM PUBLIC;
 
 --
+-- Name: FUNCTION telemetry_append_only(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.telemetry_append_only() FROM PUBLIC;
+
+--
+-- Name: FUNCTION telemetry_create_partition(p_month date); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.telemetry_create_partition(p_month date) FROM PUBLIC;
+
+--
+-- Name: FUNCTION telemetry_maintain_partitions(p_now timestamp with time zone); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.telemetry_maintain_partitions(p_now timestamp with time zone) FROM PUBLIC;
+
+--
 -- Name: FUNCTION text_tail(p_text text, p_max integer); Type: ACL; Schema: private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION private.text_tail(p_text text, p_max integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION thread_participants_check_member(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.thread_participants_check_member() FROM PUBLIC;
+
+--
+-- Name: FUNCTION thread_reads_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.thread_reads_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION thread_share_create(p_thread_id uuid, p_expires_at timestamp with time zone); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.thread_share_create(p_thread_id uuid, p_expires_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.thread_share_create(p_thread_id uuid, p_expires_at timestamp with time zone) TO authenticated;
+GRANT ALL ON FUNCTION private.thread_share_create(p_thread_id uuid, p_expires_at timestamp with time zone) TO service_role;
+
+--
+-- Name: FUNCTION thread_share_read(p_token text, p_after_seq bigint, p_limit integer); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.thread_share_read(p_token text, p_after_seq bigint, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.thread_share_read(p_token text, p_after_seq bigint, p_limit integer) TO anon;
+GRANT ALL ON FUNCTION private.thread_share_read(p_token text, p_after_seq bigint, p_limit integer) TO authenticated;
+GRANT ALL ON FUNCTION private.thread_share_read(p_token text, p_after_seq bigint, p_limit integer) TO service_role;
+
+--
+-- Name: FUNCTION thread_shares_before_update(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.thread_shares_before_update() FROM PUBLIC;
+
+--
+-- Name: FUNCTION threads_before_write(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.threads_before_write() FROM PUBLIC;
 
 --
 -- Name: FUNCTION user_services_before_write(); Type: ACL; Schema: private; Owner: -
@@ -15482,6 +20845,14 @@ REVOKE ALL ON FUNCTION private.user_services_before_write() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.validate_custom_fields(p_workspace_id uuid, p_entity_type public.crm_entity_type, p_values jsonb) FROM PUBLIC;
+
+--
+-- Name: FUNCTION vector_exact_threshold(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.vector_exact_threshold() FROM PUBLIC;
+GRANT ALL ON FUNCTION private.vector_exact_threshold() TO authenticated;
+GRANT ALL ON FUNCTION private.vector_exact_threshold() TO service_role;
 
 --
 -- Name: FUNCTION verify_platform_token(p_token text, p_scope text); Type: ACL; Schema: private; Owner: -
@@ -15503,6 +20874,12 @@ REVOKE ALL ON FUNCTION private.video_call_participants_check_user() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.video_calls_before_write() FROM PUBLIC;
 
 --
+-- Name: FUNCTION workflow_runs_before_update(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.workflow_runs_before_update() FROM PUBLIC;
+
+--
 -- Name: FUNCTION workspaces_before_write(); Type: ACL; Schema: private; Owner: -
 --
 
@@ -15521,6 +20898,29 @@ REVOKE ALL ON FUNCTION private.workspaces_sync_budgets() FROM PUBLIC;
 REVOKE ALL ON FUNCTION public.accept_invite(p_token text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.accept_invite(p_token text) TO service_role;
 GRANT ALL ON FUNCTION public.accept_invite(p_token text) TO authenticated;
+
+--
+-- Name: TABLE knowledge_entries; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.knowledge_entries TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.knowledge_entries TO authenticated;
+
+--
+-- Name: FUNCTION add_knowledge_entry(p_agent_id uuid, p_content text, p_embedding extensions.vector, p_type public.knowledge_entry_type, p_importance real, p_collection_id uuid, p_title text, p_metadata jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.add_knowledge_entry(p_agent_id uuid, p_content text, p_embedding extensions.vector, p_type public.knowledge_entry_type, p_importance real, p_collection_id uuid, p_title text, p_metadata jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.add_knowledge_entry(p_agent_id uuid, p_content text, p_embedding extensions.vector, p_type public.knowledge_entry_type, p_importance real, p_collection_id uuid, p_title text, p_metadata jsonb) TO service_role;
+GRANT ALL ON FUNCTION public.add_knowledge_entry(p_agent_id uuid, p_content text, p_embedding extensions.vector, p_type public.knowledge_entry_type, p_importance real, p_collection_id uuid, p_title text, p_metadata jsonb) TO authenticated;
+
+--
+-- Name: FUNCTION agent_boot_context(p_agent_id uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.agent_boot_context(p_agent_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.agent_boot_context(p_agent_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.agent_boot_context(p_agent_id uuid) TO authenticated;
 
 --
 -- Name: FUNCTION agent_reports_chain(p_agent_id uuid, p_max_depth integer); Type: ACL; Schema: public; Owner: -
@@ -15694,12 +21094,28 @@ GRANT ALL ON FUNCTION public.create_platform_token(p_workspace_id uuid, p_name t
 GRANT ALL ON FUNCTION public.create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval) TO authenticated;
 
 --
+-- Name: FUNCTION create_thread_share(p_thread_id uuid, p_expires_at timestamp with time zone); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.create_thread_share(p_thread_id uuid, p_expires_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.create_thread_share(p_thread_id uuid, p_expires_at timestamp with time zone) TO service_role;
+GRANT ALL ON FUNCTION public.create_thread_share(p_thread_id uuid, p_expires_at timestamp with time zone) TO authenticated;
+
+--
 -- Name: FUNCTION create_workspace(p_name text, p_slug text, p_organization_id uuid); Type: ACL; Schema: public; Owner: -
 --
 
 REVOKE ALL ON FUNCTION public.create_workspace(p_name text, p_slug text, p_organization_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.create_workspace(p_name text, p_slug text, p_organization_id uuid) TO service_role;
 GRANT ALL ON FUNCTION public.create_workspace(p_name text, p_slug text, p_organization_id uuid) TO authenticated;
+
+--
+-- Name: FUNCTION effective_settings(p_workspace_id uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.effective_settings(p_workspace_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.effective_settings(p_workspace_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.effective_settings(p_workspace_id uuid) TO authenticated;
 
 --
 -- Name: FUNCTION enqueue_command(p_gateway_id uuid, p_action text, p_payload jsonb, p_agent_id uuid, p_priority integer, p_available_at timestamp with time zone, p_max_attempts integer, p_dedup_key text, p_safe_to_retry boolean); Type: ACL; Schema: public; Owner: -
@@ -15757,6 +21173,15 @@ GRANT ALL ON FUNCTION public.get_integration_tokens(p_integration_id uuid) TO se
 GRANT ALL ON FUNCTION public.get_integration_tokens(p_integration_id uuid) TO authenticated;
 
 --
+-- Name: FUNCTION get_shared_thread(p_token text, p_after_seq bigint, p_limit integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.get_shared_thread(p_token text, p_after_seq bigint, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.get_shared_thread(p_token text, p_after_seq bigint, p_limit integer) TO service_role;
+GRANT ALL ON FUNCTION public.get_shared_thread(p_token text, p_after_seq bigint, p_limit integer) TO anon;
+GRANT ALL ON FUNCTION public.get_shared_thread(p_token text, p_after_seq bigint, p_limit integer) TO authenticated;
+
+--
 -- Name: FUNCTION heartbeat_command(p_id uuid, p_lease_token uuid, p_extend_seconds integer); Type: ACL; Schema: public; Owner: -
 --
 
@@ -15771,6 +21196,22 @@ GRANT ALL ON FUNCTION public.heartbeat_command(p_id uuid, p_lease_token uuid, p_
 REVOKE ALL ON FUNCTION public.heartbeat_inbox_item(p_id uuid, p_lease_token uuid, p_extend_seconds integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.heartbeat_inbox_item(p_id uuid, p_lease_token uuid, p_extend_seconds integer) TO service_role;
 GRANT ALL ON FUNCTION public.heartbeat_inbox_item(p_id uuid, p_lease_token uuid, p_extend_seconds integer) TO authenticated;
+
+--
+-- Name: FUNCTION hybrid_search_documents(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], full_text_weight double precision, semantic_weight double precision, rrf_k integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hybrid_search_documents(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], full_text_weight double precision, semantic_weight double precision, rrf_k integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hybrid_search_documents(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], full_text_weight double precision, semantic_weight double precision, rrf_k integer) TO service_role;
+GRANT ALL ON FUNCTION public.hybrid_search_documents(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], full_text_weight double precision, semantic_weight double precision, rrf_k integer) TO authenticated;
+
+--
+-- Name: FUNCTION hybrid_search_knowledge(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, p_agent_id uuid, full_text_weight double precision, semantic_weight double precision, rrf_k integer); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.hybrid_search_knowledge(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, p_agent_id uuid, full_text_weight double precision, semantic_weight double precision, rrf_k integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.hybrid_search_knowledge(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, p_agent_id uuid, full_text_weight double precision, semantic_weight double precision, rrf_k integer) TO service_role;
+GRANT ALL ON FUNCTION public.hybrid_search_knowledge(query_text text, query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, p_agent_id uuid, full_text_weight double precision, semantic_weight double precision, rrf_k integer) TO authenticated;
 
 --
 -- Name: FUNCTION lease_command(p_gateway_id uuid, p_limit integer, p_lease_seconds integer, p_request_id uuid); Type: ACL; Schema: public; Owner: -
@@ -15795,6 +21236,91 @@ GRANT ALL ON FUNCTION public.lease_inbox_item(p_agent_id uuid, p_limit integer, 
 REVOKE ALL ON FUNCTION public.mark_notifications_read(p_ids uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.mark_notifications_read(p_ids uuid[]) TO service_role;
 GRANT ALL ON FUNCTION public.mark_notifications_read(p_ids uuid[]) TO authenticated;
+
+--
+-- Name: TABLE thread_reads; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.thread_reads TO service_role;
+GRANT SELECT ON TABLE public.thread_reads TO authenticated;
+
+--
+-- Name: COLUMN thread_reads.workspace_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(workspace_id) ON TABLE public.thread_reads TO authenticated;
+
+--
+-- Name: COLUMN thread_reads.thread_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(thread_id) ON TABLE public.thread_reads TO authenticated;
+
+--
+-- Name: COLUMN thread_reads.user_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(user_id) ON TABLE public.thread_reads TO authenticated;
+
+--
+-- Name: COLUMN thread_reads.last_read_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(last_read_seq),UPDATE(last_read_seq) ON TABLE public.thread_reads TO authenticated;
+
+--
+-- Name: COLUMN thread_reads.last_read_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(last_read_at),UPDATE(last_read_at) ON TABLE public.thread_reads TO authenticated;
+
+--
+-- Name: FUNCTION mark_thread_read(p_thread_id uuid, p_seq bigint); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.mark_thread_read(p_thread_id uuid, p_seq bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.mark_thread_read(p_thread_id uuid, p_seq bigint) TO service_role;
+GRANT ALL ON FUNCTION public.mark_thread_read(p_thread_id uuid, p_seq bigint) TO authenticated;
+
+--
+-- Name: FUNCTION match_document_chunks(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_document_ids uuid[], min_similarity double precision); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.match_document_chunks(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_document_ids uuid[], min_similarity double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.match_document_chunks(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_document_ids uuid[], min_similarity double precision) TO service_role;
+GRANT ALL ON FUNCTION public.match_document_chunks(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_document_ids uuid[], min_similarity double precision) TO authenticated;
+
+--
+-- Name: FUNCTION match_documents(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], min_similarity double precision); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.match_documents(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], min_similarity double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.match_documents(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], min_similarity double precision) TO service_role;
+GRANT ALL ON FUNCTION public.match_documents(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_folder_id uuid, p_tags text[], min_similarity double precision) TO authenticated;
+
+--
+-- Name: FUNCTION match_email_route(p_workspace_id uuid, p_direction public.email_rule_direction, p_from text, p_to text, p_subject text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.match_email_route(p_workspace_id uuid, p_direction public.email_rule_direction, p_from text, p_to text, p_subject text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.match_email_route(p_workspace_id uuid, p_direction public.email_rule_direction, p_from text, p_to text, p_subject text) TO service_role;
+GRANT ALL ON FUNCTION public.match_email_route(p_workspace_id uuid, p_direction public.email_rule_direction, p_from text, p_to text, p_subject text) TO authenticated;
+
+--
+-- Name: FUNCTION match_knowledge(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, min_similarity double precision, p_agent_id uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.match_knowledge(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, min_similarity double precision, p_agent_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.match_knowledge(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, min_similarity double precision, p_agent_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.match_knowledge(query_embedding extensions.vector, match_count integer, p_workspace_id uuid, p_collection_ids uuid[], p_types public.knowledge_entry_type[], p_min_importance real, min_similarity double precision, p_agent_id uuid) TO authenticated;
+
+--
+-- Name: FUNCTION my_threads(p_workspace_id uuid, p_limit integer, p_include_archived boolean); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.my_threads(p_workspace_id uuid, p_limit integer, p_include_archived boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.my_threads(p_workspace_id uuid, p_limit integer, p_include_archived boolean) TO service_role;
+GRANT ALL ON FUNCTION public.my_threads(p_workspace_id uuid, p_limit integer, p_include_archived boolean) TO authenticated;
 
 --
 -- Name: FUNCTION recompute_agent_budget(p_agent_id uuid); Type: ACL; Schema: public; Owner: -
@@ -15868,6 +21394,40 @@ GRANT ALL ON FUNCTION public.revoke_platform_token(p_token_id uuid) TO service_r
 GRANT ALL ON FUNCTION public.revoke_platform_token(p_token_id uuid) TO authenticated;
 
 --
+-- Name: TABLE thread_shares; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.thread_shares TO service_role;
+GRANT SELECT ON TABLE public.thread_shares TO authenticated;
+
+--
+-- Name: COLUMN thread_shares.expires_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(expires_at) ON TABLE public.thread_shares TO authenticated;
+
+--
+-- Name: COLUMN thread_shares.revoked_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(revoked_at) ON TABLE public.thread_shares TO authenticated;
+
+--
+-- Name: FUNCTION revoke_thread_share(p_share_id uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.revoke_thread_share(p_share_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.revoke_thread_share(p_share_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.revoke_thread_share(p_share_id uuid) TO authenticated;
+
+--
+-- Name: FUNCTION route_inbound_message(p_phone text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.route_inbound_message(p_phone text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.route_inbound_message(p_phone text) TO service_role;
+
+--
 -- Name: FUNCTION search_contacts(p_workspace_id uuid, p_query text, p_limit integer); Type: ACL; Schema: public; Owner: -
 --
 
@@ -15899,6 +21459,21 @@ GRANT ALL ON FUNCTION public.set_agent_budget(p_agent_id uuid, p_monthly_limit_u
 GRANT ALL ON FUNCTION public.set_agent_budget(p_agent_id uuid, p_monthly_limit_usd numeric, p_clear_limit boolean, p_soft_threshold_pct integer, p_hard_cutoff boolean, p_follow_workspace_default boolean) TO authenticated;
 
 --
+-- Name: TABLE knowledge_collections; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.knowledge_collections TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.knowledge_collections TO authenticated;
+
+--
+-- Name: FUNCTION set_default_knowledge_collection(p_collection_id uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.set_default_knowledge_collection(p_collection_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.set_default_knowledge_collection(p_collection_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.set_default_knowledge_collection(p_collection_id uuid) TO authenticated;
+
+--
 -- Name: FUNCTION set_member_role(p_workspace_id uuid, p_user_id uuid, p_role public.workspace_role); Type: ACL; Schema: public; Owner: -
 --
 
@@ -15913,6 +21488,22 @@ GRANT ALL ON FUNCTION public.set_member_role(p_workspace_id uuid, p_user_id uuid
 REVOKE ALL ON FUNCTION public.start_command(p_id uuid, p_lease_token uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.start_command(p_id uuid, p_lease_token uuid) TO service_role;
 GRANT ALL ON FUNCTION public.start_command(p_id uuid, p_lease_token uuid) TO authenticated;
+
+--
+-- Name: FUNCTION transition_agent_session(p_session_id uuid, p_expected_version integer, p_to public.agent_session_lifecycle, p_error text, p_sandbox_state jsonb, p_lifecycle_run_id text); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.transition_agent_session(p_session_id uuid, p_expected_version integer, p_to public.agent_session_lifecycle, p_error text, p_sandbox_state jsonb, p_lifecycle_run_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.transition_agent_session(p_session_id uuid, p_expected_version integer, p_to public.agent_session_lifecycle, p_error text, p_sandbox_state jsonb, p_lifecycle_run_id text) TO service_role;
+GRANT ALL ON FUNCTION public.transition_agent_session(p_session_id uuid, p_expected_version integer, p_to public.agent_session_lifecycle, p_error text, p_sandbox_state jsonb, p_lifecycle_run_id text) TO authenticated;
+
+--
+-- Name: FUNCTION turn_timeline(p_turn_id uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.turn_timeline(p_turn_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.turn_timeline(p_turn_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.turn_timeline(p_turn_id uuid) TO authenticated;
 
 --
 -- Name: FUNCTION unread_notification_count(); Type: ACL; Schema: public; Owner: -
@@ -15930,10 +21521,23 @@ REVOKE ALL ON FUNCTION public.verify_platform_token(p_token text, p_scope text) 
 GRANT ALL ON FUNCTION public.verify_platform_token(p_token text, p_scope text) TO service_role;
 
 --
--- Name: TABLE value_aliases; Type: ACL; Schema: private; Owner: -
+-- Name: TABLE telemetry_config; Type: ACL; Schema: private; Owner: -
 --
 
-GRANT SELECT ON TABLE private.value_aliases TO service_role;
+GRANT SELECT,UPDATE ON TABLE private.telemetry_config TO service_role;
+
+--
+-- Name: TABLE telemetry_events; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.telemetry_events TO authenticated;
+GRANT SELECT,INSERT ON TABLE public.telemetry_events TO service_role;
+
+--
+-- Name: SEQUENCE telemetry_events_id_seq; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON SEQUENCE public.telemetry_events_id_seq TO service_role;
 
 --
 -- Name: TABLE agent_command_events; Type: ACL; Schema: public; Owner: -
@@ -15966,6 +21570,13 @@ GRANT ALL ON SEQUENCE public.agent_inbox_events_id_seq TO authenticated;
 GRANT ALL ON SEQUENCE public.agent_inbox_events_id_seq TO service_role;
 
 --
+-- Name: TABLE agent_knowledge_access; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.agent_knowledge_access TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.agent_knowledge_access TO authenticated;
+
+--
 -- Name: TABLE agent_skills; Type: ACL; Schema: public; Owner: -
 --
 
@@ -15992,6 +21603,20 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.agent_training_data TO authent
 
 GRANT SELECT ON TABLE public.agent_usage TO authenticated;
 GRANT SELECT,INSERT ON TABLE public.agent_usage TO service_role;
+
+--
+-- Name: TABLE asset_folders; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.asset_folders TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.asset_folders TO authenticated;
+
+--
+-- Name: TABLE assets; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.assets TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.assets TO authenticated;
 
 --
 -- Name: TABLE audit_log; Type: ACL; Schema: public; Owner: -
@@ -16150,6 +21775,222 @@ GRANT INSERT(app_version),UPDATE(app_version) ON TABLE public.device_tokens TO a
 GRANT UPDATE(last_seen_at) ON TABLE public.device_tokens TO authenticated;
 
 --
+-- Name: TABLE document_chunks; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.document_chunks TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.document_chunks TO authenticated;
+
+--
+-- Name: TABLE document_folders; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.document_folders TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.document_folders TO authenticated;
+
+--
+-- Name: TABLE documents; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.documents TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.documents TO authenticated;
+
+--
+-- Name: TABLE email_routing_rules; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.email_routing_rules TO service_role;
+GRANT SELECT,DELETE ON TABLE public.email_routing_rules TO authenticated;
+
+--
+-- Name: COLUMN email_routing_rules.id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(id) ON TABLE public.email_routing_rules TO authenticated;
+
+--
+-- Name: COLUMN email_routing_rules.workspace_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(workspace_id) ON TABLE public.email_routing_rules TO authenticated;
+
+--
+-- Name: COLUMN email_routing_rules.agent_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(agent_id),UPDATE(agent_id) ON TABLE public.email_routing_rules TO authenticated;
+
+--
+-- Name: COLUMN email_routing_rules.name; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(name),UPDATE(name) ON TABLE public.email_routing_rules TO authenticated;
+
+--
+-- Name: COLUMN email_routing_rules.direction; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(direction),UPDATE(direction) ON TABLE public.email_routing_rules TO authenticated;
+
+--
+-- Name: COLUMN email_routing_rules.priority; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(priority),UPDATE(priority) ON TABLE public.email_routing_rules TO authenticated;
+
+--
+-- Name: COLUMN email_routing_rules.from_pattern; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(from_pattern),UPDATE(from_pattern) ON TABLE public.email_routing_rules TO authenticated;
+
+--
+-- Name: COLUMN email_routing_rules.to_pattern; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(to_pattern),UPDATE(to_pattern) ON TABLE public.email_routing_rules TO authenticated;
+
+--
+-- Name: COLUMN email_routing_rules.subject_pattern; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(subject_pattern),UPDATE(subject_pattern) ON TABLE public.email_routing_rules TO authenticated;
+
+--
+-- Name: COLUMN email_routing_rules.enabled; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(enabled),UPDATE(enabled) ON TABLE public.email_routing_rules TO authenticated;
+
+--
+-- Name: TABLE family_members; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.family_members TO service_role;
+GRANT SELECT,DELETE ON TABLE public.family_members TO authenticated;
+
+--
+-- Name: COLUMN family_members.id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(id) ON TABLE public.family_members TO authenticated;
+
+--
+-- Name: COLUMN family_members.workspace_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(workspace_id) ON TABLE public.family_members TO authenticated;
+
+--
+-- Name: COLUMN family_members.phone_e164; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(phone_e164),UPDATE(phone_e164) ON TABLE public.family_members TO authenticated;
+
+--
+-- Name: COLUMN family_members.display_name; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(display_name),UPDATE(display_name) ON TABLE public.family_members TO authenticated;
+
+--
+-- Name: COLUMN family_members.relation; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(relation),UPDATE(relation) ON TABLE public.family_members TO authenticated;
+
+--
+-- Name: COLUMN family_members.user_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(user_id),UPDATE(user_id) ON TABLE public.family_members TO authenticated;
+
+--
+-- Name: COLUMN family_members.agent_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(agent_id),UPDATE(agent_id) ON TABLE public.family_members TO authenticated;
+
+--
+-- Name: COLUMN family_members.opted_in; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(opted_in),UPDATE(opted_in) ON TABLE public.family_members TO authenticated;
+
+--
+-- Name: COLUMN family_members.metadata; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(metadata),UPDATE(metadata) ON TABLE public.family_members TO authenticated;
+
+--
+-- Name: TABLE feed_events; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.feed_events TO service_role;
+GRANT SELECT,DELETE ON TABLE public.feed_events TO authenticated;
+
+--
+-- Name: COLUMN feed_events.id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(id) ON TABLE public.feed_events TO authenticated;
+
+--
+-- Name: COLUMN feed_events.workspace_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(workspace_id) ON TABLE public.feed_events TO authenticated;
+
+--
+-- Name: COLUMN feed_events.type; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(type) ON TABLE public.feed_events TO authenticated;
+
+--
+-- Name: COLUMN feed_events.title; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(title) ON TABLE public.feed_events TO authenticated;
+
+--
+-- Name: COLUMN feed_events.body; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(body) ON TABLE public.feed_events TO authenticated;
+
+--
+-- Name: COLUMN feed_events.data; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(data) ON TABLE public.feed_events TO authenticated;
+
+--
+-- Name: COLUMN feed_events.agent_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(agent_id) ON TABLE public.feed_events TO authenticated;
+
+--
+-- Name: COLUMN feed_events.user_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(user_id) ON TABLE public.feed_events TO authenticated;
+
+--
+-- Name: COLUMN feed_events.thread_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(thread_id) ON TABLE public.feed_events TO authenticated;
+
+--
+-- Name: COLUMN feed_events.acknowledged_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(acknowledged_at) ON TABLE public.feed_events TO authenticated;
+
+--
 -- Name: TABLE field_definitions; Type: ACL; Schema: public; Owner: -
 --
 
@@ -16195,6 +22036,86 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.job_schedules TO authenticated
 
 GRANT ALL ON TABLE public.jobs TO service_role;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.jobs TO authenticated;
+
+--
+-- Name: TABLE message_revisions; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT,INSERT,REFERENCES,TRIGGER ON TABLE public.message_revisions TO service_role;
+GRANT SELECT ON TABLE public.message_revisions TO authenticated;
+
+--
+-- Name: TABLE messages; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.messages TO service_role;
+GRANT SELECT ON TABLE public.messages TO authenticated;
+
+--
+-- Name: COLUMN messages.id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(id) ON TABLE public.messages TO authenticated;
+
+--
+-- Name: COLUMN messages.workspace_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(workspace_id) ON TABLE public.messages TO authenticated;
+
+--
+-- Name: COLUMN messages.thread_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(thread_id) ON TABLE public.messages TO authenticated;
+
+--
+-- Name: COLUMN messages.sender_type; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(sender_type) ON TABLE public.messages TO authenticated;
+
+--
+-- Name: COLUMN messages.content; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(content),UPDATE(content) ON TABLE public.messages TO authenticated;
+
+--
+-- Name: COLUMN messages.parts; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(parts),UPDATE(parts) ON TABLE public.messages TO authenticated;
+
+--
+-- Name: COLUMN messages.model_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(model_id) ON TABLE public.messages TO authenticated;
+
+--
+-- Name: COLUMN messages.reply_to_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(reply_to_id) ON TABLE public.messages TO authenticated;
+
+--
+-- Name: COLUMN messages.external_ref; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(external_ref) ON TABLE public.messages TO authenticated;
+
+--
+-- Name: COLUMN messages.metadata; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(metadata),UPDATE(metadata) ON TABLE public.messages TO authenticated;
+
+--
+-- Name: COLUMN messages.deleted_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT UPDATE(deleted_at) ON TABLE public.messages TO authenticated;
 
 --
 -- Name: TABLE notification_preferences; Type: ACL; Schema: public; Owner: -
@@ -16246,6 +22167,13 @@ GRANT UPDATE(read_at) ON TABLE public.notifications TO authenticated;
 
 GRANT ALL ON TABLE public.pipeline_stages TO service_role;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.pipeline_stages TO authenticated;
+
+--
+-- Name: TABLE platform_settings; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.platform_settings TO service_role;
+GRANT SELECT ON TABLE public.platform_settings TO authenticated;
 
 --
 -- Name: TABLE profiles; Type: ACL; Schema: public; Owner: -
@@ -16358,6 +22286,134 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.task_relations TO authenticate
 
 GRANT ALL ON TABLE public.task_series TO service_role;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.task_series TO authenticated;
+
+--
+-- Name: TABLE thread_participants; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.thread_participants TO service_role;
+GRANT SELECT,DELETE ON TABLE public.thread_participants TO authenticated;
+
+--
+-- Name: COLUMN thread_participants.id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(id) ON TABLE public.thread_participants TO authenticated;
+
+--
+-- Name: COLUMN thread_participants.workspace_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(workspace_id) ON TABLE public.thread_participants TO authenticated;
+
+--
+-- Name: COLUMN thread_participants.thread_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(thread_id) ON TABLE public.thread_participants TO authenticated;
+
+--
+-- Name: COLUMN thread_participants.user_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(user_id) ON TABLE public.thread_participants TO authenticated;
+
+--
+-- Name: COLUMN thread_participants.agent_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(agent_id) ON TABLE public.thread_participants TO authenticated;
+
+--
+-- Name: COLUMN thread_participants.role; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(role),UPDATE(role) ON TABLE public.thread_participants TO authenticated;
+
+--
+-- Name: COLUMN thread_participants.muted; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(muted),UPDATE(muted) ON TABLE public.thread_participants TO authenticated;
+
+--
+-- Name: TABLE threads; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.threads TO service_role;
+GRANT SELECT,DELETE ON TABLE public.threads TO authenticated;
+
+--
+-- Name: COLUMN threads.id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(id) ON TABLE public.threads TO authenticated;
+
+--
+-- Name: COLUMN threads.workspace_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(workspace_id) ON TABLE public.threads TO authenticated;
+
+--
+-- Name: COLUMN threads.kind; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(kind) ON TABLE public.threads TO authenticated;
+
+--
+-- Name: COLUMN threads.title; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(title),UPDATE(title) ON TABLE public.threads TO authenticated;
+
+--
+-- Name: COLUMN threads.agent_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(agent_id),UPDATE(agent_id) ON TABLE public.threads TO authenticated;
+
+--
+-- Name: COLUMN threads.session_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(session_id) ON TABLE public.threads TO authenticated;
+
+--
+-- Name: COLUMN threads.channel; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(channel),UPDATE(channel) ON TABLE public.threads TO authenticated;
+
+--
+-- Name: COLUMN threads.external_ref; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(external_ref),UPDATE(external_ref) ON TABLE public.threads TO authenticated;
+
+--
+-- Name: COLUMN threads.model_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(model_id),UPDATE(model_id) ON TABLE public.threads TO authenticated;
+
+--
+-- Name: COLUMN threads.active_stream_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(active_stream_id),UPDATE(active_stream_id) ON TABLE public.threads TO authenticated;
+
+--
+-- Name: COLUMN threads.metadata; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(metadata),UPDATE(metadata) ON TABLE public.threads TO authenticated;
+
+--
+-- Name: COLUMN threads.archived_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(archived_at),UPDATE(archived_at) ON TABLE public.threads TO authenticated;
 
 --
 -- Name: TABLE token_audit_log; Type: ACL; Schema: public; Owner: -
@@ -16475,6 +22531,165 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.video_call_participants TO aut
 
 GRANT ALL ON TABLE public.video_calls TO service_role;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.video_calls TO authenticated;
+
+--
+-- Name: TABLE workflow_run_steps; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.workflow_run_steps TO service_role;
+GRANT SELECT,DELETE ON TABLE public.workflow_run_steps TO authenticated;
+
+--
+-- Name: COLUMN workflow_run_steps.id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(id) ON TABLE public.workflow_run_steps TO authenticated;
+
+--
+-- Name: COLUMN workflow_run_steps.workspace_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(workspace_id) ON TABLE public.workflow_run_steps TO authenticated;
+
+--
+-- Name: COLUMN workflow_run_steps.run_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(run_id) ON TABLE public.workflow_run_steps TO authenticated;
+
+--
+-- Name: COLUMN workflow_run_steps.step_number; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(step_number) ON TABLE public.workflow_run_steps TO authenticated;
+
+--
+-- Name: COLUMN workflow_run_steps.started_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(started_at) ON TABLE public.workflow_run_steps TO authenticated;
+
+--
+-- Name: COLUMN workflow_run_steps.finished_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(finished_at) ON TABLE public.workflow_run_steps TO authenticated;
+
+--
+-- Name: COLUMN workflow_run_steps.finish_reason; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(finish_reason) ON TABLE public.workflow_run_steps TO authenticated;
+
+--
+-- Name: COLUMN workflow_run_steps.raw_finish_reason; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(raw_finish_reason) ON TABLE public.workflow_run_steps TO authenticated;
+
+--
+-- Name: COLUMN workflow_run_steps.model_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(model_id) ON TABLE public.workflow_run_steps TO authenticated;
+
+--
+-- Name: COLUMN workflow_run_steps.input_tokens; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(input_tokens) ON TABLE public.workflow_run_steps TO authenticated;
+
+--
+-- Name: COLUMN workflow_run_steps.output_tokens; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(output_tokens) ON TABLE public.workflow_run_steps TO authenticated;
+
+--
+-- Name: TABLE workflow_runs; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.workflow_runs TO service_role;
+GRANT SELECT,DELETE ON TABLE public.workflow_runs TO authenticated;
+
+--
+-- Name: COLUMN workflow_runs.id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(id) ON TABLE public.workflow_runs TO authenticated;
+
+--
+-- Name: COLUMN workflow_runs.workspace_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(workspace_id) ON TABLE public.workflow_runs TO authenticated;
+
+--
+-- Name: COLUMN workflow_runs.session_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(session_id) ON TABLE public.workflow_runs TO authenticated;
+
+--
+-- Name: COLUMN workflow_runs.thread_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(thread_id) ON TABLE public.workflow_runs TO authenticated;
+
+--
+-- Name: COLUMN workflow_runs.external_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(external_id) ON TABLE public.workflow_runs TO authenticated;
+
+--
+-- Name: COLUMN workflow_runs.model_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(model_id),UPDATE(model_id) ON TABLE public.workflow_runs TO authenticated;
+
+--
+-- Name: COLUMN workflow_runs.status; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(status),UPDATE(status) ON TABLE public.workflow_runs TO authenticated;
+
+--
+-- Name: COLUMN workflow_runs.started_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(started_at) ON TABLE public.workflow_runs TO authenticated;
+
+--
+-- Name: COLUMN workflow_runs.finished_at; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(finished_at),UPDATE(finished_at) ON TABLE public.workflow_runs TO authenticated;
+
+--
+-- Name: TABLE workspace_settings; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.workspace_settings TO service_role;
+GRANT SELECT,DELETE ON TABLE public.workspace_settings TO authenticated;
+
+--
+-- Name: COLUMN workspace_settings.workspace_id; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(workspace_id) ON TABLE public.workspace_settings TO authenticated;
+
+--
+-- Name: COLUMN workspace_settings.kind; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(kind) ON TABLE public.workspace_settings TO authenticated;
+
+--
+-- Name: COLUMN workspace_settings.settings; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(settings),UPDATE(settings) ON TABLE public.workspace_settings TO authenticated;
 
 --
 -- Name: DEFAULT PRIVILEGES FOR SEQUENCES; Type: DEFAULT ACL; Schema: public; Owner: -

@@ -432,6 +432,170 @@ export type Database = {
           },
         ]
       }
+      agent_knowledge_access: {
+        Row: {
+          access: Database["public"]["Enums"]["knowledge_access_level"]
+          agent_id: string
+          collection_id: string
+          created_at: string
+          created_by: string | null
+          id: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          access?: Database["public"]["Enums"]["knowledge_access_level"]
+          agent_id: string
+          collection_id: string
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          access?: Database["public"]["Enums"]["knowledge_access_level"]
+          agent_id?: string
+          collection_id?: string
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_knowledge_access_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "agent_knowledge_access_collection_fkey"
+            columns: ["workspace_id", "collection_id"]
+            isOneToOne: false
+            referencedRelation: "knowledge_collections"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
+      agent_sessions: {
+        Row: {
+          agent_id: string | null
+          branch: string | null
+          cached_diff: Json | null
+          cached_diff_updated_at: string | null
+          clone_url: string | null
+          created_at: string
+          external_id: string | null
+          global_skill_refs: NonNullable<Json>
+          hibernate_after: string | null
+          id: string
+          is_new_branch: boolean
+          last_activity_at: string | null
+          lifecycle_error: string | null
+          lifecycle_run_id: string | null
+          lifecycle_state: Database["public"]["Enums"]["agent_session_lifecycle"]
+          lifecycle_version: number
+          lines_added: number
+          lines_removed: number
+          owner_id: string
+          repo_name: string | null
+          repo_owner: string | null
+          sandbox_expires_at: string | null
+          sandbox_state: Json | null
+          snapshot_created_at: string | null
+          snapshot_size_bytes: number | null
+          snapshot_url: string | null
+          status: Database["public"]["Enums"]["agent_session_status"]
+          title: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          branch?: string | null
+          cached_diff?: Json | null
+          cached_diff_updated_at?: string | null
+          clone_url?: string | null
+          created_at?: string
+          external_id?: string | null
+          global_skill_refs?: NonNullable<Json>
+          hibernate_after?: string | null
+          id?: string
+          is_new_branch?: boolean
+          last_activity_at?: string | null
+          lifecycle_error?: string | null
+          lifecycle_run_id?: string | null
+          lifecycle_state?: Database["public"]["Enums"]["agent_session_lifecycle"]
+          lifecycle_version?: number
+          lines_added?: number
+          lines_removed?: number
+          owner_id?: string
+          repo_name?: string | null
+          repo_owner?: string | null
+          sandbox_expires_at?: string | null
+          sandbox_state?: Json | null
+          snapshot_created_at?: string | null
+          snapshot_size_bytes?: number | null
+          snapshot_url?: string | null
+          status?: Database["public"]["Enums"]["agent_session_status"]
+          title: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          branch?: string | null
+          cached_diff?: Json | null
+          cached_diff_updated_at?: string | null
+          clone_url?: string | null
+          created_at?: string
+          external_id?: string | null
+          global_skill_refs?: NonNullable<Json>
+          hibernate_after?: string | null
+          id?: string
+          is_new_branch?: boolean
+          last_activity_at?: string | null
+          lifecycle_error?: string | null
+          lifecycle_run_id?: string | null
+          lifecycle_state?: Database["public"]["Enums"]["agent_session_lifecycle"]
+          lifecycle_version?: number
+          lines_added?: number
+          lines_removed?: number
+          owner_id?: string
+          repo_name?: string | null
+          repo_owner?: string | null
+          sandbox_expires_at?: string | null
+          sandbox_state?: Json | null
+          snapshot_created_at?: string | null
+          snapshot_size_bytes?: number | null
+          snapshot_url?: string | null
+          status?: Database["public"]["Enums"]["agent_session_status"]
+          title?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "agent_sessions_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "agent_sessions_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       agent_skills: {
         Row: {
           agent_id: string
@@ -820,6 +984,125 @@ export type Database = {
           },
           {
             foreignKeyName: "agents_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      asset_folders: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          id: string
+          name: string
+          parent_id: string | null
+          sort_order: number
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          name: string
+          parent_id?: string | null
+          sort_order?: number
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          name?: string
+          parent_id?: string | null
+          sort_order?: number
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "asset_folders_parent_fkey"
+            columns: ["workspace_id", "parent_id"]
+            isOneToOne: false
+            referencedRelation: "asset_folders"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "asset_folders_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      assets: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          description: string
+          folder_id: string | null
+          id: string
+          metadata: NonNullable<Json>
+          mime_type: string | null
+          name: string
+          size_bytes: number | null
+          storage_path: string | null
+          tags: string[]
+          type: Database["public"]["Enums"]["asset_type"]
+          updated_at: string
+          url: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          folder_id?: string | null
+          id?: string
+          metadata?: NonNullable<Json>
+          mime_type?: string | null
+          name: string
+          size_bytes?: number | null
+          storage_path?: string | null
+          tags?: string[]
+          type?: Database["public"]["Enums"]["asset_type"]
+          updated_at?: string
+          url?: string | null
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          folder_id?: string | null
+          id?: string
+          metadata?: NonNullable<Json>
+          mime_type?: string | null
+          name?: string
+          size_bytes?: number | null
+          storage_path?: string | null
+          tags?: string[]
+          type?: Database["public"]["Enums"]["asset_type"]
+          updated_at?: string
+          url?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "assets_folder_fkey"
+            columns: ["workspace_id", "folder_id"]
+            isOneToOne: false
+            referencedRelation: "asset_folders"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "assets_workspace_id_fkey"
             columns: ["workspace_id"]
             isOneToOne: false
             referencedRelation: "workspaces"
@@ -1930,6 +2213,369 @@ export type Database = {
         }
         Relationships: []
       }
+      document_chunks: {
+        Row: {
+          content: string
+          created_at: string
+          document_id: string
+          embedding: string | null
+          fts: unknown
+          id: string
+          metadata: NonNullable<Json>
+          ordinal: number
+          token_count: number | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          content: string
+          created_at?: string
+          document_id: string
+          embedding?: string | null
+          fts?: never
+          id?: string
+          metadata?: NonNullable<Json>
+          ordinal: number
+          token_count?: number | null
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          content?: string
+          created_at?: string
+          document_id?: string
+          embedding?: string | null
+          fts?: never
+          id?: string
+          metadata?: NonNullable<Json>
+          ordinal?: number
+          token_count?: number | null
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "document_chunks_document_fkey"
+            columns: ["workspace_id", "document_id"]
+            isOneToOne: false
+            referencedRelation: "documents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
+      document_folders: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          id: string
+          name: string
+          parent_id: string | null
+          sort_order: number
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          name: string
+          parent_id?: string | null
+          sort_order?: number
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          name?: string
+          parent_id?: string | null
+          sort_order?: number
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "document_folders_parent_fkey"
+            columns: ["workspace_id", "parent_id"]
+            isOneToOne: false
+            referencedRelation: "document_folders"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "document_folders_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      documents: {
+        Row: {
+          body: string
+          created_at: string
+          created_by: string | null
+          embedding: string | null
+          folder_id: string | null
+          fts: unknown
+          id: string
+          metadata: NonNullable<Json>
+          pinned: boolean
+          tags: string[]
+          title: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          body?: string
+          created_at?: string
+          created_by?: string | null
+          embedding?: string | null
+          folder_id?: string | null
+          fts?: never
+          id?: string
+          metadata?: NonNullable<Json>
+          pinned?: boolean
+          tags?: string[]
+          title: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          body?: string
+          created_at?: string
+          created_by?: string | null
+          embedding?: string | null
+          folder_id?: string | null
+          fts?: never
+          id?: string
+          metadata?: NonNullable<Json>
+          pinned?: boolean
+          tags?: string[]
+          title?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "documents_folder_fkey"
+            columns: ["workspace_id", "folder_id"]
+            isOneToOne: false
+            referencedRelation: "document_folders"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "documents_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      email_routing_rules: {
+        Row: {
+          agent_id: string
+          created_at: string
+          created_by: string | null
+          direction: Database["public"]["Enums"]["email_rule_direction"]
+          enabled: boolean
+          from_pattern: string | null
+          id: string
+          name: string
+          priority: number
+          subject_pattern: string | null
+          to_pattern: string | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id: string
+          created_at?: string
+          created_by?: string | null
+          direction?: Database["public"]["Enums"]["email_rule_direction"]
+          enabled?: boolean
+          from_pattern?: string | null
+          id?: string
+          name: string
+          priority?: number
+          subject_pattern?: string | null
+          to_pattern?: string | null
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string
+          created_at?: string
+          created_by?: string | null
+          direction?: Database["public"]["Enums"]["email_rule_direction"]
+          enabled?: boolean
+          from_pattern?: string | null
+          id?: string
+          name?: string
+          priority?: number
+          subject_pattern?: string | null
+          to_pattern?: string | null
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "email_routing_rules_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "email_routing_rules_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      family_members: {
+        Row: {
+          agent_id: string | null
+          created_at: string
+          created_by: string | null
+          display_name: string
+          id: string
+          metadata: NonNullable<Json>
+          opted_in: boolean
+          opted_in_at: string | null
+          phone_e164: string
+          relation: Database["public"]["Enums"]["family_relation"]
+          updated_at: string
+          user_id: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          display_name: string
+          id?: string
+          metadata?: NonNullable<Json>
+          opted_in?: boolean
+          opted_in_at?: string | null
+          phone_e164: string
+          relation?: Database["public"]["Enums"]["family_relation"]
+          updated_at?: string
+          user_id?: string | null
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          created_at?: string
+          created_by?: string | null
+          display_name?: string
+          id?: string
+          metadata?: NonNullable<Json>
+          opted_in?: boolean
+          opted_in_at?: string | null
+          phone_e164?: string
+          relation?: Database["public"]["Enums"]["family_relation"]
+          updated_at?: string
+          user_id?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "family_members_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "family_members_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      feed_events: {
+        Row: {
+          acknowledged_at: string | null
+          acknowledged_by: string | null
+          agent_id: string | null
+          body: string | null
+          created_at: string
+          data: NonNullable<Json>
+          id: string
+          thread_id: string | null
+          title: string
+          type: Database["public"]["Enums"]["feed_event_type"]
+          updated_at: string
+          user_id: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          acknowledged_at?: string | null
+          acknowledged_by?: string | null
+          agent_id?: string | null
+          body?: string | null
+          created_at?: string
+          data?: NonNullable<Json>
+          id?: string
+          thread_id?: string | null
+          title: string
+          type: Database["public"]["Enums"]["feed_event_type"]
+          updated_at?: string
+          user_id?: string | null
+          workspace_id: string
+        }
+        Update: {
+          acknowledged_at?: string | null
+          acknowledged_by?: string | null
+          agent_id?: string | null
+          body?: string | null
+          created_at?: string
+          data?: NonNullable<Json>
+          id?: string
+          thread_id?: string | null
+          title?: string
+          type?: Database["public"]["Enums"]["feed_event_type"]
+          updated_at?: string
+          user_id?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "feed_events_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "feed_events_thread_fkey"
+            columns: ["workspace_id", "thread_id"]
+            isOneToOne: false
+            referencedRelation: "threads"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "feed_events_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       field_definitions: {
         Row: {
           created_at: string
@@ -2458,6 +3104,264 @@ export type Database = {
           },
         ]
       }
+      knowledge_collections: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          description: string
+          id: string
+          is_default: boolean
+          metadata: NonNullable<Json>
+          name: string
+          slug: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          id?: string
+          is_default?: boolean
+          metadata?: NonNullable<Json>
+          name: string
+          slug: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          description?: string
+          id?: string
+          is_default?: boolean
+          metadata?: NonNullable<Json>
+          name?: string
+          slug?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "knowledge_collections_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      knowledge_entries: {
+        Row: {
+          collection_id: string
+          content: string
+          created_at: string
+          created_by: string | null
+          embedding: string | null
+          fts: unknown
+          id: string
+          importance: number
+          metadata: NonNullable<Json>
+          source: string
+          title: string | null
+          type: Database["public"]["Enums"]["knowledge_entry_type"]
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          collection_id: string
+          content: string
+          created_at?: string
+          created_by?: string | null
+          embedding?: string | null
+          fts?: never
+          id?: string
+          importance?: number
+          metadata?: NonNullable<Json>
+          source?: string
+          title?: string | null
+          type?: Database["public"]["Enums"]["knowledge_entry_type"]
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          collection_id?: string
+          content?: string
+          created_at?: string
+          created_by?: string | null
+          embedding?: string | null
+          fts?: never
+          id?: string
+          importance?: number
+          metadata?: NonNullable<Json>
+          source?: string
+          title?: string | null
+          type?: Database["public"]["Enums"]["knowledge_entry_type"]
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "knowledge_entries_collection_fkey"
+            columns: ["workspace_id", "collection_id"]
+            isOneToOne: false
+            referencedRelation: "knowledge_collections"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
+      message_revisions: {
+        Row: {
+          content: string
+          created_at: string
+          edited_by: string | null
+          id: string
+          message_id: string
+          parts: NonNullable<Json>
+          revision: number
+          thread_id: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          content: string
+          created_at?: string
+          edited_by?: string | null
+          id?: string
+          message_id: string
+          parts: NonNullable<Json>
+          revision: number
+          thread_id: string
+          workspace_id: string
+        }
+        Update: {
+          content?: string
+          created_at?: string
+          edited_by?: string | null
+          id?: string
+          message_id?: string
+          parts?: NonNullable<Json>
+          revision?: number
+          thread_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "message_revisions_message_fkey"
+            columns: ["thread_id", "message_id"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["thread_id", "id"]
+          },
+          {
+            foreignKeyName: "message_revisions_thread_fkey"
+            columns: ["workspace_id", "thread_id"]
+            isOneToOne: false
+            referencedRelation: "threads"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
+      messages: {
+        Row: {
+          cached_input_tokens: number | null
+          content: string
+          created_at: string
+          deleted_at: string | null
+          edited_at: string | null
+          external_ref: string | null
+          id: string
+          input_tokens: number | null
+          metadata: NonNullable<Json>
+          model_id: string | null
+          output_tokens: number | null
+          parts: NonNullable<Json>
+          reasoning_tokens: number | null
+          reply_to_id: string | null
+          revision: number
+          sender_agent_id: string | null
+          sender_type: Database["public"]["Enums"]["message_sender_type"]
+          sender_user_id: string | null
+          seq: number
+          thread_id: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          cached_input_tokens?: number | null
+          content?: string
+          created_at?: string
+          deleted_at?: string | null
+          edited_at?: string | null
+          external_ref?: string | null
+          id?: string
+          input_tokens?: number | null
+          metadata?: NonNullable<Json>
+          model_id?: string | null
+          output_tokens?: number | null
+          parts?: NonNullable<Json>
+          reasoning_tokens?: number | null
+          reply_to_id?: string | null
+          revision?: number
+          sender_agent_id?: string | null
+          sender_type: Database["public"]["Enums"]["message_sender_type"]
+          sender_user_id?: string | null
+          seq: number
+          thread_id: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          cached_input_tokens?: number | null
+          content?: string
+          created_at?: string
+          deleted_at?: string | null
+          edited_at?: string | null
+          external_ref?: string | null
+          id?: string
+          input_tokens?: number | null
+          metadata?: NonNullable<Json>
+          model_id?: string | null
+          output_tokens?: number | null
+          parts?: NonNullable<Json>
+          reasoning_tokens?: number | null
+          reply_to_id?: string | null
+          revision?: number
+          sender_agent_id?: string | null
+          sender_type?: Database["public"]["Enums"]["message_sender_type"]
+          sender_user_id?: string | null
+          seq?: number
+          thread_id?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "messages_reply_to_fkey"
+            columns: ["thread_id", "reply_to_id"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["thread_id", "id"]
+          },
+          {
+            foreignKeyName: "messages_sender_agent_fkey"
+            columns: ["workspace_id", "sender_agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "messages_thread_fkey"
+            columns: ["workspace_id", "thread_id"]
+            isOneToOne: false
+            referencedRelation: "threads"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
       notification_preferences: {
         Row: {
           channel: Database["public"]["Enums"]["notification_channel"]
@@ -2630,6 +3534,28 @@ export type Database = {
             referencedColumns: ["id"]
           },
         ]
+      }
+      platform_settings: {
+        Row: {
+          description: string
+          kind: Database["public"]["Enums"]["settings_kind"]
+          settings: NonNullable<Json>
+          updated_at: string
+        }
+        ComputedFields: never
+        Insert: {
+          description?: string
+          kind: Database["public"]["Enums"]["settings_kind"]
+          settings?: NonNullable<Json>
+          updated_at?: string
+        }
+        Update: {
+          description?: string
+          kind?: Database["public"]["Enums"]["settings_kind"]
+          settings?: NonNullable<Json>
+          updated_at?: string
+        }
+        Relationships: []
       }
       platform_tokens: {
         Row: {
@@ -3398,6 +4324,285 @@ export type Database = {
           },
         ]
       }
+      telemetry_events: {
+        Row: {
+          agent_id: string | null
+          created_at: string
+          duration_ms: number | null
+          ended_at: string | null
+          id: number
+          member_id: string | null
+          metadata: NonNullable<Json>
+          stage: string
+          started_at: string
+          status: Database["public"]["Enums"]["telemetry_status"]
+          turn_id: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          created_at?: string
+          duration_ms?: never
+          ended_at?: string | null
+          id?: number
+          member_id?: string | null
+          metadata?: NonNullable<Json>
+          stage: string
+          started_at?: string
+          status: Database["public"]["Enums"]["telemetry_status"]
+          turn_id: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          created_at?: string
+          duration_ms?: never
+          ended_at?: string | null
+          id?: number
+          member_id?: string | null
+          metadata?: NonNullable<Json>
+          stage?: string
+          started_at?: string
+          status?: Database["public"]["Enums"]["telemetry_status"]
+          turn_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "telemetry_events_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      thread_participants: {
+        Row: {
+          agent_id: string | null
+          created_at: string
+          id: string
+          joined_at: string
+          muted: boolean
+          role: string
+          thread_id: string
+          updated_at: string
+          user_id: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id?: string | null
+          created_at?: string
+          id?: string
+          joined_at?: string
+          muted?: boolean
+          role?: string
+          thread_id: string
+          updated_at?: string
+          user_id?: string | null
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          created_at?: string
+          id?: string
+          joined_at?: string
+          muted?: boolean
+          role?: string
+          thread_id?: string
+          updated_at?: string
+          user_id?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "thread_participants_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "thread_participants_thread_fkey"
+            columns: ["workspace_id", "thread_id"]
+            isOneToOne: false
+            referencedRelation: "threads"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
+      thread_reads: {
+        Row: {
+          created_at: string
+          last_read_at: string
+          last_read_seq: number
+          thread_id: string
+          updated_at: string
+          user_id: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          last_read_at?: string
+          last_read_seq?: number
+          thread_id: string
+          updated_at?: string
+          user_id?: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          last_read_at?: string
+          last_read_seq?: number
+          thread_id?: string
+          updated_at?: string
+          user_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "thread_reads_thread_fkey"
+            columns: ["workspace_id", "thread_id"]
+            isOneToOne: false
+            referencedRelation: "threads"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
+      thread_shares: {
+        Row: {
+          created_at: string
+          created_by: string | null
+          expires_at: string | null
+          id: string
+          revoked_at: string | null
+          revoked_by: string | null
+          thread_id: string
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          created_by?: string | null
+          expires_at?: string | null
+          id?: string
+          revoked_at?: string | null
+          revoked_by?: string | null
+          thread_id: string
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          created_by?: string | null
+          expires_at?: string | null
+          id?: string
+          revoked_at?: string | null
+          revoked_by?: string | null
+          thread_id?: string
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "thread_shares_thread_fkey"
+            columns: ["workspace_id", "thread_id"]
+            isOneToOne: false
+            referencedRelation: "threads"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
+      threads: {
+        Row: {
+          active_stream_id: string | null
+          agent_id: string | null
+          archived_at: string | null
+          channel: Database["public"]["Enums"]["thread_channel"] | null
+          created_at: string
+          created_by: string | null
+          external_ref: string | null
+          id: string
+          kind: Database["public"]["Enums"]["thread_kind"]
+          last_assistant_message_at: string | null
+          last_message_at: string | null
+          last_seq: number
+          metadata: NonNullable<Json>
+          model_id: string | null
+          session_id: string | null
+          title: string | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          active_stream_id?: string | null
+          agent_id?: string | null
+          archived_at?: string | null
+          channel?: Database["public"]["Enums"]["thread_channel"] | null
+          created_at?: string
+          created_by?: string | null
+          external_ref?: string | null
+          id?: string
+          kind: Database["public"]["Enums"]["thread_kind"]
+          last_assistant_message_at?: string | null
+          last_message_at?: string | null
+          last_seq?: number
+          metadata?: NonNullable<Json>
+          model_id?: string | null
+          session_id?: string | null
+          title?: string | null
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          active_stream_id?: string | null
+          agent_id?: string | null
+          archived_at?: string | null
+          channel?: Database["public"]["Enums"]["thread_channel"] | null
+          created_at?: string
+          created_by?: string | null
+          external_ref?: string | null
+          id?: string
+          kind?: Database["public"]["Enums"]["thread_kind"]
+          last_assistant_message_at?: string | null
+          last_message_at?: string | null
+          last_seq?: number
+          metadata?: NonNullable<Json>
+          model_id?: string | null
+          session_id?: string | null
+          title?: string | null
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "threads_agent_fkey"
+            columns: ["workspace_id", "agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "threads_session_fkey"
+            columns: ["workspace_id", "session_id"]
+            isOneToOne: false
+            referencedRelation: "agent_sessions"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "threads_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       token_audit_log: {
         Row: {
           actor_role: string
@@ -3805,6 +5010,127 @@ export type Database = {
           },
         ]
       }
+      workflow_run_steps: {
+        Row: {
+          created_at: string
+          duration_ms: number | null
+          finish_reason: Database["public"]["Enums"]["workflow_step_finish_reason"] | null
+          finished_at: string
+          id: string
+          input_tokens: number | null
+          model_id: string | null
+          output_tokens: number | null
+          raw_finish_reason: string | null
+          run_id: string
+          started_at: string
+          step_number: number
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          duration_ms?: never
+          finish_reason?: Database["public"]["Enums"]["workflow_step_finish_reason"] | null
+          finished_at: string
+          id?: string
+          input_tokens?: number | null
+          model_id?: string | null
+          output_tokens?: number | null
+          raw_finish_reason?: string | null
+          run_id: string
+          started_at: string
+          step_number: number
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          duration_ms?: never
+          finish_reason?: Database["public"]["Enums"]["workflow_step_finish_reason"] | null
+          finished_at?: string
+          id?: string
+          input_tokens?: number | null
+          model_id?: string | null
+          output_tokens?: number | null
+          raw_finish_reason?: string | null
+          run_id?: string
+          started_at?: string
+          step_number?: number
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "workflow_run_steps_run_fkey"
+            columns: ["workspace_id", "run_id"]
+            isOneToOne: false
+            referencedRelation: "workflow_runs"
+            referencedColumns: ["workspace_id", "id"]
+          },
+        ]
+      }
+      workflow_runs: {
+        Row: {
+          created_at: string
+          external_id: string | null
+          finished_at: string | null
+          id: string
+          model_id: string | null
+          owner_id: string | null
+          session_id: string
+          started_at: string
+          status: Database["public"]["Enums"]["workflow_run_status"]
+          thread_id: string
+          total_duration_ms: number | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          external_id?: string | null
+          finished_at?: string | null
+          id?: string
+          model_id?: string | null
+          owner_id?: string | null
+          session_id: string
+          started_at?: string
+          status?: Database["public"]["Enums"]["workflow_run_status"]
+          thread_id: string
+          total_duration_ms?: never
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          external_id?: string | null
+          finished_at?: string | null
+          id?: string
+          model_id?: string | null
+          owner_id?: string | null
+          session_id?: string
+          started_at?: string
+          status?: Database["public"]["Enums"]["workflow_run_status"]
+          thread_id?: string
+          total_duration_ms?: never
+          updated_at?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "workflow_runs_session_fkey"
+            columns: ["workspace_id", "session_id"]
+            isOneToOne: false
+            referencedRelation: "agent_sessions"
+            referencedColumns: ["workspace_id", "id"]
+          },
+          {
+            foreignKeyName: "workflow_runs_thread_fkey"
+            columns: ["workspace_id", "session_id", "thread_id"]
+            isOneToOne: false
+            referencedRelation: "threads"
+            referencedColumns: ["workspace_id", "session_id", "id"]
+          },
+        ]
+      }
       workspace_members: {
         Row: {
           created_at: string
@@ -3831,6 +5157,42 @@ export type Database = {
         Relationships: [
           {
             foreignKeyName: "workspace_members_workspace_id_fkey"
+            columns: ["workspace_id"]
+            isOneToOne: false
+            referencedRelation: "workspaces"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      workspace_settings: {
+        Row: {
+          created_at: string
+          kind: Database["public"]["Enums"]["settings_kind"]
+          settings: NonNullable<Json>
+          updated_at: string
+          updated_by: string | null
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          created_at?: string
+          kind: Database["public"]["Enums"]["settings_kind"]
+          settings?: NonNullable<Json>
+          updated_at?: string
+          updated_by?: string | null
+          workspace_id: string
+        }
+        Update: {
+          created_at?: string
+          kind?: Database["public"]["Enums"]["settings_kind"]
+          settings?: NonNullable<Json>
+          updated_at?: string
+          updated_by?: string | null
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "workspace_settings_workspace_id_fkey"
             columns: ["workspace_id"]
             isOneToOne: false
             referencedRelation: "workspaces"
@@ -3916,6 +5278,41 @@ export type Database = {
     }
     Functions: {
       accept_invite: { Args: { p_token: string }; Returns: string }
+      add_knowledge_entry: {
+        Args: {
+          p_agent_id: string
+          p_collection_id?: string
+          p_content: string
+          p_embedding?: string
+          p_importance?: number
+          p_metadata?: Json
+          p_title?: string
+          p_type?: Database["public"]["Enums"]["knowledge_entry_type"]
+        }
+        Returns: {
+          collection_id: string
+          content: string
+          created_at: string
+          created_by: string | null
+          embedding: string | null
+          fts: unknown
+          id: string
+          importance: number
+          metadata: NonNullable<Json>
+          source: string
+          title: string | null
+          type: Database["public"]["Enums"]["knowledge_entry_type"]
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "knowledge_entries"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      agent_boot_context: { Args: { p_agent_id: string }; Returns: Json }
       agent_reports_chain: {
         Args: { p_agent_id: string; p_max_depth?: number }
         Returns: {
@@ -4084,6 +5481,14 @@ export type Database = {
           token_prefix: string
         }[]
       }
+      create_thread_share: {
+        Args: { p_expires_at?: string; p_thread_id: string }
+        Returns: {
+          expires_at: string
+          share_id: string
+          token: string
+        }[]
+      }
       create_workspace: {
         Args: { p_name: string; p_organization_id?: string; p_slug: string }
         Returns: {
@@ -4113,6 +5518,7 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      effective_settings: { Args: { p_workspace_id: string }; Returns: Json }
       enqueue_command: {
         Args: {
           p_action: string
@@ -4210,6 +5616,10 @@ export type Database = {
           scopes: string[]
         }[]
       }
+      get_shared_thread: {
+        Args: { p_after_seq?: number; p_limit?: number; p_token: string }
+        Returns: Json
+      }
       heartbeat_command: {
         Args: { p_extend_seconds?: number; p_id: string; p_lease_token: string }
         Returns: Json
@@ -4217,6 +5627,63 @@ export type Database = {
       heartbeat_inbox_item: {
         Args: { p_extend_seconds?: number; p_id: string; p_lease_token: string }
         Returns: Json
+      }
+      hybrid_search_documents: {
+        Args: {
+          full_text_weight?: number
+          match_count?: number
+          p_folder_id?: string
+          p_tags?: string[]
+          p_workspace_id?: string
+          query_embedding: string
+          query_text: string
+          rrf_k?: number
+          semantic_weight?: number
+        }
+        Returns: {
+          body: string
+          folder_id: string
+          full_text_rank: number
+          id: string
+          metadata: Json
+          pinned: boolean
+          score: number
+          semantic_rank: number
+          similarity: number
+          tags: string[]
+          title: string
+          workspace_id: string
+        }[]
+      }
+      hybrid_search_knowledge: {
+        Args: {
+          full_text_weight?: number
+          match_count?: number
+          p_agent_id?: string
+          p_collection_ids?: string[]
+          p_min_importance?: number
+          p_types?: Database["public"]["Enums"]["knowledge_entry_type"][]
+          p_workspace_id?: string
+          query_embedding: string
+          query_text: string
+          rrf_k?: number
+          semantic_weight?: number
+        }
+        Returns: {
+          collection_id: string
+          content: string
+          full_text_rank: number
+          id: string
+          importance: number
+          metadata: Json
+          score: number
+          semantic_rank: number
+          similarity: number
+          source: string
+          title: string
+          type: Database["public"]["Enums"]["knowledge_entry_type"]
+          workspace_id: string
+        }[]
       }
       lease_command: {
         Args: {
@@ -4259,6 +5726,118 @@ export type Database = {
         }[]
       }
       mark_notifications_read: { Args: { p_ids?: string[] }; Returns: number }
+      mark_thread_read: {
+        Args: { p_seq?: number; p_thread_id: string }
+        Returns: {
+          created_at: string
+          last_read_at: string
+          last_read_seq: number
+          thread_id: string
+          updated_at: string
+          user_id: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "thread_reads"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      match_document_chunks: {
+        Args: {
+          match_count?: number
+          min_similarity?: number
+          p_document_ids?: string[]
+          p_workspace_id?: string
+          query_embedding: string
+        }
+        Returns: {
+          content: string
+          document_id: string
+          document_title: string
+          id: string
+          metadata: Json
+          ordinal: number
+          similarity: number
+          workspace_id: string
+        }[]
+      }
+      match_documents: {
+        Args: {
+          match_count?: number
+          min_similarity?: number
+          p_folder_id?: string
+          p_tags?: string[]
+          p_workspace_id?: string
+          query_embedding: string
+        }
+        Returns: {
+          body: string
+          folder_id: string
+          id: string
+          metadata: Json
+          pinned: boolean
+          similarity: number
+          tags: string[]
+          title: string
+          workspace_id: string
+        }[]
+      }
+      match_email_route: {
+        Args: {
+          p_direction: Database["public"]["Enums"]["email_rule_direction"]
+          p_from: string
+          p_subject?: string
+          p_to: string
+          p_workspace_id: string
+        }
+        Returns: {
+          agent_id: string
+          rule_id: string
+          rule_name: string
+        }[]
+      }
+      match_knowledge: {
+        Args: {
+          match_count?: number
+          min_similarity?: number
+          p_agent_id?: string
+          p_collection_ids?: string[]
+          p_min_importance?: number
+          p_types?: Database["public"]["Enums"]["knowledge_entry_type"][]
+          p_workspace_id?: string
+          query_embedding: string
+        }
+        Returns: {
+          collection_id: string
+          content: string
+          created_at: string
+          id: string
+          importance: number
+          metadata: Json
+          similarity: number
+          source: string
+          title: string
+          type: Database["public"]["Enums"]["knowledge_entry_type"]
+          workspace_id: string
+        }[]
+      }
+      my_threads: {
+        Args: { p_include_archived?: boolean; p_limit?: number; p_workspace_id?: string }
+        Returns: {
+          agent_id: string
+          kind: Database["public"]["Enums"]["thread_kind"]
+          last_message_at: string
+          last_read_seq: number
+          last_seq: number
+          session_id: string
+          thread_id: string
+          title: string
+          unread_count: number
+          workspace_id: string
+        }[]
+      }
       recompute_agent_budget: {
         Args: { p_agent_id: string }
         Returns: {
@@ -4390,6 +5969,36 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      revoke_thread_share: {
+        Args: { p_share_id: string }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          expires_at: string | null
+          id: string
+          revoked_at: string | null
+          revoked_by: string | null
+          thread_id: string
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "thread_shares"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      route_inbound_message: {
+        Args: { p_phone: string }
+        Returns: {
+          agent_id: string
+          display_name: string
+          member_id: string
+          result: string
+          workspace_id: string
+        }[]
+      }
       search_contacts: {
         Args: { p_limit?: number; p_query: string; p_workspace_id: string }
         Returns: {
@@ -4492,6 +6101,27 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      set_default_knowledge_collection: {
+        Args: { p_collection_id: string }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          description: string
+          id: string
+          is_default: boolean
+          metadata: NonNullable<Json>
+          name: string
+          slug: string
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "knowledge_collections"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       set_member_role: {
         Args: {
           p_role: Database["public"]["Enums"]["workspace_role"]
@@ -4513,6 +6143,67 @@ export type Database = {
         }
       }
       start_command: { Args: { p_id: string; p_lease_token: string }; Returns: Json }
+      transition_agent_session: {
+        Args: {
+          p_error?: string
+          p_expected_version: number
+          p_lifecycle_run_id?: string
+          p_sandbox_state?: Json
+          p_session_id: string
+          p_to: Database["public"]["Enums"]["agent_session_lifecycle"]
+        }
+        Returns: {
+          agent_id: string | null
+          branch: string | null
+          cached_diff: Json | null
+          cached_diff_updated_at: string | null
+          clone_url: string | null
+          created_at: string
+          external_id: string | null
+          global_skill_refs: NonNullable<Json>
+          hibernate_after: string | null
+          id: string
+          is_new_branch: boolean
+          last_activity_at: string | null
+          lifecycle_error: string | null
+          lifecycle_run_id: string | null
+          lifecycle_state: Database["public"]["Enums"]["agent_session_lifecycle"]
+          lifecycle_version: number
+          lines_added: number
+          lines_removed: number
+          owner_id: string
+          repo_name: string | null
+          repo_owner: string | null
+          sandbox_expires_at: string | null
+          sandbox_state: Json | null
+          snapshot_created_at: string | null
+          snapshot_size_bytes: number | null
+          snapshot_url: string | null
+          status: Database["public"]["Enums"]["agent_session_status"]
+          title: string
+          updated_at: string
+          workspace_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "agent_sessions"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      turn_timeline: {
+        Args: { p_turn_id: string }
+        Returns: {
+          duration_ms: number
+          ended_at: string
+          metadata: Json
+          offset_ms: number
+          stage: string
+          started_at: string
+          status: Database["public"]["Enums"]["telemetry_status"]
+          transitions: number
+        }[]
+      }
       unread_notification_count: { Args: Record<PropertyKey, never>; Returns: number }
       verify_platform_token: {
         Args: { p_scope: string; p_token: string }
@@ -4528,19 +6219,31 @@ export type Database = {
     }
     Enums: {
       actor_type: "human" | "agent" | "system"
-      agent_status:
-        | "offline"
-        | "online"
-        | "paused"
-        | "error"
-        | "archived"
+      agent_session_lifecycle:
+        | "provisioning"
         | "active"
-        | "sleeping"
-        | "destroyed"
+        | "hibernating"
+        | "hibernated"
+        | "restoring"
+        | "archived"
+        | "failed"
+      agent_session_status: "running" | "completed" | "failed" | "archived"
+      agent_status: "offline" | "online" | "paused" | "error" | "archived"
       agent_training_kind: "knowledge" | "instruction" | "example"
       agent_trust_tier: "observer" | "helper" | "partner" | "trusted"
       agent_type: "email" | "calendar" | "research" | "code" | "custom"
       agent_verbosity: "concise" | "balanced" | "detailed"
+      asset_type:
+        | "sop"
+        | "research"
+        | "image"
+        | "video"
+        | "audio"
+        | "template"
+        | "script"
+        | "spreadsheet"
+        | "link"
+        | "other"
       automation_condition: "created" | "changed_to" | "changed_from" | "any_change"
       budget_status: "ok" | "warned" | "exceeded" | "unmetered"
       campaign_status: "draft" | "active" | "paused" | "completed" | "archived"
@@ -4553,6 +6256,27 @@ export type Database = {
       desktop_vm_status: "provisioning" | "running" | "stopped" | "error" | "deleted"
       device_platform: "ios" | "android" | "web"
       draft_set_status: "draft" | "in_review" | "approved" | "sent" | "discarded"
+      email_rule_direction: "inbound" | "outbound"
+      family_relation:
+        | "self"
+        | "partner"
+        | "parent"
+        | "child"
+        | "sibling"
+        | "grandparent"
+        | "grandchild"
+        | "relative"
+        | "caregiver"
+        | "other"
+      feed_event_type:
+        | "info"
+        | "message"
+        | "task_started"
+        | "task_completed"
+        | "task_failed"
+        | "approval_needed"
+        | "approval_resolved"
+        | "alert"
       gateway_status: "provisioning" | "online" | "degraded" | "offline" | "error" | "disabled"
       inbox_item_status: "pending" | "leased" | "done" | "dead_letter" | "cancelled"
       integration_provider:
@@ -4572,20 +6296,36 @@ export type Database = {
       job_catch_up: "latest" | "all"
       job_status: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "timed_out"
       job_target_kind: "agent_command" | "job_definition"
+      knowledge_access_level: "read" | "read_write"
+      knowledge_entry_type: "fact" | "preference" | "knowledge" | "note" | "summary"
+      message_sender_type: "user" | "assistant" | "agent" | "system"
       notification_channel: "in_app" | "email" | "push"
       priority_level: "urgent" | "high" | "medium" | "low"
       project_status: "active" | "archived"
       robot_execution_status: "running" | "succeeded" | "failed" | "cancelled"
       series_catch_up: "all" | "latest" | "none"
+      settings_kind: "llm" | "stt" | "tts" | "telephony" | "flags"
       stream_type: "functional" | "project" | "custom"
       task_relation_type: "blocks" | "relates_to" | "duplicate_of"
       task_status: "todo" | "in_progress" | "blocked" | "done" | "cancelled" | "missed"
+      telemetry_status: "started" | "completed" | "failed" | "skipped" | "cancelled"
+      thread_channel: "email" | "whatsapp" | "sms" | "slack" | "telegram" | "voice" | "web"
+      thread_kind: "agent_direct" | "channel" | "dm" | "session_chat" | "external"
       token_verification_result: "allowed" | "unknown" | "revoked" | "expired" | "scope_denied"
       usage_operation: "chat" | "checkin" | "embedding" | "tool"
       user_service_status: "pending" | "deploying" | "running" | "stopped" | "failed" | "deleted"
       video_call_kind: "voice" | "video"
       video_call_role: "host" | "participant" | "observer"
       video_call_status: "scheduled" | "active" | "ended" | "cancelled" | "missed" | "failed"
+      workflow_run_status: "running" | "completed" | "aborted" | "failed"
+      workflow_step_finish_reason:
+        | "stop"
+        | "length"
+        | "content-filter"
+        | "tool-calls"
+        | "error"
+        | "other"
+        | "unknown"
       workspace_role: "viewer" | "member" | "admin" | "owner"
       workspace_setup_state: "pending" | "in_progress" | "completed"
     }
@@ -4704,20 +6444,33 @@ export const Constants = {
   public: {
     Enums: {
       actor_type: ["human", "agent", "system"],
-      agent_status: [
-        "offline",
-        "online",
-        "paused",
-        "error",
-        "archived",
+      agent_session_lifecycle: [
+        "provisioning",
         "active",
-        "sleeping",
-        "destroyed",
+        "hibernating",
+        "hibernated",
+        "restoring",
+        "archived",
+        "failed",
       ],
+      agent_session_status: ["running", "completed", "failed", "archived"],
+      agent_status: ["offline", "online", "paused", "error", "archived"],
       agent_training_kind: ["knowledge", "instruction", "example"],
       agent_trust_tier: ["observer", "helper", "partner", "trusted"],
       agent_type: ["email", "calendar", "research", "code", "custom"],
       agent_verbosity: ["concise", "balanced", "detailed"],
+      asset_type: [
+        "sop",
+        "research",
+        "image",
+        "video",
+        "audio",
+        "template",
+        "script",
+        "spreadsheet",
+        "link",
+        "other",
+      ],
       automation_condition: ["created", "changed_to", "changed_from", "any_change"],
       budget_status: ["ok", "warned", "exceeded", "unmetered"],
       campaign_status: ["draft", "active", "paused", "completed", "archived"],
@@ -4730,6 +6483,29 @@ export const Constants = {
       desktop_vm_status: ["provisioning", "running", "stopped", "error", "deleted"],
       device_platform: ["ios", "android", "web"],
       draft_set_status: ["draft", "in_review", "approved", "sent", "discarded"],
+      email_rule_direction: ["inbound", "outbound"],
+      family_relation: [
+        "self",
+        "partner",
+        "parent",
+        "child",
+        "sibling",
+        "grandparent",
+        "grandchild",
+        "relative",
+        "caregiver",
+        "other",
+      ],
+      feed_event_type: [
+        "info",
+        "message",
+        "task_started",
+        "task_completed",
+        "task_failed",
+        "approval_needed",
+        "approval_resolved",
+        "alert",
+      ],
       gateway_status: ["provisioning", "online", "degraded", "offline", "error", "disabled"],
       inbox_item_status: ["pending", "leased", "done", "dead_letter", "cancelled"],
       integration_provider: [
@@ -4750,20 +6526,37 @@ export const Constants = {
       job_catch_up: ["latest", "all"],
       job_status: ["queued", "running", "succeeded", "failed", "cancelled", "timed_out"],
       job_target_kind: ["agent_command", "job_definition"],
+      knowledge_access_level: ["read", "read_write"],
+      knowledge_entry_type: ["fact", "preference", "knowledge", "note", "summary"],
+      message_sender_type: ["user", "assistant", "agent", "system"],
       notification_channel: ["in_app", "email", "push"],
       priority_level: ["urgent", "high", "medium", "low"],
       project_status: ["active", "archived"],
       robot_execution_status: ["running", "succeeded", "failed", "cancelled"],
       series_catch_up: ["all", "latest", "none"],
+      settings_kind: ["llm", "stt", "tts", "telephony", "flags"],
       stream_type: ["functional", "project", "custom"],
       task_relation_type: ["blocks", "relates_to", "duplicate_of"],
       task_status: ["todo", "in_progress", "blocked", "done", "cancelled", "missed"],
+      telemetry_status: ["started", "completed", "failed", "skipped", "cancelled"],
+      thread_channel: ["email", "whatsapp", "sms", "slack", "telegram", "voice", "web"],
+      thread_kind: ["agent_direct", "channel", "dm", "session_chat", "external"],
       token_verification_result: ["allowed", "unknown", "revoked", "expired", "scope_denied"],
       usage_operation: ["chat", "checkin", "embedding", "tool"],
       user_service_status: ["pending", "deploying", "running", "stopped", "failed", "deleted"],
       video_call_kind: ["voice", "video"],
       video_call_role: ["host", "participant", "observer"],
       video_call_status: ["scheduled", "active", "ended", "cancelled", "missed", "failed"],
+      workflow_run_status: ["running", "completed", "aborted", "failed"],
+      workflow_step_finish_reason: [
+        "stop",
+        "length",
+        "content-filter",
+        "tool-calls",
+        "error",
+        "other",
+        "unknown",
+      ],
       workspace_role: ["viewer", "member", "admin", "owner"],
       workspace_setup_state: ["pending", "in_progress", "completed"],
     },
