@@ -2830,6 +2830,8 @@ export type Database = {
           expires_at: string
           id: string
           invited_by: string | null
+          project_id: string | null
+          project_role: Database["public"]["Enums"]["project_role"] | null
           revoked_at: string | null
           revoked_by: string | null
           role: Database["public"]["Enums"]["workspace_role"]
@@ -2846,6 +2848,8 @@ export type Database = {
           expires_at: string
           id?: string
           invited_by?: string | null
+          project_id?: string | null
+          project_role?: Database["public"]["Enums"]["project_role"] | null
           revoked_at?: string | null
           revoked_by?: string | null
           role?: Database["public"]["Enums"]["workspace_role"]
@@ -2861,6 +2865,8 @@ export type Database = {
           expires_at?: string
           id?: string
           invited_by?: string | null
+          project_id?: string | null
+          project_role?: Database["public"]["Enums"]["project_role"] | null
           revoked_at?: string | null
           revoked_by?: string | null
           role?: Database["public"]["Enums"]["workspace_role"]
@@ -2869,6 +2875,13 @@ export type Database = {
           workspace_id?: string
         }
         Relationships: [
+          {
+            foreignKeyName: "invites_project_id_fkey"
+            columns: ["project_id"]
+            isOneToOne: false
+            referencedRelation: "projects"
+            referencedColumns: ["id"]
+          },
           {
             foreignKeyName: "invites_workspace_id_fkey"
             columns: ["workspace_id"]
@@ -3641,6 +3654,52 @@ export type Database = {
           updated_at?: string
         }
         Relationships: []
+      }
+      project_members: {
+        Row: {
+          added_by: string | null
+          created_at: string
+          project_id: string
+          role: Database["public"]["Enums"]["project_role"]
+          updated_at: string
+          user_id: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          added_by?: string | null
+          created_at?: string
+          project_id: string
+          role?: Database["public"]["Enums"]["project_role"]
+          updated_at?: string
+          user_id: string
+          workspace_id: string
+        }
+        Update: {
+          added_by?: string | null
+          created_at?: string
+          project_id?: string
+          role?: Database["public"]["Enums"]["project_role"]
+          updated_at?: string
+          user_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "project_members_member_fkey"
+            columns: ["workspace_id", "user_id"]
+            isOneToOne: false
+            referencedRelation: "workspace_members"
+            referencedColumns: ["workspace_id", "user_id"]
+          },
+          {
+            foreignKeyName: "project_members_project_id_fkey"
+            columns: ["project_id"]
+            isOneToOne: false
+            referencedRelation: "projects"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       projects: {
         Row: {
@@ -5481,6 +5540,20 @@ export type Database = {
           token_prefix: string
         }[]
       }
+      create_project_invite: {
+        Args: {
+          p_email: string
+          p_expires_in?: string
+          p_project_id: string
+          p_project_role?: Database["public"]["Enums"]["project_role"]
+          p_role?: Database["public"]["Enums"]["workspace_role"]
+        }
+        Returns: {
+          expires_at: string
+          invite_id: string
+          token: string
+        }[]
+      }
       create_thread_share: {
         Args: { p_expires_at?: string; p_thread_id: string }
         Returns: {
@@ -5931,6 +6004,8 @@ export type Database = {
           expires_at: string
           id: string
           invited_by: string | null
+          project_id: string | null
+          project_role: Database["public"]["Enums"]["project_role"] | null
           revoked_at: string | null
           revoked_by: string | null
           role: Database["public"]["Enums"]["workspace_role"]
@@ -6228,7 +6303,15 @@ export type Database = {
         | "archived"
         | "failed"
       agent_session_status: "running" | "completed" | "failed" | "archived"
-      agent_status: "offline" | "online" | "paused" | "error" | "archived"
+      agent_status:
+        | "offline"
+        | "online"
+        | "paused"
+        | "error"
+        | "archived"
+        | "active"
+        | "sleeping"
+        | "destroyed"
       agent_training_kind: "knowledge" | "instruction" | "example"
       agent_trust_tier: "observer" | "helper" | "partner" | "trusted"
       agent_type: "email" | "calendar" | "research" | "code" | "custom"
@@ -6301,6 +6384,7 @@ export type Database = {
       message_sender_type: "user" | "assistant" | "agent" | "system"
       notification_channel: "in_app" | "email" | "push"
       priority_level: "urgent" | "high" | "medium" | "low"
+      project_role: "viewer" | "member" | "lead"
       project_status: "active" | "archived"
       robot_execution_status: "running" | "succeeded" | "failed" | "cancelled"
       series_catch_up: "all" | "latest" | "none"
@@ -6454,7 +6538,16 @@ export const Constants = {
         "failed",
       ],
       agent_session_status: ["running", "completed", "failed", "archived"],
-      agent_status: ["offline", "online", "paused", "error", "archived"],
+      agent_status: [
+        "offline",
+        "online",
+        "paused",
+        "error",
+        "archived",
+        "active",
+        "sleeping",
+        "destroyed",
+      ],
       agent_training_kind: ["knowledge", "instruction", "example"],
       agent_trust_tier: ["observer", "helper", "partner", "trusted"],
       agent_type: ["email", "calendar", "research", "code", "custom"],
@@ -6531,6 +6624,7 @@ export const Constants = {
       message_sender_type: ["user", "assistant", "agent", "system"],
       notification_channel: ["in_app", "email", "push"],
       priority_level: ["urgent", "high", "medium", "low"],
+      project_role: ["viewer", "member", "lead"],
       project_status: ["active", "archived"],
       robot_execution_status: ["running", "succeeded", "failed", "cancelled"],
       series_catch_up: ["all", "latest", "none"],

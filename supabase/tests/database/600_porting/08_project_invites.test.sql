@@ -6,10 +6,10 @@ select plan(13);
 select tests.create_workspace_fixture('pi');
 create temp table pi_fx (k text primary key, id uuid) on commit drop;
 grant all on pi_fx to public;
-insert into public.projects (workspace_id, slug, name) values (tests.workspace_id('pi'), 'apollo', 'Apollo')
-returning 'apollo', id into pi_fx;
-insert into public.projects (workspace_id, slug, name) values (tests.workspace_id('pi', 'b'), 'other', 'Other')
-returning 'other', id into pi_fx;
+with p as (insert into public.projects (workspace_id, slug, name) values (tests.workspace_id('pi'), 'apollo', 'Apollo') returning id)
+insert into pi_fx select 'apollo', id from p;
+with p as (insert into public.projects (workspace_id, slug, name) values (tests.workspace_id('pi', 'b'), 'other', 'Other') returning id)
+insert into pi_fx select 'other', id from p;
 create temp table pi_tok (token text) on commit drop;
 grant all on pi_tok to public;
 select tests.create_user('pi_new');
