@@ -484,6 +484,7 @@ export type Database = {
       agent_sessions: {
         Row: {
           agent_id: string | null
+          auto_commit_push_override: boolean | null
           branch: string | null
           cached_diff: Json | null
           cached_diff_updated_at: string | null
@@ -517,6 +518,7 @@ export type Database = {
         ComputedFields: never
         Insert: {
           agent_id?: string | null
+          auto_commit_push_override?: boolean | null
           branch?: string | null
           cached_diff?: Json | null
           cached_diff_updated_at?: string | null
@@ -549,6 +551,7 @@ export type Database = {
         }
         Update: {
           agent_id?: string | null
+          auto_commit_push_override?: boolean | null
           branch?: string | null
           cached_diff?: Json | null
           cached_diff_updated_at?: string | null
@@ -3172,6 +3175,7 @@ export type Database = {
           created_at: string
           created_by: string | null
           embedding: string | null
+          external_vector_id: string | null
           fts: unknown
           id: string
           importance: number
@@ -3189,6 +3193,7 @@ export type Database = {
           created_at?: string
           created_by?: string | null
           embedding?: string | null
+          external_vector_id?: string | null
           fts?: never
           id?: string
           importance?: number
@@ -3205,6 +3210,7 @@ export type Database = {
           created_at?: string
           created_by?: string | null
           embedding?: string | null
+          external_vector_id?: string | null
           fts?: never
           id?: string
           importance?: number
@@ -3295,6 +3301,7 @@ export type Database = {
           reply_to_id: string | null
           revision: number
           sender_agent_id: string | null
+          sender_display_name: string | null
           sender_type: Database["public"]["Enums"]["message_sender_type"]
           sender_user_id: string | null
           seq: number
@@ -3320,6 +3327,7 @@ export type Database = {
           reply_to_id?: string | null
           revision?: number
           sender_agent_id?: string | null
+          sender_display_name?: string | null
           sender_type: Database["public"]["Enums"]["message_sender_type"]
           sender_user_id?: string | null
           seq: number
@@ -3344,6 +3352,7 @@ export type Database = {
           reply_to_id?: string | null
           revision?: number
           sender_agent_id?: string | null
+          sender_display_name?: string | null
           sender_type?: Database["public"]["Enums"]["message_sender_type"]
           sender_user_id?: string | null
           seq?: number
@@ -5354,6 +5363,7 @@ export type Database = {
           created_at: string
           created_by: string | null
           embedding: string | null
+          external_vector_id: string | null
           fts: unknown
           id: string
           importance: number
@@ -6229,6 +6239,7 @@ export type Database = {
         }
         Returns: {
           agent_id: string | null
+          auto_commit_push_override: boolean | null
           branch: string | null
           cached_diff: Json | null
           cached_diff_updated_at: string | null
