@@ -197,7 +197,7 @@ begin
   else
     -- HQ without a slug leased any gateway's oldest command: lease from the gateway that holds it.
     select c.gateway_id into v_gateway
-    from public.agent_commands c
+    from only public.agent_commands c  -- live rows only, should finished rows ever live in child tables
     where c.workspace_id = v_ws
       and ((c.status = 'pending' and c.available_at <= now())
            or (c.status = 'leased' and c.lease_expires_at < now()))
