@@ -55,6 +55,13 @@ describe('a fresh clone in a private folder', () => {
   it('runs npm run db:reset to the end', () => {
     const result = npmRun(viaSymlink, 'db:reset', { AGENTBASE_DB_PORT: String(clonePort) });
     expect(result.output).toContain('reset done');
+    // Its own new engine, not a leftover server on the same port.
+    expect(result.output).not.toContain('reusing the database already listening');
+    // Long steps report progress: a line when each starts and one with its elapsed time when it ends.
+    for (const step of ['initdb', 'starting PostgreSQL', 'loading the Supabase stand-in', 'supabase db reset']) {
+      expect(result.output).toMatch(new RegExp(`\\[agentbase\\] ${step}.*\\.\\.\\.\\n`));
+      expect(result.output).toMatch(new RegExp(`\\[agentbase\\] ${step}.*: done in \\d+\\.\\d s`));
+    }
     expect(result.status).toBe(0);
   }, 240_000);
 
@@ -81,7 +88,9 @@ describe('a fresh clone in a private folder', () => {
     // The schema snapshot is PostgreSQL 15's pg_dump output; other majors print it differently.
     const changed = execFileSync('git', ['status', '--porcelain'], { cwd: viaSymlink, encoding: 'utf8' })
       .split('\n').filter((line) => line.trim() !== '' && !(pgMajor !== 15 && line.endsWith('docs/schema.sql')));
-    expect(changed).toEqual([]);
+    const diff = changed.length === 0 ? '' :
+      execFileSync('git', ['diff', '-U0'], { cwd: viaSymlink, encoding: 'utf8' }).slice(0, 3000);
+    expect(changed, diff).toEqual([]);
   }, 240_000);
 
   it('starts again without changing anything, and db:stop -- --remove deletes the cluster', () => {
