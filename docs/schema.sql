@@ -887,6 +887,40 @@ begin
 end
 $$;
 
+--
+-- Name: agent_commands_wake_runner(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agent_commands_wake_runner() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform realtime.send(
+    jsonb_build_object('queue', 'commands', 'gateway_id', n.gateway_id, 'count', n.count),
+    'enqueued', private.queue_wakeup_topic('gateway', n.gateway_id), true)
+  from (select i.gateway_id, count(*) as count from inserted i group by i.gateway_id) n;
+  return null;
+end
+$$;
+
+--
+-- Name: agent_inbox_items_wake_dispatcher(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agent_inbox_items_wake_dispatcher() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  perform realtime.send(
+    jsonb_build_object('queue', 'inbox', 'agent_id', n.agent_id, 'count', n.count),
+    'enqueued', private.queue_wakeup_topic('agent', n.agent_id), true)
+  from (select i.agent_id, count(*) as count from inserted i group by i.agent_id) n;
+  return null;
+end
+$$;
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
@@ -5179,6 +5213,37 @@ $$;
 COMMENT ON FUNCTION private.materialize_due_job_schedules(p_now timestamp with time zone, p_limit integer) IS 'pg_cron agentbase-job-schedules: one job per (schedule, due time), exactly once, enqueueing agent commands with dedup key job_schedule:<schedule>:<due epoch>.';
 
 --
+-- Name: may_receive_queue_wakeup(text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.may_receive_queue_wakeup(p_topic text) RETURNS boolean
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_kind text := substring(p_topic from '^agentbase:(gateway|agent):[0-9a-f-]{36}$');
+  v_id uuid;
+begin
+  if v_kind is null then
+    return false;
+  end if;
+  v_id := substring(p_topic from '[0-9a-f-]{36}$')::uuid;
+  if v_kind = 'gateway' then
+    return exists (select 1 from public.gateways g
+                   where g.id = v_id and g.workspace_id = any (array(select private.my_workspace_ids('admin'))));
+  end if;
+  return exists (select 1 from public.agents a
+                 where a.id = v_id and a.workspace_id = any (array(select private.my_workspace_ids('admin'))));
+end
+$_$;
+
+--
+-- Name: FUNCTION may_receive_queue_wakeup(p_topic text); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.may_receive_queue_wakeup(p_topic text) IS 'True when the caller may subscribe to a queue wakeup topic: an admin of the workspace of that gateway (agentbase:gateway:<id>) or agent (agentbase:agent:<id>).';
+
+--
 -- Name: messages_after_insert(); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -5674,6 +5739,17 @@ CREATE FUNCTION private.queue_retry_delay(p_attempt integer, p_retry_after_secon
     else make_interval(secs => least(900::float8, 2::float8 * power(2::float8, greatest(coalesce(p_attempt, 1), 1) - 1))
                                * (0.5 + random() / 2))
   end
+$$;
+
+--
+-- Name: queue_wakeup_topic(text, uuid); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.queue_wakeup_topic(p_kind text, p_id uuid) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select 'agentbase:' || p_kind || ':' || p_id::text
 $$;
 
 --
@@ -15076,6 +15152,12 @@ CREATE TRIGGER agent_commands_check_budget BEFORE INSERT ON public.agent_command
 CREATE TRIGGER agent_commands_set_updated_at BEFORE UPDATE ON public.agent_commands FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
+-- Name: agent_commands agent_commands_wake_runner; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_commands_wake_runner AFTER INSERT ON public.agent_commands REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION private.agent_commands_wake_runner();
+
+--
 -- Name: agent_inbox_events agent_inbox_events_append_only; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -15086,6 +15168,12 @@ CREATE TRIGGER agent_inbox_events_append_only BEFORE DELETE OR UPDATE ON public.
 --
 
 CREATE TRIGGER agent_inbox_items_set_updated_at BEFORE UPDATE ON public.agent_inbox_items FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: agent_inbox_items agent_inbox_items_wake_dispatcher; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_inbox_items_wake_dispatcher AFTER INSERT ON public.agent_inbox_items REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION private.agent_inbox_items_wake_dispatcher();
 
 --
 -- Name: agent_knowledge_access agent_knowledge_access_forbid_workspace_change; Type: TRIGGER; Schema: public; Owner: -
@@ -19990,6 +20078,18 @@ REVOKE ALL ON FUNCTION private.agent_command_events_notify() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.agent_commands_check_budget() FROM PUBLIC;
 
 --
+-- Name: FUNCTION agent_commands_wake_runner(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agent_commands_wake_runner() FROM PUBLIC;
+
+--
+-- Name: FUNCTION agent_inbox_items_wake_dispatcher(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agent_inbox_items_wake_dispatcher() FROM PUBLIC;
+
+--
 -- Name: TABLE agent_sessions; Type: ACL; Schema: public; Owner: -
 --
 
@@ -20955,6 +21055,13 @@ REVOKE ALL ON FUNCTION private.log_inbox_event(r public.agent_inbox_items, p_fro
 REVOKE ALL ON FUNCTION private.materialize_due_job_schedules(p_now timestamp with time zone, p_limit integer) FROM PUBLIC;
 
 --
+-- Name: FUNCTION may_receive_queue_wakeup(p_topic text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.may_receive_queue_wakeup(p_topic text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.may_receive_queue_wakeup(p_topic text) TO authenticated;
+
+--
 -- Name: FUNCTION messages_after_insert(); Type: ACL; Schema: private; Owner: -
 --
 
@@ -21103,6 +21210,12 @@ REVOKE ALL ON FUNCTION private.queue_result(p_ok boolean, p_reason text, p_statu
 --
 
 REVOKE ALL ON FUNCTION private.queue_retry_delay(p_attempt integer, p_retry_after_seconds integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION queue_wakeup_topic(p_kind text, p_id uuid); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.queue_wakeup_topic(p_kind text, p_id uuid) FROM PUBLIC;
 
 --
 -- Name: FUNCTION reclaim_expired_commands(p_gateway_id uuid, p_limit integer); Type: ACL; Schema: private; Owner: -

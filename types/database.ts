@@ -121,12 +121,127 @@ export type Database = {
           to_status?: Database["public"]["Enums"]["command_status"]
           workspace_id?: string
         }
+        Relationships: []
+      }
+      agent_command_history: {
+        Row: {
+          action: string
+          agent_id: string | null
+          attempt: number
+          available_at: string
+          cancel_requested: boolean
+          cancel_requested_at: string | null
+          created_at: string
+          dedup_key: string | null
+          exit_code: number | null
+          failure_code: string | null
+          finished_at: string | null
+          finished_lease_token: string | null
+          finished_status: Database["public"]["Enums"]["command_status"] | null
+          gateway_id: string
+          id: string
+          last_error: string | null
+          last_heartbeat_at: string | null
+          lease_count: number
+          lease_expires_at: string | null
+          lease_request_id: string | null
+          lease_token: string | null
+          leased_at: string | null
+          max_attempts: number
+          max_leases: number
+          payload: NonNullable<Json>
+          priority: number
+          requested_by: string | null
+          result: Json | null
+          safe_to_retry: boolean
+          started_at: string | null
+          status: Database["public"]["Enums"]["command_status"]
+          stderr: string | null
+          stdout: string | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          action: string
+          agent_id?: string | null
+          attempt?: number
+          available_at?: string
+          cancel_requested?: boolean
+          cancel_requested_at?: string | null
+          created_at?: string
+          dedup_key?: string | null
+          exit_code?: number | null
+          failure_code?: string | null
+          finished_at?: string | null
+          finished_lease_token?: string | null
+          finished_status?: Database["public"]["Enums"]["command_status"] | null
+          gateway_id: string
+          id?: string
+          last_error?: string | null
+          last_heartbeat_at?: string | null
+          lease_count?: number
+          lease_expires_at?: string | null
+          lease_request_id?: string | null
+          lease_token?: string | null
+          leased_at?: string | null
+          max_attempts?: number
+          max_leases?: number
+          payload?: NonNullable<Json>
+          priority?: number
+          requested_by?: string | null
+          result?: Json | null
+          safe_to_retry?: boolean
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["command_status"]
+          stderr?: string | null
+          stdout?: string | null
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          action?: string
+          agent_id?: string | null
+          attempt?: number
+          available_at?: string
+          cancel_requested?: boolean
+          cancel_requested_at?: string | null
+          created_at?: string
+          dedup_key?: string | null
+          exit_code?: number | null
+          failure_code?: string | null
+          finished_at?: string | null
+          finished_lease_token?: string | null
+          finished_status?: Database["public"]["Enums"]["command_status"] | null
+          gateway_id?: string
+          id?: string
+          last_error?: string | null
+          last_heartbeat_at?: string | null
+          lease_count?: number
+          lease_expires_at?: string | null
+          lease_request_id?: string | null
+          lease_token?: string | null
+          leased_at?: string | null
+          max_attempts?: number
+          max_leases?: number
+          payload?: NonNullable<Json>
+          priority?: number
+          requested_by?: string | null
+          result?: Json | null
+          safe_to_retry?: boolean
+          started_at?: string | null
+          status?: Database["public"]["Enums"]["command_status"]
+          stderr?: string | null
+          stdout?: string | null
+          updated_at?: string
+          workspace_id?: string
+        }
         Relationships: [
           {
-            foreignKeyName: "agent_command_events_command_id_fkey"
-            columns: ["command_id"]
+            foreignKeyName: "agent_command_history_gateway_id_fkey"
+            columns: ["gateway_id"]
             isOneToOne: false
-            referencedRelation: "agent_commands"
+            referencedRelation: "gateways"
             referencedColumns: ["id"]
           },
         ]
@@ -305,12 +420,121 @@ export type Database = {
           to_status?: Database["public"]["Enums"]["inbox_item_status"]
           workspace_id?: string
         }
+        Relationships: []
+      }
+      agent_inbox_history: {
+        Row: {
+          agent_id: string
+          attempt: number
+          available_at: string
+          cancel_requested: boolean
+          cancel_requested_at: string | null
+          context: NonNullable<Json>
+          created_at: string
+          dedup_key: string | null
+          event_type: string
+          failure_code: string | null
+          finished_at: string | null
+          finished_lease_token: string | null
+          finished_status: Database["public"]["Enums"]["inbox_item_status"] | null
+          id: string
+          last_error: string | null
+          last_heartbeat_at: string | null
+          lease_count: number
+          lease_expires_at: string | null
+          lease_request_id: string | null
+          lease_token: string | null
+          leased_at: string | null
+          max_attempts: number
+          max_leases: number
+          priority: number
+          requested_by: string | null
+          result: Json | null
+          serialized: boolean
+          status: Database["public"]["Enums"]["inbox_item_status"]
+          subject_id: string | null
+          subject_type: string | null
+          summary: string | null
+          updated_at: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          agent_id: string
+          attempt?: number
+          available_at?: string
+          cancel_requested?: boolean
+          cancel_requested_at?: string | null
+          context?: NonNullable<Json>
+          created_at?: string
+          dedup_key?: string | null
+          event_type: string
+          failure_code?: string | null
+          finished_at?: string | null
+          finished_lease_token?: string | null
+          finished_status?: Database["public"]["Enums"]["inbox_item_status"] | null
+          id?: string
+          last_error?: string | null
+          last_heartbeat_at?: string | null
+          lease_count?: number
+          lease_expires_at?: string | null
+          lease_request_id?: string | null
+          lease_token?: string | null
+          leased_at?: string | null
+          max_attempts?: number
+          max_leases?: number
+          priority?: number
+          requested_by?: string | null
+          result?: Json | null
+          serialized?: boolean
+          status?: Database["public"]["Enums"]["inbox_item_status"]
+          subject_id?: string | null
+          subject_type?: string | null
+          summary?: string | null
+          updated_at?: string
+          workspace_id: string
+        }
+        Update: {
+          agent_id?: string
+          attempt?: number
+          available_at?: string
+          cancel_requested?: boolean
+          cancel_requested_at?: string | null
+          context?: NonNullable<Json>
+          created_at?: string
+          dedup_key?: string | null
+          event_type?: string
+          failure_code?: string | null
+          finished_at?: string | null
+          finished_lease_token?: string | null
+          finished_status?: Database["public"]["Enums"]["inbox_item_status"] | null
+          id?: string
+          last_error?: string | null
+          last_heartbeat_at?: string | null
+          lease_count?: number
+          lease_expires_at?: string | null
+          lease_request_id?: string | null
+          lease_token?: string | null
+          leased_at?: string | null
+          max_attempts?: number
+          max_leases?: number
+          priority?: number
+          requested_by?: string | null
+          result?: Json | null
+          serialized?: boolean
+          status?: Database["public"]["Enums"]["inbox_item_status"]
+          subject_id?: string | null
+          subject_type?: string | null
+          summary?: string | null
+          updated_at?: string
+          workspace_id?: string
+        }
         Relationships: [
           {
-            foreignKeyName: "agent_inbox_events_item_id_fkey"
-            columns: ["item_id"]
+            foreignKeyName: "agent_inbox_history_agent_id_fkey"
+            columns: ["agent_id"]
             isOneToOne: false
-            referencedRelation: "agent_inbox_items"
+            referencedRelation: "agents"
             referencedColumns: ["id"]
           },
         ]
@@ -5404,9 +5628,23 @@ export type Database = {
         }
         Returns: Json
       }
+      complete_commands: {
+        Args: { p_items: Json }
+        Returns: {
+          id: string
+          result: Json
+        }[]
+      }
       complete_inbox_item: {
         Args: { p_id: string; p_lease_token: string; p_result?: Json }
         Returns: Json
+      }
+      complete_inbox_items: {
+        Args: { p_items: Json }
+        Returns: {
+          id: string
+          result: Json
+        }[]
       }
       complete_setup: {
         Args: {
@@ -5651,6 +5889,13 @@ export type Database = {
         }
         Returns: Json
       }
+      fail_commands: {
+        Args: { p_items: Json }
+        Returns: {
+          id: string
+          result: Json
+        }[]
+      }
       fail_inbox_item: {
         Args: {
           p_error: string
@@ -5660,6 +5905,13 @@ export type Database = {
           p_retryable?: boolean
         }
         Returns: Json
+      }
+      fail_inbox_items: {
+        Args: { p_items: Json }
+        Returns: {
+          id: string
+          result: Json
+        }[]
       }
       gateway_heartbeat: {
         Args: {

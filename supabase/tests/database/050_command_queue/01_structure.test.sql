@@ -17,7 +17,7 @@ select columns_are('public', 'agent_commands', array[
   'stdout', 'stderr', 'last_error', 'failure_code', 'requested_by', 'created_at', 'updated_at'],
   'agent_commands has the contract columns');
 select col_is_fk('public', 'agent_commands', 'gateway_id', 'gateway_id references gateways');
-select col_is_fk('public', 'agent_command_events', 'command_id', 'events reference their command');
+select col_isnt_fk('public', 'agent_command_events', 'command_id', 'events have no foreign key to the hot row (finished rows move to history; triggers remove events on real deletes)');
 select is((select relrowsecurity from pg_class where oid = 'public.agent_commands'::regclass), true, 'RLS on agent_commands');
 select is((select relrowsecurity from pg_class where oid = 'public.agent_command_events'::regclass), true, 'RLS on agent_command_events');
 select policies_are('public', 'agent_commands', array['agent_commands_select'], 'agent_commands: one select policy');

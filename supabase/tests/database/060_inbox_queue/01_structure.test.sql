@@ -17,7 +17,7 @@ select columns_are('public', 'agent_inbox_items', array[
   'failure_code', 'requested_by', 'created_at', 'updated_at'],
   'agent_inbox_items has the contract columns');
 select col_is_fk('public', 'agent_inbox_items', 'agent_id', 'agent_id references agents');
-select col_is_fk('public', 'agent_inbox_events', 'item_id', 'events reference their item');
+select col_isnt_fk('public', 'agent_inbox_events', 'item_id', 'events have no foreign key to the hot row (finished rows move to history; triggers remove events on real deletes)');
 select is((select relrowsecurity from pg_class where oid = 'public.agent_inbox_items'::regclass), true, 'RLS on agent_inbox_items');
 select is((select relrowsecurity from pg_class where oid = 'public.agent_inbox_events'::regclass), true, 'RLS on agent_inbox_events');
 select policies_are('public', 'agent_inbox_items', array['agent_inbox_items_select'], 'agent_inbox_items: one select policy');
