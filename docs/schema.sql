@@ -1628,6 +1628,7 @@ $$;
 CREATE FUNCTION private.cancel_command(p_id uuid) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   r public.agent_commands;
@@ -1640,19 +1641,18 @@ begin
     return private.queue_result(false, 'already_terminal', r.status::text, null, r.cancel_requested, false, r.attempt);
   end if;
   if r.status = 'pending' then
-    update public.agent_commands c
-    set status = 'cancelled', finished_at = now(), failure_code = 'cancelled',
-        cancel_requested = true, cancel_requested_at = now()
-    where c.id = r.id
-    returning c.* into r;
+    r.status := 'cancelled'; r.finished_at := now(); r.failure_code := 'cancelled';
+    r.cancel_requested := true; r.cancel_requested_at := now();
+    perform private.command_to_history(r);
     perform private.log_command_event(r, 'pending', 'cancelled');
     return private.queue_result(true, null, 'cancelled', null, true, false, r.attempt);
   end if;
+  -- leased/running: the holder sees the flag on its next call; an expiry ends the row as cancelled.
   if r.cancel_requested then
     return private.queue_result(true, null, r.status::text, r.lease_expires_at, true, true, r.attempt);
   end if;
-  update public.agent_commands c
-  set cancel_requested = true, cancel_requested_at = now()
+  update only public.agent_commands c
+  set cancel_requested = true, cancel_requested_at = now(), updated_at = now()
   where c.id = r.id
   returning c.* into r;
   perform private.log_command_event(r, r.status, 'cancel_requested');
@@ -1667,6 +1667,7 @@ $$;
 CREATE FUNCTION private.cancel_inbox_item(p_id uuid) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   r public.agent_inbox_items;
@@ -1679,25 +1680,71 @@ begin
     return private.queue_result(false, 'already_terminal', r.status::text, null, r.cancel_requested, false, r.attempt);
   end if;
   if r.status = 'pending' then
-    update public.agent_inbox_items i
-    set status = 'cancelled', finished_at = now(), failure_code = 'cancelled',
-        cancel_requested = true, cancel_requested_at = now()
-    where i.id = r.id
-    returning i.* into r;
+    r.status := 'cancelled'; r.finished_at := now(); r.failure_code := 'cancelled';
+    r.cancel_requested := true; r.cancel_requested_at := now();
+    perform private.inbox_item_to_history(r);
     perform private.log_inbox_event(r, 'pending', 'cancelled');
     return private.queue_result(true, null, 'cancelled', null, true, false, r.attempt);
   end if;
   if r.cancel_requested then
     return private.queue_result(true, null, 'leased', r.lease_expires_at, true, true, r.attempt);
   end if;
-  update public.agent_inbox_items i
-  set cancel_requested = true, cancel_requested_at = now()
+  update only public.agent_inbox_items i
+  set cancel_requested = true, cancel_requested_at = now(), updated_at = now()
   where i.id = r.id
   returning i.* into r;
   perform private.log_inbox_event(r, 'leased', 'cancel_requested');
   return private.queue_result(true, null, 'leased', r.lease_expires_at, true, false, r.attempt);
 end
 $$;
+
+--
+-- Name: cancel_inbox_items_for_subject(uuid, text, uuid); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.cancel_inbox_items_for_subject(p_workspace_id uuid, p_subject_type text, p_subject_id uuid) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  r public.agent_inbox_items;
+  v_count integer := 0;
+  v_detail jsonb := jsonb_build_object('cause', 'subject_deleted', 'subject_type', p_subject_type, 'subject_id', p_subject_id);
+begin
+  for r in
+    select i.* from only public.agent_inbox_items i
+    where i.workspace_id = p_workspace_id and i.subject_type = p_subject_type and i.subject_id = p_subject_id
+      and i.status in ('pending', 'leased')
+    order by i.id
+    for update
+  loop
+    if r.status = 'pending' then
+      r.status := 'cancelled';
+      r.finished_at := now();
+      r.failure_code := 'subject_deleted';
+      r.last_error := p_subject_type || ' ' || p_subject_id || ' was deleted';
+      r.cancel_requested := true;
+      r.cancel_requested_at := now();
+      perform private.inbox_item_to_history(r);
+      perform private.log_inbox_event(r, 'pending', 'cancelled', v_detail);
+    elsif not r.cancel_requested then
+      update only public.agent_inbox_items i
+      set cancel_requested = true, cancel_requested_at = now(), updated_at = now()
+      where i.id = r.id
+      returning i.* into r;
+      perform private.log_inbox_event(r, 'leased', 'cancel_requested', v_detail);
+    end if;
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end
+$$;
+
+--
+-- Name: FUNCTION cancel_inbox_items_for_subject(p_workspace_id uuid, p_subject_type text, p_subject_id uuid); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.cancel_inbox_items_for_subject(p_workspace_id uuid, p_subject_type text, p_subject_id uuid) IS 'Cancels the pending inbox items about a subject and flags the leased ones cancel_requested. Returns how many it touched.';
 
 --
 -- Name: canonical_value(text, text); Type: FUNCTION; Schema: private; Owner: -
@@ -2122,6 +2169,23 @@ end
 $$;
 
 --
+-- Name: command_to_history(public.agent_commands); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.command_to_history(r public.agent_commands) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+begin
+  r.updated_at := now();
+  -- One statement: the delete's after-row triggers run after the insert and see the row in history.
+  with gone as (delete from only public.agent_commands c where c.id = r.id)
+  insert into public.agent_command_history select r.*;
+end
+$$;
+
+--
 -- Name: comments_before_write(); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -2247,28 +2311,175 @@ $$;
 CREATE FUNCTION private.complete_command(p_id uuid, p_lease_token uuid, p_result jsonb, p_exit_code integer, p_stdout text, p_stderr text) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   r public.agent_commands;
+  v_role text;
   v_from public.command_status;
 begin
-  perform private.queue_check_jsonb('p_result', p_result, false);
-  perform private.queue_check_text('p_stdout', p_stdout, 1048576);
-  perform private.queue_check_text('p_stderr', p_stderr, 1048576);
-  r := private.lock_command_for_call(p_id, p_lease_token);
+  if p_result is not null and octet_length(p_result::text) > 262144 then
+    perform private.queue_check_jsonb('p_result', p_result, false);
+  end if;
+  if octet_length(p_stdout) > 1048576 or octet_length(p_stderr) > 1048576 then
+    perform private.queue_check_text('p_stdout', p_stdout, 1048576);
+    perform private.queue_check_text('p_stderr', p_stderr, 1048576);
+  end if;
+  if p_id is null then
+    raise exception 'p_id must not be null' using errcode = '22004';
+  end if;
+  if p_lease_token is null then
+    raise exception 'p_lease_token must not be null' using errcode = '22004';
+  end if;
+  select c.* into r from only public.agent_commands c where c.id = p_id for update;
+  if not found then
+    select h.* into r from public.agent_command_history h where h.id = p_id;
+    if not found then
+      raise exception 'p_id: command % does not exist', p_id using errcode = 'P0002';
+    end if;
+  end if;
+  v_role := private.queue_authorize(r.workspace_id);
   if r.status not in ('leased', 'running') or r.lease_token is distinct from p_lease_token then
     return private.command_stale_result(r, p_lease_token, 'complete');
   end if;
   v_from := r.status;
-  update public.agent_commands c
-  set status = 'done', attempt = c.attempt + case when c.status = 'leased' then 1 else 0 end,
-      started_at = coalesce(c.started_at, now()), lease_token = null, lease_request_id = null, leased_at = null, lease_expires_at = null,
-      finished_at = now(), finished_lease_token = p_lease_token, finished_status = 'done',
-      result = p_result, exit_code = p_exit_code, stdout = p_stdout, stderr = p_stderr, failure_code = null
-  where c.id = r.id
-  returning c.* into r;
-  perform private.log_command_event(r, v_from, 'completed');
-  return private.queue_result(true, null, 'done', null, r.cancel_requested, false, r.attempt);
+  -- Completing straight from leased counts the execution as started.
+  r.attempt := r.attempt + case when v_from = 'leased' then 1 else 0 end;
+  r.status := 'done';
+  r.started_at := coalesce(r.started_at, now());
+  r.lease_token := null; r.lease_request_id := null; r.leased_at := null; r.lease_expires_at := null;
+  r.finished_at := now(); r.finished_lease_token := p_lease_token; r.finished_status := 'done';
+  r.result := p_result; r.exit_code := p_exit_code; r.stdout := p_stdout; r.stderr := p_stderr;
+  r.failure_code := null; r.updated_at := now();
+  -- One statement: the delete's after-row triggers run after the insert and see the row in history.
+  with gone as (delete from only public.agent_commands c where c.id = r.id)
+  insert into public.agent_command_history select r.*;
+  if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = r.workspace_id) is distinct from 'changes' then
+    insert into public.agent_command_events
+      (command_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
+    values (r.id, r.workspace_id, v_from, 'done', 'completed', r.attempt, r.lease_count, v_role, auth.uid());
+  end if;
+  return jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
+                            'cancel_requested', r.cancel_requested, 'idempotent', false, 'attempt', r.attempt);
+end
+$$;
+
+--
+-- Name: complete_commands(jsonb); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.complete_commands(p_items jsonb) RETURNS TABLE(id uuid, result jsonb)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+#variable_conflict use_column
+declare
+  v_n int := private.queue_check_items(p_items);
+  v_out jsonb[];
+  v_role text;
+  v_uid uuid := auth.uid();
+  v_bad bigint;
+  v_ws uuid;
+  v_ords bigint[] := '{}'::bigint[];
+  v_answers jsonb[];
+  v record;
+begin
+  if v_n = 0 then
+    return;
+  end if;
+  v_out := array_fill(null::jsonb, array[v_n]);
+  select min(x.ord) into v_bad
+  from rows from (jsonb_to_recordset(p_items) as (id uuid)) with ordinality as x(id, ord)
+  where x.id is null;
+  if v_bad is not null then
+    raise exception 'p_items[%].id must not be null', v_bad - 1 using errcode = '22004';
+  end if;
+  v_role := current_setting('role');
+  if v_role = 'none' then
+    v_role := private.request_role();
+  end if;
+  if v_role not in ('service_role', 'postgres', 'supabase_admin') then
+    for v_ws in
+      select s.ws from (
+        select c.workspace_id as ws from only public.agent_commands c
+        where c.id in (select (e ->> 'id')::uuid from jsonb_array_elements(p_items) e)
+        union
+        select h.workspace_id from public.agent_command_history h
+        where h.id in (select (e ->> 'id')::uuid from jsonb_array_elements(p_items) e)
+      ) s order by s.ws
+    loop
+      perform private.assert_workspace_role(v_ws, 'admin');
+    end loop;
+  end if;
+
+  -- Fast path, one statement for the whole batch: elements whose id occurs once and whose token is the
+  -- live one (everything else is answered by the single call below). Skipped when an element is
+  -- oversized, so the single call raises its error for it.
+  if not exists (select 1 from rows from (jsonb_to_recordset(p_items) as (id uuid, lease_token uuid, result jsonb, exit_code int, stdout text, stderr text)) with ordinality as x(id, lease_token, result, exit_code, stdout, stderr, ord)
+                 where octet_length(x.result::text) > 262144 or octet_length(x.stdout) > 1048576 or octet_length(x.stderr) > 1048576) then
+    with items as (
+      select x.*
+      from rows from (jsonb_to_recordset(p_items) as (id uuid, lease_token uuid, result jsonb, exit_code int, stdout text, stderr text)) with ordinality as x(id, lease_token, result, exit_code, stdout, stderr, ord)
+    ), once as (
+      select i.* from items i where i.id in (select i2.id from items i2 group by i2.id having count(*) = 1)
+    ), lockd as (
+      select c as r, c.id, c.workspace_id, c.status as from_status, c.attempt + case when c.status = 'leased' then 1 else 0 end as attempt, c.lease_count,
+             c.cancel_requested, c.started_at, o.ord, o.lease_token, o.result, o.exit_code, o.stdout, o.stderr
+      from only public.agent_commands c
+      join once o on o.id = c.id
+      where c.status in ('leased', 'running') and c.lease_token = o.lease_token
+      order by c.id
+      for update of c
+    ), gone as (
+      delete from only public.agent_commands c using lockd l where c.id = l.id
+    ), moved as (
+      insert into public.agent_command_history
+      select p.*
+      from lockd l
+      cross join lateral jsonb_populate_record(l.r, jsonb_build_object(
+           'status', 'done', 'attempt', l.attempt, 'started_at', coalesce(l.started_at, now()),
+           'lease_token', null, 'lease_request_id', null, 'leased_at', null, 'lease_expires_at', null,
+           'finished_at', now(), 'finished_lease_token', l.lease_token, 'finished_status', 'done',
+           'result', l.result, 'exit_code', coalesce(l.exit_code, 0), 'stdout', l.stdout, 'stderr', l.stderr,
+           'failure_code', null, 'updated_at', now())) p
+    ), ev as (
+      insert into public.agent_command_events
+        (command_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
+      select l.id, l.workspace_id, l.from_status, 'done', 'completed', l.attempt, l.lease_count, v_role, v_uid
+      from lockd l
+      where (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = l.workspace_id)
+            is distinct from 'changes'
+    )
+    select coalesce(array_agg(l.ord), '{}'::bigint[]),
+           array_agg(jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
+                                        'cancel_requested', l.cancel_requested, 'idempotent', false,
+                                        'attempt', l.attempt))
+    into v_ords, v_answers
+    from lockd l;
+    for i in 1 .. coalesce(cardinality(v_ords), 0) loop
+      v_out[v_ords[i]::int] := v_answers[i];
+    end loop;
+  end if;
+
+  -- Everything else, one element at a time in id order: exactly the single call's answer.
+  for v in
+    select x.ord, x.id, x.lease_token, x.result, x.exit_code, x.stdout, x.stderr
+    from rows from (jsonb_to_recordset(p_items) as (id uuid, lease_token uuid, result jsonb, exit_code int, stdout text, stderr text)) with ordinality as x(id, lease_token, result, exit_code, stdout, stderr, ord)
+    where not x.ord = any (v_ords)
+    order by x.id, x.ord
+  loop
+    if not exists (select 1 from only public.agent_commands c where c.id = v.id)
+       and not exists (select 1 from public.agent_command_history h where h.id = v.id) then
+      v_out[v.ord::int] := private.queue_result(false, 'not_found', null, null, null, false, null);
+    else
+      v_out[v.ord::int] := private.complete_command(v.id, v.lease_token, v.result, coalesce(v.exit_code, 0), v.stdout, v.stderr);
+    end if;
+  end loop;
+  return query
+  select x.id, v_out[x.ord::int]
+  from rows from (jsonb_to_recordset(p_items) as (id uuid)) with ordinality as x(id, ord)
+  order by x.ord;
 end
 $$;
 
@@ -2279,22 +2490,162 @@ $$;
 CREATE FUNCTION private.complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   r public.agent_inbox_items;
+  v_role text;
 begin
-  perform private.queue_check_jsonb('p_result', p_result, false);
-  r := private.lock_inbox_item_for_call(p_id, p_lease_token);
+  if p_result is not null and octet_length(p_result::text) > 262144 then
+    perform private.queue_check_jsonb('p_result', p_result, false);
+  end if;
+  if p_id is null then
+    raise exception 'p_id must not be null' using errcode = '22004';
+  end if;
+  if p_lease_token is null then
+    raise exception 'p_lease_token must not be null' using errcode = '22004';
+  end if;
+  select i.* into r from only public.agent_inbox_items i where i.id = p_id for update;
+  if not found then
+    select h.* into r from public.agent_inbox_history h where h.id = p_id;
+    if not found then
+      raise exception 'p_id: inbox item % does not exist', p_id using errcode = 'P0002';
+    end if;
+  end if;
+  v_role := private.queue_authorize(r.workspace_id);
   if r.status <> 'leased' or r.lease_token is distinct from p_lease_token then
     return private.inbox_stale_result(r, p_lease_token, 'complete');
   end if;
-  update public.agent_inbox_items i
-  set status = 'done', lease_token = null, lease_request_id = null, leased_at = null, lease_expires_at = null, finished_at = now(), finished_lease_token = p_lease_token,
-      finished_status = 'done', result = p_result, failure_code = null
-  where i.id = r.id
-  returning i.* into r;
-  perform private.log_inbox_event(r, 'leased', 'completed');
-  return private.queue_result(true, null, 'done', null, r.cancel_requested, false, r.attempt);
+  r.status := 'done';
+  r.lease_token := null; r.lease_request_id := null; r.leased_at := null; r.lease_expires_at := null;
+  r.finished_at := now(); r.finished_lease_token := p_lease_token; r.finished_status := 'done';
+  r.result := p_result; r.failure_code := null; r.updated_at := now();
+  with gone as (delete from only public.agent_inbox_items i where i.id = r.id)
+  insert into public.agent_inbox_history select r.*;
+  if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = r.workspace_id) is distinct from 'changes' then
+    insert into public.agent_inbox_events
+      (item_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
+    values (r.id, r.workspace_id, 'leased', 'done', 'completed', r.attempt, r.lease_count, v_role, auth.uid());
+  end if;
+  return jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
+                            'cancel_requested', r.cancel_requested, 'idempotent', false, 'attempt', r.attempt);
+end
+$$;
+
+--
+-- Name: complete_inbox_items(jsonb); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.complete_inbox_items(p_items jsonb) RETURNS TABLE(id uuid, result jsonb)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+#variable_conflict use_column
+declare
+  v_n int := private.queue_check_items(p_items);
+  v_out jsonb[];
+  v_role text;
+  v_uid uuid := auth.uid();
+  v_bad bigint;
+  v_ws uuid;
+  v_ords bigint[] := '{}'::bigint[];
+  v_answers jsonb[];
+  v record;
+begin
+  if v_n = 0 then
+    return;
+  end if;
+  v_out := array_fill(null::jsonb, array[v_n]);
+  select min(x.ord) into v_bad
+  from rows from (jsonb_to_recordset(p_items) as (id uuid)) with ordinality as x(id, ord)
+  where x.id is null;
+  if v_bad is not null then
+    raise exception 'p_items[%].id must not be null', v_bad - 1 using errcode = '22004';
+  end if;
+  v_role := current_setting('role');
+  if v_role = 'none' then
+    v_role := private.request_role();
+  end if;
+  if v_role not in ('service_role', 'postgres', 'supabase_admin') then
+    for v_ws in
+      select s.ws from (
+        select c.workspace_id as ws from only public.agent_inbox_items c
+        where c.id in (select (e ->> 'id')::uuid from jsonb_array_elements(p_items) e)
+        union
+        select h.workspace_id from public.agent_inbox_history h
+        where h.id in (select (e ->> 'id')::uuid from jsonb_array_elements(p_items) e)
+      ) s order by s.ws
+    loop
+      perform private.assert_workspace_role(v_ws, 'admin');
+    end loop;
+  end if;
+
+  -- Fast path, one statement for the whole batch: elements whose id occurs once and whose token is the
+  -- live one (everything else is answered by the single call below). Skipped when an element is
+  -- oversized, so the single call raises its error for it.
+  if not exists (select 1 from rows from (jsonb_to_recordset(p_items) as (id uuid, lease_token uuid, result jsonb)) with ordinality as x(id, lease_token, result, ord)
+                 where octet_length(x.result::text) > 262144) then
+    with items as (
+      select x.*
+      from rows from (jsonb_to_recordset(p_items) as (id uuid, lease_token uuid, result jsonb)) with ordinality as x(id, lease_token, result, ord)
+    ), once as (
+      select i.* from items i where i.id in (select i2.id from items i2 group by i2.id having count(*) = 1)
+    ), lockd as (
+      select c as r, c.id, c.workspace_id, c.status as from_status, c.attempt as attempt, c.lease_count,
+             c.cancel_requested, o.ord, o.lease_token, o.result
+      from only public.agent_inbox_items c
+      join once o on o.id = c.id
+      where c.status = 'leased' and c.lease_token = o.lease_token
+      order by c.id
+      for update of c
+    ), gone as (
+      delete from only public.agent_inbox_items c using lockd l where c.id = l.id
+    ), moved as (
+      insert into public.agent_inbox_history
+      select p.*
+      from lockd l
+      cross join lateral jsonb_populate_record(l.r, jsonb_build_object(
+           'status', 'done', 'lease_token', null, 'lease_request_id', null, 'leased_at', null,
+           'lease_expires_at', null, 'finished_at', now(), 'finished_lease_token', l.lease_token,
+           'finished_status', 'done', 'result', l.result, 'failure_code', null, 'updated_at', now())) p
+    ), ev as (
+      insert into public.agent_inbox_events
+        (item_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
+      select l.id, l.workspace_id, l.from_status, 'done', 'completed', l.attempt, l.lease_count, v_role, v_uid
+      from lockd l
+      where (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = l.workspace_id)
+            is distinct from 'changes'
+    )
+    select coalesce(array_agg(l.ord), '{}'::bigint[]),
+           array_agg(jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
+                                        'cancel_requested', l.cancel_requested, 'idempotent', false,
+                                        'attempt', l.attempt))
+    into v_ords, v_answers
+    from lockd l;
+    for i in 1 .. coalesce(cardinality(v_ords), 0) loop
+      v_out[v_ords[i]::int] := v_answers[i];
+    end loop;
+  end if;
+
+  -- Everything else, one element at a time in id order: exactly the single call's answer.
+  for v in
+    select x.ord, x.id, x.lease_token, x.result
+    from rows from (jsonb_to_recordset(p_items) as (id uuid, lease_token uuid, result jsonb)) with ordinality as x(id, lease_token, result, ord)
+    where not x.ord = any (v_ords)
+    order by x.id, x.ord
+  loop
+    if not exists (select 1 from only public.agent_inbox_items c where c.id = v.id)
+       and not exists (select 1 from public.agent_inbox_history h where h.id = v.id) then
+      v_out[v.ord::int] := private.queue_result(false, 'not_found', null, null, null, false, null);
+    else
+      v_out[v.ord::int] := private.complete_inbox_item(v.id, v.lease_token, v.result);
+    end if;
+  end loop;
+  return query
+  select x.id, v_out[x.ord::int]
+  from rows from (jsonb_to_recordset(p_items) as (id uuid)) with ordinality as x(id, ord)
+  order by x.ord;
 end
 $$;
 
@@ -3345,12 +3696,14 @@ $$;
 CREATE FUNCTION private.enqueue_command_unchecked(p_gateway_id uuid, p_action text, p_payload jsonb, p_agent_id uuid, p_priority integer, p_available_at timestamp with time zone, p_max_attempts integer, p_dedup_key text, p_safe_to_retry boolean) RETURNS TABLE(id uuid, deduplicated boolean)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 #variable_conflict use_column
 declare
   v_role text := private.request_role();
   v_uid uuid := auth.uid();
   v_workspace_id uuid;
+  v_log boolean;
 begin
   perform private.queue_check_not_null('p_gateway_id', p_gateway_id is null);
   perform private.queue_check_not_null('p_action', p_action is null);
@@ -3362,7 +3715,8 @@ begin
   perform private.queue_check_range('p_max_attempts', p_max_attempts, 1, 100);
   perform private.queue_check_dedup_key(p_dedup_key);
 
-  select g.workspace_id into v_workspace_id from public.gateways g where g.id = p_gateway_id;
+  select g.workspace_id, (w.settings ->> 'queue_event_log') is distinct from 'changes' into v_workspace_id, v_log
+  from public.gateways g join public.workspaces w on w.id = g.workspace_id where g.id = p_gateway_id;
   if not found then
     raise exception 'p_gateway_id: gateway % does not exist', p_gateway_id using errcode = 'P0002';
   end if;
@@ -3370,6 +3724,8 @@ begin
      and not exists (select 1 from public.agents a where a.id = p_agent_id and a.workspace_id = v_workspace_id) then
     raise exception 'p_agent_id: agent % does not exist in the gateway''s workspace', p_agent_id using errcode = 'P0002';
   end if;
+
+  -- One statement: a live row with the same (gateway, dedup_key) is returned instead of a new one.
   return query
   with ins as (
     insert into public.agent_commands as c
@@ -3378,16 +3734,16 @@ begin
     values
       (v_workspace_id, p_gateway_id, p_agent_id, p_action, p_payload, p_priority, coalesce(p_available_at, now()),
        p_max_attempts, greatest(10, 2 * p_max_attempts), p_dedup_key, p_safe_to_retry, (select auth.uid()))
-
     on conflict (gateway_id, dedup_key) where dedup_key is not null and status in ('pending', 'leased', 'running')
     do update set dedup_key = excluded.dedup_key
     returning c.id, c.workspace_id, c.attempt, c.lease_count, (c.xmax <> 0) as deduplicated
   ), ev as (
     insert into public.agent_command_events
       (command_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
-    select i.id, i.workspace_id, null, 'pending', 'enqueued', i.attempt, i.lease_count, v_role, v_uid
+    select i.id, i.workspace_id, null, 'pending', 'enqueued', i.attempt, i.lease_count,
+           v_role, v_uid
     from ins i
-    where not i.deduplicated
+    where not i.deduplicated and v_log
   )
   select i.id, i.deduplicated from ins i;
 end
@@ -3422,12 +3778,14 @@ $$;
 CREATE FUNCTION private.enqueue_inbox_item_unchecked(p_agent_id uuid, p_event_type text, p_summary text, p_context jsonb, p_subject_type text, p_subject_id uuid, p_priority integer, p_available_at timestamp with time zone, p_max_attempts integer, p_dedup_key text, p_serialized boolean) RETURNS TABLE(id uuid, deduplicated boolean)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $_$
 #variable_conflict use_column
 declare
   v_role text := private.request_role();
   v_uid uuid := auth.uid();
   v_workspace_id uuid;
+  v_log boolean;
 begin
   perform private.queue_check_not_null('p_agent_id', p_agent_id is null);
   perform private.queue_check_not_null('p_event_type', p_event_type is null);
@@ -3446,7 +3804,8 @@ begin
   perform private.queue_check_range('p_max_attempts', p_max_attempts, 1, 100);
   perform private.queue_check_dedup_key(p_dedup_key);
 
-  select a.workspace_id into v_workspace_id from public.agents a where a.id = p_agent_id;
+  select a.workspace_id, (w.settings ->> 'queue_event_log') is distinct from 'changes' into v_workspace_id, v_log
+  from public.agents a join public.workspaces w on w.id = a.workspace_id where a.id = p_agent_id;
   if not found then
     raise exception 'p_agent_id: agent % does not exist', p_agent_id using errcode = 'P0002';
   end if;
@@ -3460,16 +3819,16 @@ begin
       (v_workspace_id, p_agent_id, p_event_type, p_summary, p_context, p_subject_type, p_subject_id, p_priority,
        coalesce(p_available_at, now()), p_max_attempts, greatest(10, 2 * p_max_attempts), p_serialized,
        p_dedup_key, (select auth.uid()))
-
     on conflict (agent_id, dedup_key) where dedup_key is not null and status in ('pending', 'leased')
     do update set dedup_key = excluded.dedup_key
     returning i.id, i.workspace_id, i.attempt, i.lease_count, (i.xmax <> 0) as deduplicated
   ), ev as (
     insert into public.agent_inbox_events
       (item_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
-    select n.id, n.workspace_id, null, 'pending', 'enqueued', n.attempt, n.lease_count, v_role, v_uid
+    select n.id, n.workspace_id, null, 'pending', 'enqueued', n.attempt, n.lease_count,
+           v_role, v_uid
     from ins n
-    where not n.deduplicated
+    where not n.deduplicated and v_log
   )
   select n.id, n.deduplicated from ins n;
 end
@@ -3542,6 +3901,7 @@ $$;
 CREATE FUNCTION private.expire_command_leases(p_ids uuid[]) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   v_role text := private.request_role();
@@ -3552,8 +3912,7 @@ begin
     return 0;
   end if;
   with old as (
-    select c.id, c.status, c.lease_token, c.cancel_requested, c.lease_count, c.max_leases, c.attempt,
-           c.max_attempts, c.safe_to_retry,
+    select c.id, c.status, c.lease_token,
            case
              when c.cancel_requested then 'cancelled'
              when c.status = 'leased' and c.lease_count >= c.max_leases then 'failed'
@@ -3567,13 +3926,17 @@ begin
              when c.status = 'leased' then 'lease_expired'
              else 'lease_expired_after_start'
            end as reason
-    from public.agent_commands c
+    from only public.agent_commands c
     where c.id = any (p_ids)
       and c.status in ('leased', 'running')
       and c.lease_expires_at < now()
   ), upd as (
-    update public.agent_commands c
-    set status = old.to_status, lease_token = null, lease_request_id = null, leased_at = null, lease_expires_at = null,
+    update only public.agent_commands c
+    set status = old.to_status,
+        lease_token = null,
+        lease_request_id = null,
+        leased_at = null,
+        lease_expires_at = null,
         started_at = case when old.to_status = 'pending' then null else c.started_at end,
         available_at = case
           when old.to_status <> 'pending' then c.available_at
@@ -3582,9 +3945,12 @@ begin
         end,
         finished_at = case when old.to_status = 'pending' then null else now() end,
         last_error = case when old.reason = 'cancelled' then c.last_error else old.reason end,
-        failure_code = case when old.to_status = 'pending' then c.failure_code else old.reason end
+        failure_code = case when old.to_status = 'pending' then c.failure_code else old.reason end,
+        updated_at = now()
     from old
-    where c.id = old.id and c.lease_token = old.lease_token and c.status in ('leased', 'running')
+    where c.id = old.id
+      and c.lease_token = old.lease_token
+      and c.status in ('leased', 'running')
     returning c.id, c.workspace_id, old.status as from_status, c.status as to_status, old.reason,
               c.attempt, c.lease_count
   ), ev as (
@@ -3594,6 +3960,13 @@ begin
     from upd u
   )
   select count(*) into v_count from upd;
+  -- Expiries that ended the row move it to history (a later statement sees the update above).
+  with moved as (
+    delete from only public.agent_commands c
+    where c.id = any (p_ids) and c.status in ('done', 'failed', 'cancelled')
+    returning c.*
+  )
+  insert into public.agent_command_history select * from moved;
   return v_count;
 end
 $$;
@@ -3605,6 +3978,7 @@ $$;
 CREATE FUNCTION private.expire_inbox_leases(p_ids uuid[]) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   v_role text := private.request_role();
@@ -3627,18 +4001,28 @@ begin
              when i.lease_count >= i.max_leases then 'lease_limit'
              else 'lease_expired'
            end as reason
-    from public.agent_inbox_items i
-    where i.id = any (p_ids) and i.status = 'leased' and i.lease_expires_at < now()
+    from only public.agent_inbox_items i
+    where i.id = any (p_ids)
+      and i.status = 'leased'
+      and i.lease_expires_at < now()
   ), upd as (
-    update public.agent_inbox_items i
-    set status = old.to_status, lease_token = null, lease_request_id = null, leased_at = null, lease_expires_at = null,
-        available_at = case when old.to_status = 'pending' then now() + private.queue_retry_delay(i.attempt)
+    update only public.agent_inbox_items i
+    set status = old.to_status,
+        lease_token = null,
+        lease_request_id = null,
+        leased_at = null,
+        lease_expires_at = null,
+        available_at = case when old.to_status = 'pending'
+                            then now() + private.queue_retry_delay(i.attempt)
                             else i.available_at end,
         finished_at = case when old.to_status = 'pending' then null else now() end,
         last_error = case when old.reason = 'cancelled' then i.last_error else old.reason end,
-        failure_code = case when old.to_status = 'pending' then i.failure_code else old.reason end
+        failure_code = case when old.to_status = 'pending' then i.failure_code else old.reason end,
+        updated_at = now()
     from old
-    where i.id = old.id and i.lease_token = old.lease_token and i.status = 'leased'
+    where i.id = old.id
+      and i.lease_token = old.lease_token
+      and i.status = 'leased'
     returning i.id, i.workspace_id, i.status as to_status, old.reason, i.attempt, i.lease_count
   ), ev as (
     insert into public.agent_inbox_events
@@ -3647,6 +4031,12 @@ begin
     from upd u
   )
   select count(*) into v_count from upd;
+  with moved as (
+    delete from only public.agent_inbox_items i
+    where i.id = any (p_ids) and i.status in ('done', 'dead_letter', 'cancelled')
+    returning i.*
+  )
+  insert into public.agent_inbox_history select * from moved;
   return v_count;
 end
 $$;
@@ -3694,6 +4084,7 @@ COMMENT ON FUNCTION private.expire_stale_desktop_connections(p_now timestamp wit
 CREATE FUNCTION private.fail_command(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_exit_code integer, p_stdout text, p_stderr text, p_retry_after_seconds integer) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   r public.agent_commands;
@@ -3715,6 +4106,7 @@ begin
     return private.command_stale_result(r, p_lease_token, 'fail');
   end if;
   v_from := r.status;
+  -- Failing straight from leased counts as an attempt too (the runner tried and could not run it).
   v_attempt := r.attempt + case when r.status = 'leased' then 1 else 0 end;
   if r.cancel_requested then
     v_to := 'cancelled'; v_code := 'cancelled';
@@ -3727,23 +4119,73 @@ begin
   else
     v_to := 'pending'; v_code := null;
   end if;
-  update public.agent_commands c
-  set status = v_to, attempt = v_attempt,
-      started_at = case when v_to = 'pending' then null else coalesce(c.started_at, now()) end,
-      available_at = case when v_to = 'pending'
-                          then now() + private.queue_retry_delay(v_attempt, p_retry_after_seconds)
-                          else c.available_at end,
-      lease_token = null, lease_request_id = null, leased_at = null, lease_expires_at = null,
-      finished_at = case when v_to = 'pending' then null else now() end,
-      finished_lease_token = p_lease_token, finished_status = v_to,
-      last_error = p_error, failure_code = coalesce(v_code, c.failure_code),
-      exit_code = p_exit_code, stdout = p_stdout, stderr = p_stderr
-  where c.id = r.id
-  returning c.* into r;
+  if v_to = 'pending' then
+    update only public.agent_commands c
+    set status = 'pending',
+        attempt = v_attempt,
+        started_at = null,
+        available_at = now() + private.queue_retry_delay(v_attempt, p_retry_after_seconds),
+        lease_token = null, lease_request_id = null, leased_at = null, lease_expires_at = null,
+        finished_at = null,
+        finished_lease_token = p_lease_token, finished_status = 'pending',
+        last_error = p_error,
+        exit_code = p_exit_code, stdout = p_stdout, stderr = p_stderr, updated_at = now()
+    where c.id = r.id
+    returning c.* into r;
+  else
+    r.status := v_to; r.attempt := v_attempt; r.started_at := coalesce(r.started_at, now());
+    r.lease_token := null; r.lease_request_id := null; r.leased_at := null; r.lease_expires_at := null;
+    r.finished_at := now(); r.finished_lease_token := p_lease_token; r.finished_status := v_to;
+    r.last_error := p_error; r.failure_code := v_code;
+    r.exit_code := p_exit_code; r.stdout := p_stdout; r.stderr := p_stderr;
+    perform private.command_to_history(r);
+  end if;
   perform private.log_command_event(r, v_from,
     case v_to when 'pending' then 'retry_scheduled' when 'cancelled' then 'cancelled' else 'failed' end,
     jsonb_build_object('error', left(p_error, 1000), 'retryable', p_retryable, 'failure_code', v_code));
   return private.queue_result(true, null, v_to::text, null, r.cancel_requested, false, r.attempt);
+end
+$$;
+
+--
+-- Name: fail_commands(jsonb); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.fail_commands(p_items jsonb) RETURNS TABLE(id uuid, result jsonb)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+#variable_conflict use_column
+declare
+  v_n int := private.queue_check_items(p_items);
+  v_out jsonb[];
+  v record;
+begin
+  if v_n = 0 then
+    return;
+  end if;
+  v_out := array_fill(null::jsonb, array[v_n]);
+  for v in
+    select x.ord, x.id, x.lease_token, x.error, x.retryable, x.exit_code, x.stdout, x.stderr, x.retry_after_seconds
+    from rows from (jsonb_to_recordset(p_items) as (id uuid, lease_token uuid, error text, retryable boolean, exit_code int, stdout text, stderr text, retry_after_seconds int)) with ordinality as x(id, lease_token, error, retryable, exit_code, stdout, stderr, retry_after_seconds, ord)
+    order by x.id, x.ord
+  loop
+    if v.id is null then
+      raise exception 'p_items[%].id must not be null', v.ord - 1 using errcode = '22004';
+    end if;
+    if not exists (select 1 from only public.agent_commands c where c.id = v.id)
+       and not exists (select 1 from public.agent_command_history h where h.id = v.id) then
+      v_out[v.ord::int] := private.queue_result(false, 'not_found', null, null, null, false, null);
+    else
+      v_out[v.ord::int] := private.fail_command(v.id, v.lease_token, v.error, coalesce(v.retryable, true), v.exit_code,
+                                           v.stdout, v.stderr, v.retry_after_seconds);
+    end if;
+  end loop;
+  return query
+  select x.id, v_out[x.ord::int]
+  from rows from (jsonb_to_recordset(p_items) as (id uuid)) with ordinality as x(id, ord)
+  order by x.ord;
 end
 $$;
 
@@ -3754,6 +4196,7 @@ $$;
 CREATE FUNCTION private.fail_inbox_item(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_retry_after_seconds integer) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   r public.agent_inbox_items;
@@ -3781,19 +4224,69 @@ begin
   else
     v_to := 'pending'; v_code := null;
   end if;
-  update public.agent_inbox_items i
-  set status = v_to,
-      available_at = case when v_to = 'pending' then now() + private.queue_retry_delay(i.attempt, p_retry_after_seconds)
-                          else i.available_at end,
-      lease_token = null, lease_request_id = null, leased_at = null, lease_expires_at = null, finished_at = case when v_to = 'pending' then null else now() end,
-      finished_lease_token = p_lease_token, finished_status = v_to, last_error = p_error,
-      failure_code = coalesce(v_code, i.failure_code)
-  where i.id = r.id
-  returning i.* into r;
+  if v_to = 'pending' then
+    update only public.agent_inbox_items i
+    set status = 'pending',
+        available_at = now() + private.queue_retry_delay(i.attempt, p_retry_after_seconds),
+        lease_token = null, lease_request_id = null, leased_at = null, lease_expires_at = null,
+        finished_at = null,
+        finished_lease_token = p_lease_token, finished_status = 'pending',
+        last_error = p_error, updated_at = now()
+    where i.id = r.id
+    returning i.* into r;
+  else
+    r.status := v_to;
+    r.lease_token := null; r.lease_request_id := null; r.leased_at := null; r.lease_expires_at := null;
+    r.finished_at := now(); r.finished_lease_token := p_lease_token; r.finished_status := v_to;
+    r.last_error := p_error; r.failure_code := v_code;
+    perform private.inbox_item_to_history(r);
+  end if;
   perform private.log_inbox_event(r, 'leased',
     case v_to when 'pending' then 'retry_scheduled' when 'cancelled' then 'cancelled' else 'dead_lettered' end,
     jsonb_build_object('error', left(p_error, 1000), 'retryable', p_retryable, 'failure_code', v_code));
   return private.queue_result(true, null, v_to::text, null, r.cancel_requested, false, r.attempt);
+end
+$$;
+
+--
+-- Name: fail_inbox_items(jsonb); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.fail_inbox_items(p_items jsonb) RETURNS TABLE(id uuid, result jsonb)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+#variable_conflict use_column
+declare
+  v_n int := private.queue_check_items(p_items);
+  v_out jsonb[];
+  v record;
+begin
+  if v_n = 0 then
+    return;
+  end if;
+  v_out := array_fill(null::jsonb, array[v_n]);
+  for v in
+    select x.ord, x.id, x.lease_token, x.error, x.retryable, x.retry_after_seconds
+    from rows from (jsonb_to_recordset(p_items) as (id uuid, lease_token uuid, error text, retryable boolean, retry_after_seconds int)) with ordinality as x(id, lease_token, error, retryable, retry_after_seconds, ord)
+    order by x.id, x.ord
+  loop
+    if v.id is null then
+      raise exception 'p_items[%].id must not be null', v.ord - 1 using errcode = '22004';
+    end if;
+    if not exists (select 1 from only public.agent_inbox_items i where i.id = v.id)
+       and not exists (select 1 from public.agent_inbox_history h where h.id = v.id) then
+      v_out[v.ord::int] := private.queue_result(false, 'not_found', null, null, null, false, null);
+    else
+      v_out[v.ord::int] := private.fail_inbox_item(v.id, v.lease_token, v.error, coalesce(v.retryable, true),
+                                              v.retry_after_seconds);
+    end if;
+  end loop;
+  return query
+  select x.id, v_out[x.ord::int]
+  from rows from (jsonb_to_recordset(p_items) as (id uuid)) with ordinality as x(id, ord)
+  order by x.ord;
 end
 $$;
 
@@ -4152,6 +4645,7 @@ $$;
 CREATE FUNCTION private.heartbeat_command(p_id uuid, p_lease_token uuid, p_extend_seconds integer) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   r public.agent_commands;
@@ -4161,9 +4655,10 @@ begin
   if r.status not in ('leased', 'running') or r.lease_token is distinct from p_lease_token then
     return private.command_stale_result(r, p_lease_token, 'heartbeat');
   end if;
-  update public.agent_commands c
+  -- Extends, never shortens; never beyond now() + 3600 s.
+  update only public.agent_commands c
   set lease_expires_at = greatest(c.lease_expires_at, now() + make_interval(secs => p_extend_seconds)),
-      last_heartbeat_at = now()
+      last_heartbeat_at = now(), updated_at = now()
   where c.id = r.id
   returning c.* into r;
   return private.queue_result(true, null, r.status::text, r.lease_expires_at, r.cancel_requested, false,
@@ -4178,6 +4673,7 @@ $$;
 CREATE FUNCTION private.heartbeat_inbox_item(p_id uuid, p_lease_token uuid, p_extend_seconds integer) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   r public.agent_inbox_items;
@@ -4187,13 +4683,12 @@ begin
   if r.status <> 'leased' or r.lease_token is distinct from p_lease_token then
     return private.inbox_stale_result(r, p_lease_token, 'heartbeat');
   end if;
-  update public.agent_inbox_items i
+  update only public.agent_inbox_items i
   set lease_expires_at = greatest(i.lease_expires_at, now() + make_interval(secs => p_extend_seconds)),
-      last_heartbeat_at = now()
+      last_heartbeat_at = now(), updated_at = now()
   where i.id = r.id
   returning i.* into r;
-  return private.queue_result(true, null, 'leased', r.lease_expires_at, r.cancel_requested, false,
-                              r.attempt);
+  return private.queue_result(true, null, 'leased', r.lease_expires_at, r.cancel_requested, false, r.attempt);
 end
 $$;
 
@@ -4329,6 +4824,22 @@ COMMENT ON COLUMN public.agent_inbox_items.cancel_requested IS 'Set by cancel wh
 --
 
 COMMENT ON COLUMN public.agent_inbox_items.failure_code IS 'Why the row failed or ended: permanent, attempts_exhausted, lease_limit, lease_expired, cancelled ...';
+
+--
+-- Name: inbox_item_to_history(public.agent_inbox_items); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.inbox_item_to_history(r public.agent_inbox_items) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+begin
+  r.updated_at := now();
+  with gone as (delete from only public.agent_inbox_items i where i.id = r.id)
+  insert into public.agent_inbox_history select r.*;
+end
+$$;
 
 --
 -- Name: inbox_stale_result(public.agent_inbox_items, uuid, text); Type: FUNCTION; Schema: private; Owner: -
@@ -4870,60 +5381,85 @@ $$;
 CREATE FUNCTION private.lease_command(p_gateway_id uuid, p_limit integer, p_lease_seconds integer, p_request_id uuid) RETURNS TABLE(id uuid, lease_token uuid, attempt integer, lease_count integer, lease_expires_at timestamp with time zone, action text, payload jsonb, agent_id uuid, cancel_requested boolean)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 #variable_conflict use_column
 declare
-  v_role text := private.request_role();
+  v_role text;
   v_uid uuid := auth.uid();
   v_workspace_id uuid;
+  v_log boolean;
 begin
-  perform private.queue_check_not_null('p_gateway_id', p_gateway_id is null);
-  perform private.queue_check_range('p_limit', p_limit, 1, 100);
-  perform private.queue_check_range('p_lease_seconds', p_lease_seconds, 5, 3600);
-  select g.workspace_id into v_workspace_id from public.gateways g where g.id = p_gateway_id;
+  if p_gateway_id is null then
+    raise exception 'p_gateway_id must not be null' using errcode = '22004';
+  end if;
+  -- The checks' function calls only when something is wrong (they raise the messages).
+  if p_limit is null or p_lease_seconds is null or p_limit not between 1 and 100 or p_lease_seconds not between 5 and 3600 then
+    perform private.queue_check_range('p_limit', p_limit, 1, 100);
+    perform private.queue_check_range('p_lease_seconds', p_lease_seconds, 5, 3600);
+  end if;
+  select g.workspace_id, (w.settings ->> 'queue_event_log') is distinct from 'changes' into v_workspace_id, v_log
+  from public.gateways g join public.workspaces w on w.id = g.workspace_id where g.id = p_gateway_id;
   if not found then
     raise exception 'p_gateway_id: gateway % does not exist', p_gateway_id using errcode = 'P0002';
   end if;
-  perform private.assert_workspace_role(v_workspace_id, 'admin');
+  v_role := private.queue_authorize(v_workspace_id);
 
   -- Idempotent lease: the same request id gets back what it still holds, and nothing new.
   if p_request_id is not null then
     return query
     select c.id, c.lease_token, c.attempt + case when c.status = 'leased' then 1 else 0 end, c.lease_count,
            c.lease_expires_at, c.action, c.payload, c.agent_id, c.cancel_requested
-    from public.agent_commands c
-    where c.gateway_id = p_gateway_id and c.status in ('leased', 'running') and c.lease_request_id = p_request_id
+    from only public.agent_commands c
+    where c.gateway_id = p_gateway_id
+      and c.status in ('leased', 'running')
+      and c.lease_request_id = p_request_id
     order by c.priority desc, c.available_at, c.id;
     if found then
       return;
     end if;
   end if;
 
-  -- Expiry without a daemon: settle a bounded number of this gateway's expired leases first.
-  perform private.reclaim_expired_commands(p_gateway_id, 100);
+  -- Expiry without a daemon, paid only when an index probe finds an expired lease of this gateway.
+  if exists (select 1 from only public.agent_commands c
+             where c.gateway_id = p_gateway_id and c.status in ('leased', 'running') and c.lease_expires_at < now()) then
+    perform private.reclaim_expired_commands(p_gateway_id, 100);
+  end if;
 
   return query
   with cand as (
     select c.id
-    from public.agent_commands c
-    where c.gateway_id = p_gateway_id and c.status = 'pending' and c.available_at <= now()
+    from only public.agent_commands c
+    where c.gateway_id = p_gateway_id
+      and c.status = 'pending'
+      and c.available_at <= now()
     order by c.priority desc, c.available_at, c.id
     limit p_limit
     for update skip locked
   ), upd as (
-    update public.agent_commands c
-    set status = 'leased', lease_token = gen_random_uuid(), lease_count = c.lease_count + 1,
-        lease_request_id = p_request_id, leased_at = now(),
-        lease_expires_at = now() + make_interval(secs => p_lease_seconds), last_heartbeat_at = null
+    update only public.agent_commands c
+    set status = 'leased',
+        lease_token = gen_random_uuid(),
+        lease_count = c.lease_count + 1,
+        lease_request_id = p_request_id,
+        leased_at = now(),
+        lease_expires_at = now() + make_interval(secs => p_lease_seconds),
+        last_heartbeat_at = null,
+        updated_at = now()
     from cand
-    where c.id = cand.id and c.status = 'pending' and c.workspace_id = v_workspace_id
-    returning c.*
+    where c.id = cand.id
+      and c.status = 'pending'
+      and c.workspace_id = v_workspace_id
+    returning c.id, c.workspace_id, c.lease_token, c.attempt, c.lease_count, c.lease_expires_at, c.action,
+              c.payload, c.agent_id, c.cancel_requested, c.priority, c.available_at
   ), ev as (
     insert into public.agent_command_events
       (command_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
     select u.id, u.workspace_id, 'pending', 'leased', 'leased', u.attempt, u.lease_count, v_role, v_uid
     from upd u
+    where v_log
   )
+  -- attempt reported = the attempt this lease runs as (the column counts starts).
   select u.id, u.lease_token, u.attempt + 1, u.lease_count, u.lease_expires_at, u.action, u.payload,
          u.agent_id, u.cancel_requested
   from upd u
@@ -4938,37 +5474,49 @@ $$;
 CREATE FUNCTION private.lease_inbox_item(p_agent_id uuid, p_limit integer, p_lease_seconds integer, p_request_id uuid) RETURNS TABLE(id uuid, lease_token uuid, attempt integer, lease_count integer, lease_expires_at timestamp with time zone, event_type text, summary text, context jsonb, subject_type text, subject_id uuid, cancel_requested boolean)
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 #variable_conflict use_column
 declare
-  v_role text := private.request_role();
+  v_role text;
   v_uid uuid := auth.uid();
   v_workspace_id uuid;
+  v_log boolean;
   v_allow_serialized boolean;
 begin
-  perform private.queue_check_not_null('p_agent_id', p_agent_id is null);
-  perform private.queue_check_range('p_limit', p_limit, 1, 100);
-  perform private.queue_check_range('p_lease_seconds', p_lease_seconds, 5, 3600);
-  select a.workspace_id into v_workspace_id from public.agents a where a.id = p_agent_id;
+  if p_agent_id is null then
+    raise exception 'p_agent_id must not be null' using errcode = '22004';
+  end if;
+  -- The checks' function calls only when something is wrong (they raise the messages).
+  if p_limit is null or p_lease_seconds is null or p_limit not between 1 and 100 or p_lease_seconds not between 5 and 3600 then
+    perform private.queue_check_range('p_limit', p_limit, 1, 100);
+    perform private.queue_check_range('p_lease_seconds', p_lease_seconds, 5, 3600);
+  end if;
+  select a.workspace_id, (w.settings ->> 'queue_event_log') is distinct from 'changes' into v_workspace_id, v_log
+  from public.agents a join public.workspaces w on w.id = a.workspace_id where a.id = p_agent_id;
   if not found then
     raise exception 'p_agent_id: agent % does not exist', p_agent_id using errcode = 'P0002';
   end if;
-  perform private.assert_workspace_role(v_workspace_id, 'admin');
+  v_role := private.queue_authorize(v_workspace_id);
 
-  -- Idempotent lease per request id.
   if p_request_id is not null then
     return query
     select i.id, i.lease_token, i.attempt, i.lease_count, i.lease_expires_at, i.event_type, i.summary,
            i.context, i.subject_type, i.subject_id, i.cancel_requested
-    from public.agent_inbox_items i
-    where i.agent_id = p_agent_id and i.status = 'leased' and i.lease_request_id = p_request_id
+    from only public.agent_inbox_items i
+    where i.agent_id = p_agent_id
+      and i.status = 'leased'
+      and i.lease_request_id = p_request_id
     order by i.priority desc, i.available_at, i.id;
     if found then
       return;
     end if;
   end if;
 
-  perform private.reclaim_expired_inbox_items(p_agent_id, 100);
+  if exists (select 1 from only public.agent_inbox_items i
+             where i.agent_id = p_agent_id and i.status = 'leased' and i.lease_expires_at < now()) then
+    perform private.reclaim_expired_inbox_items(p_agent_id, 100);
+  end if;
 
   -- Budget enforcement: an agent over budget with hard cutoff gets nothing new.
   if private.agent_budget_blocked(p_agent_id) then
@@ -4980,15 +5528,17 @@ begin
   v_allow_serialized := pg_try_advisory_xact_lock(hashtextextended('agentbase.inbox.serialized:' || p_agent_id::text, 0));
   if v_allow_serialized then
     v_allow_serialized := not exists (
-      select 1 from public.agent_inbox_items i
+      select 1 from only public.agent_inbox_items i
       where i.agent_id = p_agent_id and i.serialized and i.status = 'leased');
   end if;
 
   return query
   with cand as (
     select i.id, i.serialized, i.priority, i.available_at
-    from public.agent_inbox_items i
-    where i.agent_id = p_agent_id and i.status = 'pending' and i.available_at <= now()
+    from only public.agent_inbox_items i
+    where i.agent_id = p_agent_id
+      and i.status = 'pending'
+      and i.available_at <= now()
       and (v_allow_serialized or not i.serialized)
     order by i.priority desc, i.available_at, i.id
     limit p_limit
@@ -5002,18 +5552,28 @@ begin
     ) c
     where not c.serialized or c.rn = 1
   ), upd as (
-    update public.agent_inbox_items i
-    set status = 'leased', attempt = i.attempt + 1, lease_token = gen_random_uuid(),
-        lease_count = i.lease_count + 1, lease_request_id = p_request_id, leased_at = now(),
-        lease_expires_at = now() + make_interval(secs => p_lease_seconds), last_heartbeat_at = null
+    update only public.agent_inbox_items i
+    set status = 'leased',
+        attempt = i.attempt + 1,
+        lease_token = gen_random_uuid(),
+        lease_count = i.lease_count + 1,
+        lease_request_id = p_request_id,
+        leased_at = now(),
+        lease_expires_at = now() + make_interval(secs => p_lease_seconds),
+        last_heartbeat_at = null,
+        updated_at = now()
     from pick
-    where i.id = pick.id and i.status = 'pending' and i.workspace_id = v_workspace_id
-    returning i.*
+    where i.id = pick.id
+      and i.status = 'pending'
+      and i.workspace_id = v_workspace_id
+    returning i.id, i.workspace_id, i.lease_token, i.attempt, i.lease_count, i.lease_expires_at, i.event_type,
+              i.summary, i.context, i.subject_type, i.subject_id, i.cancel_requested, i.priority, i.available_at
   ), ev as (
     insert into public.agent_inbox_events
       (item_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
     select u.id, u.workspace_id, 'pending', 'leased', 'leased', u.attempt, u.lease_count, v_role, v_uid
     from upd u
+    where v_log
   )
   select u.id, u.lease_token, u.attempt, u.lease_count, u.lease_expires_at, u.event_type, u.summary, u.context,
          u.subject_type, u.subject_id, u.cancel_requested
@@ -5029,19 +5589,27 @@ $$;
 CREATE FUNCTION private.lock_command_for_call(p_id uuid, p_lease_token uuid, p_check_token boolean DEFAULT true) RETURNS public.agent_commands
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   r public.agent_commands;
 begin
-  perform private.queue_check_not_null('p_id', p_id is null);
-  if p_check_token then
-    perform private.queue_check_not_null('p_lease_token', p_lease_token is null);
+  if p_id is null then
+    raise exception 'p_id must not be null' using errcode = '22004';
   end if;
-  select c.* into r from public.agent_commands c where c.id = p_id for update;
+  if p_check_token and p_lease_token is null then
+    raise exception 'p_lease_token must not be null' using errcode = '22004';
+  end if;
+  select c.* into r from only public.agent_commands c where c.id = p_id for update;
   if not found then
-    raise exception 'p_id: command % does not exist', p_id using errcode = 'P0002';
+    -- Finished rows never change again: no lock needed. A row moved by a concurrent finish we waited
+    -- for is visible here (new statement, new snapshot).
+    select h.* into r from public.agent_command_history h where h.id = p_id;
+    if not found then
+      raise exception 'p_id: command % does not exist', p_id using errcode = 'P0002';
+    end if;
   end if;
-  perform private.assert_workspace_role(r.workspace_id, 'admin');
+  perform private.queue_authorize(r.workspace_id);
   return r;
 end
 $$;
@@ -5053,19 +5621,25 @@ $$;
 CREATE FUNCTION private.lock_inbox_item_for_call(p_id uuid, p_lease_token uuid, p_check_token boolean DEFAULT true) RETURNS public.agent_inbox_items
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   r public.agent_inbox_items;
 begin
-  perform private.queue_check_not_null('p_id', p_id is null);
-  if p_check_token then
-    perform private.queue_check_not_null('p_lease_token', p_lease_token is null);
+  if p_id is null then
+    raise exception 'p_id must not be null' using errcode = '22004';
   end if;
-  select i.* into r from public.agent_inbox_items i where i.id = p_id for update;
+  if p_check_token and p_lease_token is null then
+    raise exception 'p_lease_token must not be null' using errcode = '22004';
+  end if;
+  select i.* into r from only public.agent_inbox_items i where i.id = p_id for update;
   if not found then
-    raise exception 'p_id: inbox item % does not exist', p_id using errcode = 'P0002';
+    select h.* into r from public.agent_inbox_history h where h.id = p_id;
+    if not found then
+      raise exception 'p_id: inbox item % does not exist', p_id using errcode = 'P0002';
+    end if;
   end if;
-  perform private.assert_workspace_role(r.workspace_id, 'admin');
+  perform private.queue_authorize(r.workspace_id);
   return r;
 end
 $$;
@@ -5405,13 +5979,16 @@ $$;
 --
 
 CREATE FUNCTION private.my_workspace_ids(p_min_role public.workspace_role DEFAULT 'viewer'::public.workspace_role) RETURNS SETOF uuid
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
+begin
+  return query
   select m.workspace_id
   from public.workspace_members m
   where m.user_id = (select auth.uid())
-    and m.role >= p_min_role
+    and m.role >= p_min_role;
+end
 $$;
 
 --
@@ -5593,6 +6170,72 @@ end
 $$;
 
 --
+-- Name: prune_queue_history(integer, integer); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.prune_queue_history(p_batch integer DEFAULT 5000, p_max_rows integer DEFAULT 200000) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  w record;
+  v_n int;
+  v_commands bigint := 0;
+  v_items bigint := 0;
+begin
+  for w in
+    select ws.id, now() - make_interval(days => private.queue_history_retention_days(ws.settings)) as cutoff
+    from public.workspaces ws
+    where exists (select 1 from public.agent_command_history h where h.workspace_id = ws.id)
+       or exists (select 1 from public.agent_inbox_history h where h.workspace_id = ws.id)
+  loop
+    loop
+      exit when v_commands + v_items >= p_max_rows;
+      delete from public.agent_command_history h
+      where h.id in (select x.id from public.agent_command_history x
+                     where x.workspace_id = w.id and x.finished_at < w.cutoff
+                     order by x.finished_at limit p_batch);
+      get diagnostics v_n = row_count;
+      v_commands := v_commands + v_n;
+      exit when v_n < p_batch;
+    end loop;
+    loop
+      exit when v_commands + v_items >= p_max_rows;
+      delete from public.agent_inbox_history h
+      where h.id in (select x.id from public.agent_inbox_history x
+                     where x.workspace_id = w.id and x.finished_at < w.cutoff
+                     order by x.finished_at limit p_batch);
+      get diagnostics v_n = row_count;
+      v_items := v_items + v_n;
+      exit when v_n < p_batch;
+    end loop;
+  end loop;
+  return jsonb_build_object('commands', v_commands, 'inbox_items', v_items);
+end
+$$;
+
+--
+-- Name: queue_authorize(uuid); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.queue_authorize(p_workspace_id uuid) RETURNS text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_role text := current_setting('role');
+begin
+  if v_role = 'none' then
+    v_role := private.request_role();
+  end if;
+  if v_role not in ('service_role', 'postgres', 'supabase_admin') then
+    perform private.assert_workspace_role(p_workspace_id, 'admin');
+  end if;
+  return v_role;
+end
+$$;
+
+--
 -- Name: queue_check_dedup_key(text); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -5604,6 +6247,31 @@ begin
   if p_dedup_key is not null and length(p_dedup_key) not between 1 and 200 then
     raise exception 'p_dedup_key must be 1 to 200 characters (got %)', length(p_dedup_key) using errcode = '22023';
   end if;
+end
+$$;
+
+--
+-- Name: queue_check_items(jsonb); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.queue_check_items(p_items jsonb) RETURNS integer
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_items is null then
+    raise exception 'p_items must not be null' using errcode = '22004';
+  end if;
+  if jsonb_typeof(p_items) <> 'array' then
+    raise exception 'p_items must be a JSON array (got %)', jsonb_typeof(p_items) using errcode = '22023';
+  end if;
+  if jsonb_array_length(p_items) > 1000 then
+    raise exception 'p_items must hold at most 1000 elements (got %)', jsonb_array_length(p_items) using errcode = '22023';
+  end if;
+  if exists (select 1 from jsonb_array_elements(p_items) e where jsonb_typeof(e) <> 'object') then
+    raise exception 'p_items elements must be JSON objects' using errcode = '22023';
+  end if;
+  return jsonb_array_length(p_items);
 end
 $$;
 
@@ -5692,6 +6360,32 @@ end
 $_$;
 
 --
+-- Name: queue_delete_row_events(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.queue_delete_row_events() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_table_name = 'agent_commands' then
+    if not exists (select 1 from public.agent_command_history h where h.id = old.id) then
+      delete from public.agent_command_events e where e.command_id = old.id;
+    end if;
+  elsif tg_table_name = 'agent_command_history' then
+    delete from public.agent_command_events e where e.command_id = old.id;
+  elsif tg_table_name = 'agent_inbox_items' then
+    if not exists (select 1 from public.agent_inbox_history h where h.id = old.id) then
+      delete from public.agent_inbox_events e where e.item_id = old.id;
+    end if;
+  else
+    delete from public.agent_inbox_events e where e.item_id = old.id;
+  end if;
+  return null;
+end
+$$;
+
+--
 -- Name: queue_events_append_only(); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -5706,6 +6400,23 @@ begin
   raise exception '% is append-only: % is not allowed', tg_table_name, tg_op using errcode = '42501';
 end
 $$;
+
+--
+-- Name: queue_history_retention_days(jsonb); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.queue_history_retention_days(p_settings jsonb) RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $_$
+  select case
+    when jsonb_typeof(p_settings -> 'queue_history_retention_days') = 'number'
+         and (p_settings ->> 'queue_history_retention_days') ~ '^[0-9]{1,4}$'
+         and (p_settings ->> 'queue_history_retention_days')::int between 1 and 3650
+      then (p_settings ->> 'queue_history_retention_days')::int
+    else 30
+  end
+$_$;
 
 --
 -- Name: queue_result(boolean, text, text, timestamp with time zone, boolean, boolean, integer); Type: FUNCTION; Schema: private; Owner: -
@@ -5759,6 +6470,7 @@ $$;
 CREATE FUNCTION private.reclaim_expired_commands(p_gateway_id uuid, p_limit integer DEFAULT 100) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   v_ids uuid[];
@@ -5766,7 +6478,7 @@ begin
   if p_gateway_id is null then
     select array_agg(s.id) into v_ids
     from (
-      select c.id from public.agent_commands c
+      select c.id from only public.agent_commands c
       where c.status in ('leased', 'running') and c.lease_expires_at < now()
       order by c.lease_expires_at
       limit p_limit
@@ -5775,7 +6487,7 @@ begin
   else
     select array_agg(s.id) into v_ids
     from (
-      select c.id from public.agent_commands c
+      select c.id from only public.agent_commands c
       where c.gateway_id = p_gateway_id and c.status in ('leased', 'running') and c.lease_expires_at < now()
       order by c.lease_expires_at
       limit p_limit
@@ -5793,6 +6505,7 @@ $$;
 CREATE FUNCTION private.reclaim_expired_inbox_items(p_agent_id uuid, p_limit integer DEFAULT 100) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   v_ids uuid[];
@@ -5800,7 +6513,7 @@ begin
   if p_agent_id is null then
     select array_agg(s.id) into v_ids
     from (
-      select i.id from public.agent_inbox_items i
+      select i.id from only public.agent_inbox_items i
       where i.status = 'leased' and i.lease_expires_at < now()
       order by i.lease_expires_at
       limit p_limit
@@ -5809,7 +6522,7 @@ begin
   else
     select array_agg(s.id) into v_ids
     from (
-      select i.id from public.agent_inbox_items i
+      select i.id from only public.agent_inbox_items i
       where i.agent_id = p_agent_id and i.status = 'leased' and i.lease_expires_at < now()
       order by i.lease_expires_at
       limit p_limit
@@ -6067,6 +6780,7 @@ $$;
 CREATE FUNCTION private.release_command(p_id uuid, p_lease_token uuid) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   r public.agent_commands;
@@ -6077,6 +6791,7 @@ begin
     return private.command_stale_result(r, p_lease_token, 'release');
   end if;
   if r.status = 'running' then
+    -- After start the outcome is the holder's to report (complete/fail), not to give back.
     return private.queue_result(false, 'invalid_state', 'running', r.lease_expires_at, r.cancel_requested, false, r.attempt);
   end if;
   v_to := case
@@ -6084,13 +6799,21 @@ begin
     when r.lease_count >= r.max_leases then 'failed'
     else 'pending'
   end::public.command_status;
-  update public.agent_commands c
-  set status = v_to, lease_token = null, lease_request_id = null, leased_at = null, lease_expires_at = null,
-      finished_at = case when v_to = 'pending' then null else now() end,
-      last_error = case when v_to = 'failed' then 'lease_limit' else c.last_error end,
-      failure_code = case v_to when 'failed' then 'lease_limit' when 'cancelled' then 'cancelled' else c.failure_code end
-  where c.id = r.id
-  returning c.* into r;
+  if v_to = 'pending' then
+    update only public.agent_commands c
+    set status = 'pending',
+        lease_token = null, lease_request_id = null, leased_at = null, lease_expires_at = null,
+        updated_at = now()
+    where c.id = r.id
+    returning c.* into r;
+  else
+    r.status := v_to;
+    r.lease_token := null; r.lease_request_id := null; r.leased_at := null; r.lease_expires_at := null;
+    r.finished_at := now();
+    r.last_error := case when v_to = 'failed' then 'lease_limit' else r.last_error end;
+    r.failure_code := case v_to when 'failed' then 'lease_limit' else 'cancelled' end;
+    perform private.command_to_history(r);
+  end if;
   perform private.log_command_event(r, 'leased',
     case v_to when 'pending' then 'released' when 'cancelled' then 'cancelled' else 'lease_limit' end);
   return private.queue_result(true, null, v_to::text, null, r.cancel_requested, false, r.attempt);
@@ -6104,6 +6827,7 @@ $$;
 CREATE FUNCTION private.release_inbox_item(p_id uuid, p_lease_token uuid) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   r public.agent_inbox_items;
@@ -6118,13 +6842,23 @@ begin
     when r.lease_count >= r.max_leases then 'dead_letter'
     else 'pending'
   end::public.inbox_item_status;
-  update public.agent_inbox_items i
-  set status = v_to, attempt = i.attempt - 1, lease_token = null, lease_request_id = null, leased_at = null, lease_expires_at = null,
-      finished_at = case when v_to = 'pending' then null else now() end,
-      last_error = case when v_to = 'dead_letter' then 'lease_limit' else i.last_error end,
-      failure_code = case v_to when 'dead_letter' then 'lease_limit' when 'cancelled' then 'cancelled' else i.failure_code end
-  where i.id = r.id
-  returning i.* into r;
+  -- Giving an item back costs no attempt: the lease's attempt is refunded.
+  if v_to = 'pending' then
+    update only public.agent_inbox_items i
+    set status = 'pending',
+        attempt = i.attempt - 1,
+        lease_token = null, lease_request_id = null, leased_at = null, lease_expires_at = null,
+        updated_at = now()
+    where i.id = r.id
+    returning i.* into r;
+  else
+    r.status := v_to; r.attempt := r.attempt - 1;
+    r.lease_token := null; r.lease_request_id := null; r.leased_at := null; r.lease_expires_at := null;
+    r.finished_at := now();
+    r.last_error := case when v_to = 'dead_letter' then 'lease_limit' else r.last_error end;
+    r.failure_code := case v_to when 'dead_letter' then 'lease_limit' else 'cancelled' end;
+    perform private.inbox_item_to_history(r);
+  end if;
   perform private.log_inbox_event(r, 'leased',
     case v_to when 'pending' then 'released' when 'cancelled' then 'cancelled' else 'lease_limit' end);
   return private.queue_result(true, null, v_to::text, null, r.cancel_requested, false, r.attempt);
@@ -6532,6 +7266,7 @@ COMMENT ON FUNCTION private.spawn_due_task_series(p_now timestamp with time zone
 CREATE FUNCTION private.start_command(p_id uuid, p_lease_token uuid) RETURNS jsonb
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
   r public.agent_commands;
@@ -6544,18 +7279,20 @@ begin
     return private.queue_result(true, null, 'running', r.lease_expires_at, r.cancel_requested, true, r.attempt);
   end if;
   if r.cancel_requested then
-    update public.agent_commands c
-    set status = 'cancelled', lease_token = null, lease_request_id = null, leased_at = null, lease_expires_at = null, finished_at = now(), failure_code = 'cancelled'
-    where c.id = r.id
-    returning c.* into r;
+    -- Cancelled before it ran: end it now, never execute.
+    r.status := 'cancelled'; r.lease_token := null; r.lease_request_id := null; r.leased_at := null;
+    r.lease_expires_at := null; r.finished_at := now(); r.failure_code := 'cancelled';
+    perform private.command_to_history(r);
     perform private.log_command_event(r, 'leased', 'cancelled');
     return private.queue_result(false, 'already_terminal', 'cancelled', null, true, false, r.attempt);
   end if;
-  update public.agent_commands c
-  set status = 'running', attempt = c.attempt + 1, started_at = now(), last_heartbeat_at = now()
+  update only public.agent_commands c
+  set status = 'running', attempt = c.attempt + 1, started_at = now(), last_heartbeat_at = now(), updated_at = now()
   where c.id = r.id
   returning c.* into r;
-  perform private.log_command_event(r, 'leased', 'started');
+  if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = r.workspace_id) is distinct from 'changes' then
+    perform private.log_command_event(r, 'leased', 'started');
+  end if;
   return private.queue_result(true, null, 'running', r.lease_expires_at, r.cancel_requested, false, r.attempt);
 end
 $$;
@@ -6591,6 +7328,24 @@ begin
     new.created_by := old.created_by;
   end if;
   return new;
+end
+$$;
+
+--
+-- Name: subject_deleted_cancel_inbox(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.subject_deleted_cancel_inbox() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  -- Deleting the workspace takes its items along; nothing to cancel then.
+  if not exists (select 1 from public.workspaces w where w.id = old.workspace_id) then
+    return null;
+  end if;
+  perform private.cancel_inbox_items_for_subject(old.workspace_id, tg_argv[0], old.id);
+  return null;
 end
 $$;
 
@@ -7823,6 +8578,25 @@ $$;
 COMMENT ON FUNCTION public.complete_command(p_id uuid, p_lease_token uuid, p_result jsonb, p_exit_code integer, p_stdout text, p_stderr text) IS 'Finishes a command as done with its result and output. Idempotent per lease token.';
 
 --
+-- Name: complete_commands(jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.complete_commands(p_items jsonb) RETURNS TABLE(id uuid, result jsonb)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  return query select * from private.complete_commands(p_items);
+end
+$$;
+
+--
+-- Name: FUNCTION complete_commands(p_items jsonb); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.complete_commands(p_items jsonb) IS 'Complete many leased commands in one transaction. p_items: JSON array (at most 1000) of {id, lease_token, result?, exit_code? (default 0), stdout?, stderr?}. Returns one row per element, in input order: (id, result), result being exactly what complete_command answers for that element ({ok:false, reason:''not_found''} for an unknown id). Workspace admin or service_role.';
+
+--
 -- Name: complete_inbox_item(uuid, uuid, jsonb); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -7840,6 +8614,25 @@ $$;
 --
 
 COMMENT ON FUNCTION public.complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb) IS 'Finishes an inbox item as done with its result. Idempotent per lease token.';
+
+--
+-- Name: complete_inbox_items(jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.complete_inbox_items(p_items jsonb) RETURNS TABLE(id uuid, result jsonb)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  return query select * from private.complete_inbox_items(p_items);
+end
+$$;
+
+--
+-- Name: FUNCTION complete_inbox_items(p_items jsonb); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.complete_inbox_items(p_items jsonb) IS 'Complete many leased inbox items in one transaction. p_items: JSON array (at most 1000) of {id, lease_token, result?}. Returns one row per element, in input order: (id, result), result being exactly what complete_inbox_item answers for that element ({ok:false, reason:''not_found''} for an unknown id). Workspace admin or service_role.';
 
 --
 -- Name: workspaces; Type: TABLE; Schema: public; Owner: -
@@ -8469,6 +9262,25 @@ $$;
 COMMENT ON FUNCTION public.fail_command(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_exit_code integer, p_stdout text, p_stderr text, p_retry_after_seconds integer) IS 'Reports a failure: retried after backoff while attempts remain and p_retryable, else failed. Idempotent per lease token.';
 
 --
+-- Name: fail_commands(jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.fail_commands(p_items jsonb) RETURNS TABLE(id uuid, result jsonb)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  return query select * from private.fail_commands(p_items);
+end
+$$;
+
+--
+-- Name: FUNCTION fail_commands(p_items jsonb); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.fail_commands(p_items jsonb) IS 'Fail many leased commands in one transaction. p_items: JSON array (at most 1000) of {id, lease_token, error, retryable? (default true), exit_code?, stdout?, stderr?, retry_after_seconds?}. Returns one row per element, in input order: (id, result), result being exactly what fail_command answers for that element ({ok:false, reason:''not_found''} for an unknown id). Workspace admin or service_role.';
+
+--
 -- Name: fail_inbox_item(uuid, uuid, text, boolean, integer); Type: FUNCTION; Schema: public; Owner: -
 --
 
@@ -8486,6 +9298,25 @@ $$;
 --
 
 COMMENT ON FUNCTION public.fail_inbox_item(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_retry_after_seconds integer) IS 'Reports a failure: retried after backoff while attempts remain and p_retryable, else dead_letter. Idempotent per lease token.';
+
+--
+-- Name: fail_inbox_items(jsonb); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.fail_inbox_items(p_items jsonb) RETURNS TABLE(id uuid, result jsonb)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  return query select * from private.fail_inbox_items(p_items);
+end
+$$;
+
+--
+-- Name: FUNCTION fail_inbox_items(p_items jsonb); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.fail_inbox_items(p_items jsonb) IS 'Fail many leased inbox items in one transaction. p_items: JSON array (at most 1000) of {id, lease_token, error, retryable? (default true), retry_after_seconds?}. Returns one row per element, in input order: (id, result), result being exactly what fail_inbox_item answers for that element ({ok:false, reason:''not_found''} for an unknown id). Workspace admin or service_role.';
 
 --
 -- Name: gateways; Type: TABLE; Schema: public; Owner: -
@@ -10056,6 +10887,22 @@ ALTER TABLE public.agent_command_events ALTER COLUMN id ADD GENERATED ALWAYS AS 
 );
 
 --
+-- Name: agent_command_history; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.agent_command_history (
+    CONSTRAINT agent_command_history_terminal_check CHECK ((status = ANY (ARRAY['done'::public.command_status, 'failed'::public.command_status, 'cancelled'::public.command_status])))
+)
+INHERITS (public.agent_commands)
+WITH (fillfactor='100', autovacuum_vacuum_insert_scale_factor='0.05');
+
+--
+-- Name: TABLE agent_command_history; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.agent_command_history IS 'Finished commands (done, failed, cancelled), moved here from agent_commands in the transaction that finished them. Same columns; agent_commands (without ONLY) reads both. Pruned per workspace by settings.queue_history_retention_days (default 30). Read-only for API roles; agent_id is kept as a plain value after the agent is deleted.';
+
+--
 -- Name: agent_inbox_events; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -10092,6 +10939,22 @@ ALTER TABLE public.agent_inbox_events ALTER COLUMN id ADD GENERATED ALWAYS AS ID
     NO MAXVALUE
     CACHE 1
 );
+
+--
+-- Name: agent_inbox_history; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.agent_inbox_history (
+    CONSTRAINT agent_inbox_history_terminal_check CHECK ((status = ANY (ARRAY['done'::public.inbox_item_status, 'dead_letter'::public.inbox_item_status, 'cancelled'::public.inbox_item_status])))
+)
+INHERITS (public.agent_inbox_items)
+WITH (fillfactor='100', autovacuum_vacuum_insert_scale_factor='0.05');
+
+--
+-- Name: TABLE agent_inbox_history; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.agent_inbox_history IS 'Finished inbox items (done, dead_letter, cancelled), moved here from agent_inbox_items in the transaction that finished them. Same columns; agent_inbox_items (without ONLY) reads both. Pruned per workspace by settings.queue_history_retention_days (default 30). Read-only for API roles.';
 
 --
 -- Name: agent_knowledge_access; Type: TABLE; Schema: public; Owner: -
@@ -12275,6 +13138,162 @@ ALTER TABLE ONLY public.telemetry_events ATTACH PARTITION private.telemetry_even
 ALTER TABLE ONLY public.telemetry_events ATTACH PARTITION private.telemetry_events_p202701 FOR VALUES FROM ('2027-01-01 00:00:00+00') TO ('2027-02-01 00:00:00+00');
 
 --
+-- Name: agent_command_history id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_command_history ALTER COLUMN id SET DEFAULT gen_random_uuid();
+
+--
+-- Name: agent_command_history payload; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_command_history ALTER COLUMN payload SET DEFAULT '{}'::jsonb;
+
+--
+-- Name: agent_command_history status; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_command_history ALTER COLUMN status SET DEFAULT 'pending'::public.command_status;
+
+--
+-- Name: agent_command_history priority; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_command_history ALTER COLUMN priority SET DEFAULT 0;
+
+--
+-- Name: agent_command_history available_at; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_command_history ALTER COLUMN available_at SET DEFAULT now();
+
+--
+-- Name: agent_command_history attempt; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_command_history ALTER COLUMN attempt SET DEFAULT 0;
+
+--
+-- Name: agent_command_history max_attempts; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_command_history ALTER COLUMN max_attempts SET DEFAULT 3;
+
+--
+-- Name: agent_command_history lease_count; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_command_history ALTER COLUMN lease_count SET DEFAULT 0;
+
+--
+-- Name: agent_command_history max_leases; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_command_history ALTER COLUMN max_leases SET DEFAULT 10;
+
+--
+-- Name: agent_command_history safe_to_retry; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_command_history ALTER COLUMN safe_to_retry SET DEFAULT false;
+
+--
+-- Name: agent_command_history cancel_requested; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_command_history ALTER COLUMN cancel_requested SET DEFAULT false;
+
+--
+-- Name: agent_command_history created_at; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_command_history ALTER COLUMN created_at SET DEFAULT now();
+
+--
+-- Name: agent_command_history updated_at; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_command_history ALTER COLUMN updated_at SET DEFAULT now();
+
+--
+-- Name: agent_inbox_history id; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_inbox_history ALTER COLUMN id SET DEFAULT gen_random_uuid();
+
+--
+-- Name: agent_inbox_history context; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_inbox_history ALTER COLUMN context SET DEFAULT '{}'::jsonb;
+
+--
+-- Name: agent_inbox_history status; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_inbox_history ALTER COLUMN status SET DEFAULT 'pending'::public.inbox_item_status;
+
+--
+-- Name: agent_inbox_history priority; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_inbox_history ALTER COLUMN priority SET DEFAULT 0;
+
+--
+-- Name: agent_inbox_history available_at; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_inbox_history ALTER COLUMN available_at SET DEFAULT now();
+
+--
+-- Name: agent_inbox_history attempt; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_inbox_history ALTER COLUMN attempt SET DEFAULT 0;
+
+--
+-- Name: agent_inbox_history max_attempts; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_inbox_history ALTER COLUMN max_attempts SET DEFAULT 3;
+
+--
+-- Name: agent_inbox_history lease_count; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_inbox_history ALTER COLUMN lease_count SET DEFAULT 0;
+
+--
+-- Name: agent_inbox_history max_leases; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_inbox_history ALTER COLUMN max_leases SET DEFAULT 10;
+
+--
+-- Name: agent_inbox_history serialized; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_inbox_history ALTER COLUMN serialized SET DEFAULT false;
+
+--
+-- Name: agent_inbox_history cancel_requested; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_inbox_history ALTER COLUMN cancel_requested SET DEFAULT false;
+
+--
+-- Name: agent_inbox_history created_at; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_inbox_history ALTER COLUMN created_at SET DEFAULT now();
+
+--
+-- Name: agent_inbox_history updated_at; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_inbox_history ALTER COLUMN updated_at SET DEFAULT now();
+
+--
 -- Name: telemetry_events id; Type: DEFAULT; Schema: public; Owner: -
 --
 
@@ -12372,6 +13391,13 @@ ALTER TABLE ONLY public.agent_command_events
     ADD CONSTRAINT agent_command_events_pkey PRIMARY KEY (id);
 
 --
+-- Name: agent_command_history agent_command_history_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_command_history
+    ADD CONSTRAINT agent_command_history_pkey PRIMARY KEY (id);
+
+--
 -- Name: agent_commands agent_commands_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -12384,6 +13410,13 @@ ALTER TABLE ONLY public.agent_commands
 
 ALTER TABLE ONLY public.agent_inbox_events
     ADD CONSTRAINT agent_inbox_events_pkey PRIMARY KEY (id);
+
+--
+-- Name: agent_inbox_history agent_inbox_history_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agent_inbox_history
+    ADD CONSTRAINT agent_inbox_history_pkey PRIMARY KEY (id);
 
 --
 -- Name: agent_inbox_items agent_inbox_items_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -13484,6 +14517,18 @@ CREATE INDEX agent_command_events_command_id_idx ON public.agent_command_events 
 CREATE INDEX agent_command_events_workspace_id_idx ON public.agent_command_events USING btree (workspace_id, created_at);
 
 --
+-- Name: agent_command_history_gateway_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX agent_command_history_gateway_id_idx ON public.agent_command_history USING btree (gateway_id);
+
+--
+-- Name: agent_command_history_workspace_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX agent_command_history_workspace_id_idx ON public.agent_command_history USING btree (workspace_id, finished_at);
+
+--
 -- Name: agent_commands_agent_id_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -13530,6 +14575,18 @@ CREATE INDEX agent_inbox_events_item_id_idx ON public.agent_inbox_events USING b
 --
 
 CREATE INDEX agent_inbox_events_workspace_id_idx ON public.agent_inbox_events USING btree (workspace_id, created_at);
+
+--
+-- Name: agent_inbox_history_agent_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX agent_inbox_history_agent_id_idx ON public.agent_inbox_history USING btree (agent_id);
+
+--
+-- Name: agent_inbox_history_workspace_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX agent_inbox_history_workspace_id_idx ON public.agent_inbox_history USING btree (workspace_id, finished_at);
 
 --
 -- Name: agent_inbox_items_agent_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -15140,16 +16197,28 @@ CREATE TRIGGER agent_command_events_append_only BEFORE DELETE OR UPDATE ON publi
 CREATE TRIGGER agent_command_events_notify AFTER INSERT ON public.agent_command_events FOR EACH ROW WHEN (((new.to_status = ANY (ARRAY['done'::public.command_status, 'failed'::public.command_status])) AND (new.from_status IS DISTINCT FROM new.to_status))) EXECUTE FUNCTION private.agent_command_events_notify();
 
 --
+-- Name: agent_command_history agent_command_history_delete_events; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_command_history_delete_events AFTER DELETE ON public.agent_command_history FOR EACH ROW EXECUTE FUNCTION private.queue_delete_row_events();
+
+--
 -- Name: agent_commands agent_commands_check_budget; Type: TRIGGER; Schema: public; Owner: -
 --
 
 CREATE TRIGGER agent_commands_check_budget BEFORE INSERT ON public.agent_commands FOR EACH ROW EXECUTE FUNCTION private.agent_commands_check_budget();
 
 --
+-- Name: agent_commands agent_commands_delete_events; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_commands_delete_events AFTER DELETE ON public.agent_commands FOR EACH ROW WHEN ((pg_trigger_depth() > 0)) EXECUTE FUNCTION private.queue_delete_row_events();
+
+--
 -- Name: agent_commands agent_commands_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER agent_commands_set_updated_at BEFORE UPDATE ON public.agent_commands FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+CREATE TRIGGER agent_commands_set_updated_at BEFORE UPDATE ON public.agent_commands FOR EACH ROW WHEN ((NOT (new.updated_at IS DISTINCT FROM old.updated_at))) EXECUTE FUNCTION private.set_updated_at();
 
 --
 -- Name: agent_commands agent_commands_wake_runner; Type: TRIGGER; Schema: public; Owner: -
@@ -15164,10 +16233,22 @@ CREATE TRIGGER agent_commands_wake_runner AFTER INSERT ON public.agent_commands 
 CREATE TRIGGER agent_inbox_events_append_only BEFORE DELETE OR UPDATE ON public.agent_inbox_events FOR EACH ROW EXECUTE FUNCTION private.queue_events_append_only();
 
 --
+-- Name: agent_inbox_history agent_inbox_history_delete_events; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_inbox_history_delete_events AFTER DELETE ON public.agent_inbox_history FOR EACH ROW EXECUTE FUNCTION private.queue_delete_row_events();
+
+--
+-- Name: agent_inbox_items agent_inbox_items_delete_events; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_inbox_items_delete_events AFTER DELETE ON public.agent_inbox_items FOR EACH ROW WHEN ((pg_trigger_depth() > 0)) EXECUTE FUNCTION private.queue_delete_row_events();
+
+--
 -- Name: agent_inbox_items agent_inbox_items_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER agent_inbox_items_set_updated_at BEFORE UPDATE ON public.agent_inbox_items FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+CREATE TRIGGER agent_inbox_items_set_updated_at BEFORE UPDATE ON public.agent_inbox_items FOR EACH ROW WHEN ((NOT (new.updated_at IS DISTINCT FROM old.updated_at))) EXECUTE FUNCTION private.set_updated_at();
 
 --
 -- Name: agent_inbox_items agent_inbox_items_wake_dispatcher; Type: TRIGGER; Schema: public; Owner: -
@@ -15350,6 +16431,12 @@ CREATE TRIGGER comment_revisions_append_only BEFORE DELETE OR UPDATE ON public.c
 CREATE TRIGGER comments_before_write BEFORE INSERT OR UPDATE ON public.comments FOR EACH ROW EXECUTE FUNCTION private.comments_before_write();
 
 --
+-- Name: comments comments_cancel_inbox_items; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER comments_cancel_inbox_items AFTER DELETE ON public.comments FOR EACH ROW EXECUTE FUNCTION private.subject_deleted_cancel_inbox('comment');
+
+--
 -- Name: comments comments_enqueue_mentions; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -15391,6 +16478,12 @@ CREATE TRIGGER computer_use_tasks_set_updated_at BEFORE UPDATE ON public.compute
 --
 
 CREATE TRIGGER contacts_before_write BEFORE INSERT OR UPDATE ON public.contacts FOR EACH ROW EXECUTE FUNCTION private.contacts_before_write();
+
+--
+-- Name: contacts contacts_cancel_inbox_items; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER contacts_cancel_inbox_items AFTER DELETE ON public.contacts FOR EACH ROW EXECUTE FUNCTION private.subject_deleted_cancel_inbox('contact');
 
 --
 -- Name: contacts contacts_run_automations; Type: TRIGGER; Schema: public; Owner: -
@@ -16026,6 +17119,12 @@ CREATE TRIGGER task_series_set_updated_at BEFORE UPDATE ON public.task_series FO
 CREATE TRIGGER tasks_before_write BEFORE INSERT OR UPDATE ON public.tasks FOR EACH ROW EXECUTE FUNCTION private.tasks_before_write();
 
 --
+-- Name: tasks tasks_cancel_inbox_items; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tasks_cancel_inbox_items AFTER DELETE ON public.tasks FOR EACH ROW EXECUTE FUNCTION private.subject_deleted_cancel_inbox('task');
+
+--
 -- Name: tasks tasks_enqueue_assignment; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -16279,11 +17378,11 @@ ALTER TABLE ONLY public.agent_budgets
     ADD CONSTRAINT agent_budgets_agent_fkey FOREIGN KEY (workspace_id, agent_id) REFERENCES public.agents(workspace_id, id) ON DELETE CASCADE;
 
 --
--- Name: agent_command_events agent_command_events_command_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+-- Name: agent_command_history agent_command_history_gateway_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
-ALTER TABLE ONLY public.agent_command_events
-    ADD CONSTRAINT agent_command_events_command_id_fkey FOREIGN KEY (command_id) REFERENCES public.agent_commands(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.agent_command_history
+    ADD CONSTRAINT agent_command_history_gateway_id_fkey FOREIGN KEY (gateway_id) REFERENCES public.gateways(id) ON DELETE CASCADE;
 
 --
 -- Name: agent_commands agent_commands_agent_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -16300,11 +17399,11 @@ ALTER TABLE ONLY public.agent_commands
     ADD CONSTRAINT agent_commands_gateway_id_fkey FOREIGN KEY (gateway_id) REFERENCES public.gateways(id) ON DELETE CASCADE;
 
 --
--- Name: agent_inbox_events agent_inbox_events_item_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+-- Name: agent_inbox_history agent_inbox_history_agent_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
-ALTER TABLE ONLY public.agent_inbox_events
-    ADD CONSTRAINT agent_inbox_events_item_id_fkey FOREIGN KEY (item_id) REFERENCES public.agent_inbox_items(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.agent_inbox_history
+    ADD CONSTRAINT agent_inbox_history_agent_id_fkey FOREIGN KEY (agent_id) REFERENCES public.agents(id) ON DELETE CASCADE;
 
 --
 -- Name: agent_inbox_items agent_inbox_items_agent_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -17906,6 +19005,18 @@ ALTER TABLE public.agent_command_events ENABLE ROW LEVEL SECURITY;
 CREATE POLICY agent_command_events_select ON public.agent_command_events FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids() AS my_workspace_ids))));
 
 --
+-- Name: agent_command_history; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.agent_command_history ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: agent_command_history agent_command_history_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY agent_command_history_select ON public.agent_command_history FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids() AS my_workspace_ids))));
+
+--
 -- Name: agent_commands; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -17928,6 +19039,18 @@ ALTER TABLE public.agent_inbox_events ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY agent_inbox_events_select ON public.agent_inbox_events FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids() AS my_workspace_ids))));
+
+--
+-- Name: agent_inbox_history; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.agent_inbox_history ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: agent_inbox_history agent_inbox_history_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY agent_inbox_history_select ON public.agent_inbox_history FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids() AS my_workspace_ids))));
 
 --
 -- Name: agent_inbox_items; Type: ROW SECURITY; Schema: public; Owner: -
@@ -20386,6 +21509,12 @@ GRANT ALL ON FUNCTION private.cancel_inbox_item(p_id uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.cancel_inbox_item(p_id uuid) TO service_role;
 
 --
+-- Name: FUNCTION cancel_inbox_items_for_subject(p_workspace_id uuid, p_subject_type text, p_subject_id uuid); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.cancel_inbox_items_for_subject(p_workspace_id uuid, p_subject_type text, p_subject_id uuid) FROM PUBLIC;
+
+--
 -- Name: FUNCTION canonical_value(p_vocabulary text, p_value text); Type: ACL; Schema: private; Owner: -
 --
 
@@ -20474,6 +21603,12 @@ GRANT SELECT ON TABLE public.agent_commands TO service_role;
 REVOKE ALL ON FUNCTION private.command_stale_result(r public.agent_commands, p_lease_token uuid, p_call text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION command_to_history(r public.agent_commands); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.command_to_history(r public.agent_commands) FROM PUBLIC;
+
+--
 -- Name: FUNCTION comments_before_write(); Type: ACL; Schema: private; Owner: -
 --
 
@@ -20494,12 +21629,28 @@ GRANT ALL ON FUNCTION private.complete_command(p_id uuid, p_lease_token uuid, p_
 GRANT ALL ON FUNCTION private.complete_command(p_id uuid, p_lease_token uuid, p_result jsonb, p_exit_code integer, p_stdout text, p_stderr text) TO service_role;
 
 --
+-- Name: FUNCTION complete_commands(p_items jsonb); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.complete_commands(p_items jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.complete_commands(p_items jsonb) TO authenticated;
+GRANT ALL ON FUNCTION private.complete_commands(p_items jsonb) TO service_role;
+
+--
 -- Name: FUNCTION complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb); Type: ACL; Schema: private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION private.complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb) TO authenticated;
 GRANT ALL ON FUNCTION private.complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb) TO service_role;
+
+--
+-- Name: FUNCTION complete_inbox_items(p_items jsonb); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.complete_inbox_items(p_items jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.complete_inbox_items(p_items jsonb) TO authenticated;
+GRANT ALL ON FUNCTION private.complete_inbox_items(p_items jsonb) TO service_role;
 
 --
 -- Name: FUNCTION computer_use_tasks_before_write(); Type: ACL; Schema: private; Owner: -
@@ -20744,12 +21895,28 @@ GRANT ALL ON FUNCTION private.fail_command(p_id uuid, p_lease_token uuid, p_erro
 GRANT ALL ON FUNCTION private.fail_command(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_exit_code integer, p_stdout text, p_stderr text, p_retry_after_seconds integer) TO service_role;
 
 --
+-- Name: FUNCTION fail_commands(p_items jsonb); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.fail_commands(p_items jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.fail_commands(p_items jsonb) TO authenticated;
+GRANT ALL ON FUNCTION private.fail_commands(p_items jsonb) TO service_role;
+
+--
 -- Name: FUNCTION fail_inbox_item(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_retry_after_seconds integer); Type: ACL; Schema: private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION private.fail_inbox_item(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_retry_after_seconds integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.fail_inbox_item(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_retry_after_seconds integer) TO authenticated;
 GRANT ALL ON FUNCTION private.fail_inbox_item(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_retry_after_seconds integer) TO service_role;
+
+--
+-- Name: FUNCTION fail_inbox_items(p_items jsonb); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.fail_inbox_items(p_items jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.fail_inbox_items(p_items jsonb) TO authenticated;
+GRANT ALL ON FUNCTION private.fail_inbox_items(p_items jsonb) TO service_role;
 
 --
 -- Name: FUNCTION family_members_before_write(); Type: ACL; Schema: private; Owner: -
@@ -20848,6 +22015,12 @@ GRANT ALL ON FUNCTION private.heartbeat_inbox_item(p_id uuid, p_lease_token uuid
 
 GRANT SELECT ON TABLE public.agent_inbox_items TO authenticated;
 GRANT SELECT ON TABLE public.agent_inbox_items TO service_role;
+
+--
+-- Name: FUNCTION inbox_item_to_history(r public.agent_inbox_items); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.inbox_item_to_history(r public.agent_inbox_items) FROM PUBLIC;
 
 --
 -- Name: FUNCTION inbox_stale_result(r public.agent_inbox_items, p_lease_token uuid, p_call text); Type: ACL; Schema: private; Owner: -
@@ -21158,10 +22331,28 @@ REVOKE ALL ON FUNCTION private.pipeline_stages_guard() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.projects_before_write() FROM PUBLIC;
 
 --
+-- Name: FUNCTION prune_queue_history(p_batch integer, p_max_rows integer); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.prune_queue_history(p_batch integer, p_max_rows integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION queue_authorize(p_workspace_id uuid); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.queue_authorize(p_workspace_id uuid) FROM PUBLIC;
+
+--
 -- Name: FUNCTION queue_check_dedup_key(p_dedup_key text); Type: ACL; Schema: private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION private.queue_check_dedup_key(p_dedup_key text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION queue_check_items(p_items jsonb); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.queue_check_items(p_items jsonb) FROM PUBLIC;
 
 --
 -- Name: FUNCTION queue_check_jsonb(p_name text, p_value jsonb, p_require_object boolean); Type: ACL; Schema: private; Owner: -
@@ -21194,10 +22385,22 @@ REVOKE ALL ON FUNCTION private.queue_check_text(p_name text, p_value text, p_max
 REVOKE ALL ON FUNCTION private.queue_check_vocabulary(p_name text, p_value text) FROM PUBLIC;
 
 --
+-- Name: FUNCTION queue_delete_row_events(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.queue_delete_row_events() FROM PUBLIC;
+
+--
 -- Name: FUNCTION queue_events_append_only(); Type: ACL; Schema: private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION private.queue_events_append_only() FROM PUBLIC;
+
+--
+-- Name: FUNCTION queue_history_retention_days(p_settings jsonb); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.queue_history_retention_days(p_settings jsonb) FROM PUBLIC;
 
 --
 -- Name: FUNCTION queue_result(p_ok boolean, p_reason text, p_status text, p_lease_expires_at timestamp with time zone, p_cancel_requested boolean, p_idempotent boolean, p_attempt integer); Type: ACL; Schema: private; Owner: -
@@ -21398,6 +22601,12 @@ GRANT ALL ON FUNCTION private.steps_have_storage_screenshots(p_steps jsonb) TO s
 --
 
 REVOKE ALL ON FUNCTION private.streams_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION subject_deleted_cancel_inbox(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.subject_deleted_cancel_inbox() FROM PUBLIC;
 
 --
 -- Name: FUNCTION sweep_expired_commands(p_batch integer); Type: ACL; Schema: private; Owner: -
@@ -21653,12 +22862,28 @@ GRANT ALL ON FUNCTION public.complete_command(p_id uuid, p_lease_token uuid, p_r
 GRANT ALL ON FUNCTION public.complete_command(p_id uuid, p_lease_token uuid, p_result jsonb, p_exit_code integer, p_stdout text, p_stderr text) TO authenticated;
 
 --
+-- Name: FUNCTION complete_commands(p_items jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.complete_commands(p_items jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.complete_commands(p_items jsonb) TO service_role;
+GRANT ALL ON FUNCTION public.complete_commands(p_items jsonb) TO authenticated;
+
+--
 -- Name: FUNCTION complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb); Type: ACL; Schema: public; Owner: -
 --
 
 REVOKE ALL ON FUNCTION public.complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb) TO service_role;
 GRANT ALL ON FUNCTION public.complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb) TO authenticated;
+
+--
+-- Name: FUNCTION complete_inbox_items(p_items jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.complete_inbox_items(p_items jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.complete_inbox_items(p_items jsonb) TO service_role;
+GRANT ALL ON FUNCTION public.complete_inbox_items(p_items jsonb) TO authenticated;
 
 --
 -- Name: TABLE workspaces; Type: ACL; Schema: public; Owner: -
@@ -21848,12 +23073,28 @@ GRANT ALL ON FUNCTION public.fail_command(p_id uuid, p_lease_token uuid, p_error
 GRANT ALL ON FUNCTION public.fail_command(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_exit_code integer, p_stdout text, p_stderr text, p_retry_after_seconds integer) TO authenticated;
 
 --
+-- Name: FUNCTION fail_commands(p_items jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.fail_commands(p_items jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.fail_commands(p_items jsonb) TO service_role;
+GRANT ALL ON FUNCTION public.fail_commands(p_items jsonb) TO authenticated;
+
+--
 -- Name: FUNCTION fail_inbox_item(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_retry_after_seconds integer); Type: ACL; Schema: public; Owner: -
 --
 
 REVOKE ALL ON FUNCTION public.fail_inbox_item(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_retry_after_seconds integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.fail_inbox_item(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_retry_after_seconds integer) TO service_role;
 GRANT ALL ON FUNCTION public.fail_inbox_item(p_id uuid, p_lease_token uuid, p_error text, p_retryable boolean, p_retry_after_seconds integer) TO authenticated;
+
+--
+-- Name: FUNCTION fail_inbox_items(p_items jsonb); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.fail_inbox_items(p_items jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.fail_inbox_items(p_items jsonb) TO service_role;
+GRANT ALL ON FUNCTION public.fail_inbox_items(p_items jsonb) TO authenticated;
 
 --
 -- Name: TABLE gateways; Type: ACL; Schema: public; Owner: -
@@ -22267,6 +23508,13 @@ GRANT ALL ON SEQUENCE public.agent_command_events_id_seq TO authenticated;
 GRANT ALL ON SEQUENCE public.agent_command_events_id_seq TO service_role;
 
 --
+-- Name: TABLE agent_command_history; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.agent_command_history TO authenticated;
+GRANT SELECT ON TABLE public.agent_command_history TO service_role;
+
+--
 -- Name: TABLE agent_inbox_events; Type: ACL; Schema: public; Owner: -
 --
 
@@ -22280,6 +23528,13 @@ GRANT SELECT ON TABLE public.agent_inbox_events TO service_role;
 GRANT ALL ON SEQUENCE public.agent_inbox_events_id_seq TO anon;
 GRANT ALL ON SEQUENCE public.agent_inbox_events_id_seq TO authenticated;
 GRANT ALL ON SEQUENCE public.agent_inbox_events_id_seq TO service_role;
+
+--
+-- Name: TABLE agent_inbox_history; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT SELECT ON TABLE public.agent_inbox_history TO authenticated;
+GRANT SELECT ON TABLE public.agent_inbox_history TO service_role;
 
 --
 -- Name: TABLE agent_knowledge_access; Type: ACL; Schema: public; Owner: -

@@ -4,7 +4,8 @@
 --    nobody requested it (schedules, daemons). Kinds `command.done` / `command.failed`, switchable in
 --    notification_preferences; one notification per command and outcome (dedup key = command id).
 --    Driven by the command's event trail (agent_command_events), so it follows every path that finishes a
---    command (single or batch finish, sweeper) without another trigger on the hot table.
+--    command (single or batch finish, sweeper) without another trigger on the hot table. A workspace whose
+--    queue event log is 'changes' logs no completion event, so it gets command.failed only.
 -- Runs as the non-superuser `postgres` role; every statement is idempotent.
 
 -- ===========================================================================================
