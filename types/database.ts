@@ -3315,13 +3315,6 @@ export type Database = {
             referencedColumns: ["workspace_id", "id"]
           },
           {
-            foreignKeyName: "jobs_command_id_fkey"
-            columns: ["command_id"]
-            isOneToOne: false
-            referencedRelation: "agent_commands"
-            referencedColumns: ["id"]
-          },
-          {
             foreignKeyName: "jobs_gateway_id_fkey"
             columns: ["workspace_id", "gateway_id"]
             isOneToOne: false

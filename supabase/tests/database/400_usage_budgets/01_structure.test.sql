@@ -53,7 +53,7 @@ select matches(pg_temp.plan_of($$ select exists (select 1 from public.agent_budg
 reset enable_seqscan;
 reset enable_bitmapscan;
 
-select triggers_are('public', 'agent_commands', array['agent_commands_set_updated_at', 'agent_commands_check_budget'],
+select has_trigger('public', 'agent_commands', 'agent_commands_check_budget',
   'agent_commands carries the budget check (the queue RPCs are untouched)');
 select is((select schedule from cron.job where jobname = 'agentbase-budget-rollover'), '7 * * * *',
   'the hourly rollover job is scheduled');
