@@ -1,8 +1,10 @@
 // npm test — engine up, reset, pgTAP (pg_prove), vitest, then the gates. Any failure fails the run.
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureEngine } from './lib/cluster.js';
-import { engineDir, log, main, projectRoot, run, supabase } from './lib/engine.js';
+import { coverageFile, coverageReport, harvestCoverage, pct, profilerActive } from './lib/coverage.js';
+import { engineDir, log, main, pgMajor, pgTool, projectRoot, run, supabase } from './lib/engine.js';
+import { mutationCheck } from './lib/mutations.js';
 import { resetDatabase } from './lib/reset.js';
 import { schemaSnapshot, schemaSnapshotPath, snapshotApplies, snapshotMajor } from './lib/schema-dump.js';
 import { schemaSnapshot as catalogDump, pgEnv } from './lib/snapshot.js';
@@ -71,12 +73,12 @@ function runPgTap(url: string): void {
   record('pgTAP', tests - (ok ? 0 : failedLines), failed, `${files.length} files, ${tests} assertions${ok ? '' : ' (see failures above)'}`);
 }
 
-function runVitest(url: string): void {
+function runVitest(url: string, coverage: boolean): void {
   const report = join(engineDir, 'vitest-report.json');
   const result = run(join(projectRoot, 'node_modules', '.bin', 'vitest'),
     ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
       cwd: projectRoot,
-      env: { ...process.env, SUPABASE_DB_URL: url },
+      env: { ...process.env, SUPABASE_DB_URL: url, ...(coverage ? { AGENTBASE_COVERAGE: '1', AGENTBASE_COVERAGE_FILE: coverageFile } : {}) },
       stdio: ['ignore', 'inherit', 'inherit'],
       allowFailure: true,
     });
@@ -168,13 +170,71 @@ function gateSchemaSnapshot(url: string): void {
     same ? `${schemaSnapshotPath} matches the schema` : `${schemaSnapshotPath} is stale: run npm run docs:schema and commit it`);
 }
 
+/**
+ * Each RLS policy expression weakened to `true` in turn must make a pgTAP assertion fail (or be documented
+ * as redundant on the policy, with a test proving the guard that holds instead). See scripts/lib/mutations.ts.
+ */
+async function checkMutations(url: string): Promise<void> {
+  const { results, baseline } = await mutationCheck(url);
+  if (baseline) {
+    record('policy mutations', 0, 1, `the suite fails in the mutation harness without any mutation: ${baseline}`);
+    return;
+  }
+  const caught = results.filter((r) => r.caught).length;
+  const redundant = results.filter((r) => r.redundant).length;
+  const survived = results.filter((r) => !r.caught && !r.redundant);
+  for (const r of survived) process.stdout.write(`  SURVIVED: ${r.schema}.${r.table} ${r.policy} ${r.clause} -> true\n`);
+  record('policy mutations', caught + redundant, survived.length,
+    `${caught + redundant}/${results.length} expressions (${caught} caught, ${redundant} documented redundant)`);
+}
+
+/** Statement and branch coverage of every PL/pgSQL function, from the profiler harvests of this run. */
+async function reportCoverage(url: string): Promise<void> {
+  await harvestCoverage(url);
+  const rows = await coverageReport(url);
+  const sum = (k: 'statements' | 'statementsRun' | 'branches' | 'branchesRun'): number => rows.reduce((n, r) => n + r[k], 0);
+  for (const r of [...rows].sort((a, b) => a.statementsRun / (a.statements || 1) - b.statementsRun / (b.statements || 1))) {
+    process.stdout.write(`  ${pct(r.statementsRun, r.statements)} stmts ${String(`${r.statementsRun}/${r.statements}`).padStart(7)}  ` +
+      `${pct(r.branchesRun, r.branches)} branches ${String(`${r.branchesRun}/${r.branches}`).padStart(7)}  ${r.signature}\n`);
+  }
+  const stmts = sum('statements');
+  const ran = sum('statementsRun');
+  const ratio = stmts === 0 ? 0 : ran / stmts;
+  const detail = `${rows.length} PL/pgSQL functions: statements ${pct(ran, stmts).trim()} (${ran}/${stmts}), ` +
+    `branches ${pct(sum('branchesRun'), sum('branches')).trim()} (${sum('branchesRun')}/${sum('branches')})`;
+  // The floor the suite holds: statements >= 90% overall.
+  const floor = 0.9;
+  record('coverage', ratio >= floor ? 1 : 0, ratio >= floor ? 0 : 1, `${detail}; floor ${floor * 100}%`);
+}
+
+/** On by default on PostgreSQL 15 (CI runs 15 and 17; policies do not differ between them); AGENTBASE_MUTATIONS=0|1 decides. */
+function mutationsWanted(): boolean {
+  const flag = process.env.AGENTBASE_MUTATIONS?.trim();
+  if (flag === '0' || flag === '1') return flag === '1';
+  return pgMajor === 15;
+}
+
 main(async () => {
   const { url } = await ensureEngine();
   resetDatabase(url);
+  rmSync(coverageFile, { force: true });
+  const coverage = await profilerActive(url);
+  if (!coverage) log('plpgsql_check profiler is off on this server: no coverage report');
   begin('pgTAP (pg_prove over supabase/tests)');
   runPgTap(url);
+  if (coverage) await harvestCoverage(url);
+  if (mutationsWanted()) {
+    begin('policy mutations (each RLS expression weakened to true)');
+    await checkMutations(url);
+  } else {
+    log('policy mutations skipped (AGENTBASE_MUTATIONS=0, or not PostgreSQL 15)');
+  }
   begin('vitest');
-  runVitest(url);
+  runVitest(url, coverage);
+  if (coverage) {
+    begin('coverage (plpgsql_check profiler)');
+    await reportCoverage(url);
+  }
   // The gates judge the schema as a fresh project sees it, not the churn the suites left behind.
   resetDatabase(url);
   begin('gate: supabase db advisors');

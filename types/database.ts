@@ -5643,11 +5643,16 @@ export type Database = {
         Args: {
           p_budget_hard_cutoff?: boolean
           p_completed?: boolean
+          p_custom_fields?: Json
           p_description?: string
           p_monthly_budget_usd?: number
+          p_name?: string
           p_owner_name?: string
           p_owner_preferred_name?: string
+          p_pipeline_stages?: Json
           p_settings?: Json
+          p_slug?: string
+          p_streams?: Json
           p_timezone?: string
           p_workspace_id: string
         }

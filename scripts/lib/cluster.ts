@@ -36,7 +36,10 @@ port = ${port}
 unix_socket_directories = '${inRoot(socketDir)}'${pgRoot ? `
 # The Debian root has no shared-memory filesystem mounted; files under the data folder serve instead.
 dynamic_shared_memory_type = mmap` : ''}
-shared_preload_libraries = 'pg_cron, pg_stat_statements'
+# plpgsql_check's profiler counts every PL/pgSQL statement run, in shared memory, for the coverage report of
+# npm test (scripts/lib/coverage.ts); it must load after plpgsql.
+shared_preload_libraries = 'pg_cron, pg_stat_statements, plpgsql, plpgsql_check'
+plpgsql_check.profiler = on
 cron.database_name = 'postgres'
 # Jobs run in background workers, so they need no password to connect back (scram on TCP).
 cron.use_background_workers = on

@@ -49,7 +49,7 @@ from (values
   ('create_invite', array['uuid', 'text', 'workspace_role', 'interval']),
   ('accept_invite', array['text']),
   ('revoke_invite', array['uuid']),
-  ('complete_setup', array['uuid', 'text', 'text', 'text', 'numeric', 'boolean', 'text', 'jsonb', 'boolean']),
+  ('complete_setup', array['uuid', 'text', 'text', 'text', 'numeric', 'boolean', 'text', 'jsonb', 'boolean', 'text', 'text', 'jsonb', 'jsonb', 'jsonb']),
   ('set_member_role', array['uuid', 'uuid', 'workspace_role']),
   ('remove_member', array['uuid', 'uuid'])) v(f, a);
 
