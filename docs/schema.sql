@@ -1908,6 +1908,35 @@ end
 $$;
 
 --
+-- Name: check_setup_list(jsonb, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.check_setup_list(p_value jsonb, p_arg text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_bad int;
+begin
+  if p_value is null then
+    return;
+  end if;
+  if jsonb_typeof(p_value) <> 'array' then
+    raise exception '% must be a JSON array (got %)', p_arg, jsonb_typeof(p_value) using errcode = '22023';
+  end if;
+  if jsonb_array_length(p_value) > 100 then
+    raise exception '% may hold at most 100 entries (got %)', p_arg, jsonb_array_length(p_value) using errcode = '22023';
+  end if;
+  select min(e.ord) - 1 into v_bad
+  from jsonb_array_elements(p_value) with ordinality as e(item, ord)
+  where jsonb_typeof(e.item) <> 'object';
+  if v_bad is not null then
+    raise exception '%[%] must be a JSON object', p_arg, v_bad using errcode = '22023';
+  end if;
+end
+$$;
+
+--
 -- Name: check_slug(text, text); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -7090,6 +7119,137 @@ end
 $$;
 
 --
+-- Name: seed_workspace_setup(uuid, jsonb, jsonb, jsonb); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.seed_workspace_setup(p_workspace_id uuid, p_pipeline_stages jsonb, p_custom_fields jsonb, p_streams jsonb) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_item jsonb;
+  v_i int;
+  v_where text;
+  v_stages jsonb := '[]'::jsonb;
+  v_fields jsonb := '[]'::jsonb;
+  v_streams jsonb := '[]'::jsonb;
+  v_type text;
+  v_options text[];
+begin
+  perform private.check_setup_list(p_pipeline_stages, 'p_pipeline_stages');
+  perform private.check_setup_list(p_custom_fields, 'p_custom_fields');
+  perform private.check_setup_list(p_streams, 'p_streams');
+
+  for v_item, v_i in select e.item, e.ord - 1 from jsonb_array_elements(coalesce(p_pipeline_stages, '[]')) with ordinality e(item, ord) loop
+    v_where := format('p_pipeline_stages[%s]', v_i);
+    v_stages := v_stages || jsonb_build_array(jsonb_build_object(
+      'entity_type', private.setup_label(private.setup_text(v_item, 'entity_type', v_where), 'public.crm_entity_type', v_where || '.entity_type', 'contact'),
+      'stage_key', private.setup_key(private.setup_text(v_item, 'key', v_where), v_where),
+      'label', private.setup_name(private.setup_text(v_item, 'label', v_where), v_where || '.label'),
+      'color', private.setup_color(private.setup_text(v_item, 'color', v_where), v_where || '.color'),
+      'is_closed', private.setup_bool(v_item, 'closed', v_where, false),
+      'position', v_i));
+  end loop;
+  select min(e.ord) - 1 into v_i
+  from jsonb_array_elements(v_stages) with ordinality e(item, ord)
+  where exists (select 1 from jsonb_array_elements(v_stages) with ordinality d(item, ord)
+                where d.ord < e.ord and d.item ->> 'stage_key' = e.item ->> 'stage_key' and d.item ->> 'entity_type' = e.item ->> 'entity_type');
+  if v_i is not null then
+    raise exception 'p_pipeline_stages[%].key "%" appears twice', v_i, v_stages -> v_i ->> 'stage_key' using errcode = '22023';
+  end if;
+
+  for v_item, v_i in select e.item, e.ord - 1 from jsonb_array_elements(coalesce(p_custom_fields, '[]')) with ordinality e(item, ord) loop
+    v_where := format('p_custom_fields[%s]', v_i);
+    v_type := private.setup_label(private.setup_text(v_item, 'type', v_where), 'public.custom_field_type', v_where || '.type', null);
+    if v_type is null then
+      raise exception '%.type is required', v_where using errcode = '22004';
+    end if;
+    if v_item -> 'options' is not null and jsonb_typeof(v_item -> 'options') <> 'null' and (
+        jsonb_typeof(v_item -> 'options') <> 'array'
+        or exists (select 1 from jsonb_array_elements(v_item -> 'options') o where jsonb_typeof(o) <> 'string'
+                   or length(btrim(o #>> '{}')) not between 1 and 200)) then
+      raise exception '%.options must be an array of strings of 1 to 200 characters', v_where using errcode = '22023';
+    end if;
+    select coalesce(array_agg(btrim(o #>> '{}') order by ord), '{}') into v_options
+    from jsonb_array_elements(coalesce(nullif(v_item -> 'options', 'null'::jsonb), '[]')) with ordinality x(o, ord);
+    if v_type in ('select', 'multiselect') and cardinality(v_options) not between 1 and 200 then
+      raise exception '%.options must list 1 to 200 values for a % field', v_where, v_type using errcode = '22023';
+    end if;
+    if v_type not in ('select', 'multiselect') and cardinality(v_options) > 0 then
+      raise exception '%.options are only allowed for select and multiselect fields', v_where using errcode = '22023';
+    end if;
+    v_fields := v_fields || jsonb_build_array(jsonb_build_object(
+      'entity_type', private.setup_label(private.setup_text(v_item, 'entity_type', v_where), 'public.crm_entity_type', v_where || '.entity_type', 'contact'),
+      'field_key', private.setup_key(private.setup_text(v_item, 'key', v_where), v_where),
+      'label', private.setup_name(private.setup_text(v_item, 'label', v_where), v_where || '.label'),
+      'field_type', v_type,
+      'options', to_jsonb(v_options),
+      'required', private.setup_bool(v_item, 'required', v_where, false),
+      'position', v_i));
+  end loop;
+  select min(e.ord) - 1 into v_i
+  from jsonb_array_elements(v_fields) with ordinality e(item, ord)
+  where exists (select 1 from jsonb_array_elements(v_fields) with ordinality d(item, ord)
+                where d.ord < e.ord and d.item ->> 'field_key' = e.item ->> 'field_key' and d.item ->> 'entity_type' = e.item ->> 'entity_type');
+  if v_i is not null then
+    raise exception 'p_custom_fields[%].key "%" appears twice', v_i, v_fields -> v_i ->> 'field_key' using errcode = '22023';
+  end if;
+
+  for v_item, v_i in select e.item, e.ord - 1 from jsonb_array_elements(coalesce(p_streams, '[]')) with ordinality e(item, ord) loop
+    v_where := format('p_streams[%s]', v_i);
+    if length(private.setup_text(v_item, 'description', v_where)) > 4000 then
+      raise exception '%.description must be at most 4000 characters', v_where using errcode = '22023';
+    end if;
+    v_streams := v_streams || jsonb_build_array(jsonb_build_object(
+      'name', private.setup_name(private.setup_text(v_item, 'name', v_where), v_where || '.name'),
+      'type', private.setup_label(private.setup_text(v_item, 'type', v_where), 'public.stream_type', v_where || '.type', 'functional'),
+      'color', private.setup_color(private.setup_text(v_item, 'color', v_where), v_where || '.color'),
+      'description', coalesce(private.setup_text(v_item, 'description', v_where), ''),
+      'position', v_i));
+  end loop;
+  select min(e.ord) - 1 into v_i
+  from jsonb_array_elements(v_streams) with ordinality e(item, ord)
+  where exists (select 1 from jsonb_array_elements(v_streams) with ordinality d(item, ord)
+                where d.ord < e.ord and lower(d.item ->> 'name') = lower(e.item ->> 'name'));
+  if v_i is not null then
+    raise exception 'p_streams[%].name "%" appears twice', v_i, v_streams -> v_i ->> 'name' using errcode = '22023';
+  end if;
+
+  -- Everything is valid: add what is missing, after the existing entries, in the order given.
+  insert into public.pipeline_stages (workspace_id, entity_type, stage_key, label, color, is_closed, position)
+  select p_workspace_id, n.entity_type, n.item ->> 'stage_key', n.item ->> 'label', n.item ->> 'color', (n.item ->> 'is_closed')::boolean,
+         coalesce((select max(x.position) from public.pipeline_stages x
+                   where x.workspace_id = p_workspace_id and x.entity_type = n.entity_type), -1)
+           + row_number() over (partition by n.entity_type order by n.ord)
+  from (select e.item, e.ord, (e.item ->> 'entity_type')::public.crm_entity_type as entity_type
+        from jsonb_array_elements(v_stages) with ordinality e(item, ord)) n
+  where not exists (select 1 from public.pipeline_stages x
+                    where x.workspace_id = p_workspace_id and x.entity_type = n.entity_type and x.stage_key = n.item ->> 'stage_key')
+  on conflict (workspace_id, entity_type, stage_key) do nothing;
+
+  insert into public.field_definitions (workspace_id, entity_type, field_key, label, field_type, options, required, position)
+  select p_workspace_id, n.entity_type, n.item ->> 'field_key', n.item ->> 'label', (n.item ->> 'field_type')::public.custom_field_type,
+         array(select jsonb_array_elements_text(n.item -> 'options')), (n.item ->> 'required')::boolean,
+         coalesce((select max(x.position) from public.field_definitions x
+                   where x.workspace_id = p_workspace_id and x.entity_type = n.entity_type), -1)
+           + row_number() over (partition by n.entity_type order by n.ord)
+  from (select e.item, e.ord, (e.item ->> 'entity_type')::public.crm_entity_type as entity_type
+        from jsonb_array_elements(v_fields) with ordinality e(item, ord)) n
+  where not exists (select 1 from public.field_definitions x
+                    where x.workspace_id = p_workspace_id and x.entity_type = n.entity_type and x.field_key = n.item ->> 'field_key')
+  on conflict (workspace_id, entity_type, field_key) do nothing;
+
+  insert into public.streams (workspace_id, name, type, color, description, position)
+  select p_workspace_id, n.item ->> 'name', (n.item ->> 'type')::public.stream_type, n.item ->> 'color', n.item ->> 'description',
+         coalesce((select max(x.position) from public.streams x where x.workspace_id = p_workspace_id), -1)
+           + row_number() over (order by n.ord)
+  from jsonb_array_elements(v_streams) with ordinality n(item, ord)
+  where not exists (select 1 from public.streams x
+                    where x.workspace_id = p_workspace_id and lower(btrim(x.name)) = lower(n.item ->> 'name'));
+end
+$$;
+
+--
 -- Name: set_agent_budget(uuid, numeric, boolean, integer, boolean, boolean); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -7186,6 +7346,121 @@ begin
     new.updated_by := coalesce(auth.uid(), new.updated_by);
   end if;
   return new;
+end
+$$;
+
+--
+-- Name: setup_bool(jsonb, text, text, boolean); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.setup_bool(p_item jsonb, p_key text, p_where text, p_default boolean) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_item -> p_key is null or jsonb_typeof(p_item -> p_key) = 'null' then
+    return p_default;
+  end if;
+  if jsonb_typeof(p_item -> p_key) <> 'boolean' then
+    raise exception '%.% must be true or false (got %)', p_where, p_key, jsonb_typeof(p_item -> p_key) using errcode = '22023';
+  end if;
+  return (p_item -> p_key)::boolean;
+end
+$$;
+
+--
+-- Name: setup_color(text, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.setup_color(p_value text, p_where text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $_$
+begin
+  if p_value is not null and p_value !~ '^#[0-9a-fA-F]{6}$' then
+    raise exception '% "%" is not a #rrggbb colour', p_where, left(p_value, 80) using errcode = '22023';
+  end if;
+  return p_value;
+end
+$_$;
+
+--
+-- Name: setup_key(text, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.setup_key(p_value text, p_where text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $_$
+begin
+  if p_value is null then
+    raise exception '%.key is required', p_where using errcode = '22004';
+  end if;
+  if p_value !~ '^[a-z][a-z0-9_]{0,62}$' then
+    raise exception '%.key "%" is not a valid key (lowercase letters, digits and underscores, 1 to 63, starting with a letter)',
+      p_where, left(p_value, 80) using errcode = '22023';
+  end if;
+  return p_value;
+end
+$_$;
+
+--
+-- Name: setup_label(text, regtype, text, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.setup_label(p_value text, p_type regtype, p_where text, p_default text) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_labels text[];
+begin
+  select array_agg(e.enumlabel::text order by e.enumsortorder) into v_labels from pg_catalog.pg_enum e where e.enumtypid = p_type;
+  if p_value is null then
+    return p_default;
+  end if;
+  if not (p_value = any (v_labels)) then
+    raise exception '% "%" is not one of %', p_where, left(p_value, 80), array_to_string(v_labels, ', ') using errcode = '22023';
+  end if;
+  return p_value;
+end
+$$;
+
+--
+-- Name: setup_name(text, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.setup_name(p_value text, p_where text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_value is null then
+    raise exception '% is required', p_where using errcode = '22004';
+  end if;
+  if length(btrim(p_value)) not between 1 and 200 then
+    raise exception '% must be 1 to 200 characters', p_where using errcode = '22023';
+  end if;
+  return btrim(p_value);
+end
+$$;
+
+--
+-- Name: setup_text(jsonb, text, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.setup_text(p_item jsonb, p_key text, p_where text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if p_item -> p_key is null or jsonb_typeof(p_item -> p_key) = 'null' then
+    return null;
+  end if;
+  if jsonb_typeof(p_item -> p_key) <> 'string' then
+    raise exception '%.% must be a string (got %)', p_where, p_key, jsonb_typeof(p_item -> p_key) using errcode = '22023';
+  end if;
+  return p_item ->> p_key;
 end
 $$;
 
@@ -8714,10 +8989,10 @@ COMMENT ON TABLE public.workspaces IS 'The tenant: every workspace-scoped row ca
 COMMENT ON COLUMN public.workspaces.setup_state IS 'Setup wizard: pending (never opened) -> in_progress (a step saved) -> completed (complete_setup with p_completed true).';
 
 --
--- Name: complete_setup(uuid, text, text, text, numeric, boolean, text, jsonb, boolean); Type: FUNCTION; Schema: public; Owner: -
+-- Name: complete_setup(uuid, text, text, text, numeric, boolean, text, jsonb, boolean, text, text, jsonb, jsonb, jsonb); Type: FUNCTION; Schema: public; Owner: -
 --
 
-CREATE FUNCTION public.complete_setup(p_workspace_id uuid, p_owner_name text DEFAULT NULL::text, p_owner_preferred_name text DEFAULT NULL::text, p_timezone text DEFAULT NULL::text, p_monthly_budget_usd numeric DEFAULT NULL::numeric, p_budget_hard_cutoff boolean DEFAULT NULL::boolean, p_description text DEFAULT NULL::text, p_settings jsonb DEFAULT NULL::jsonb, p_completed boolean DEFAULT true) RETURNS public.workspaces
+CREATE FUNCTION public.complete_setup(p_workspace_id uuid, p_owner_name text DEFAULT NULL::text, p_owner_preferred_name text DEFAULT NULL::text, p_timezone text DEFAULT NULL::text, p_monthly_budget_usd numeric DEFAULT NULL::numeric, p_budget_hard_cutoff boolean DEFAULT NULL::boolean, p_description text DEFAULT NULL::text, p_settings jsonb DEFAULT NULL::jsonb, p_completed boolean DEFAULT true, p_name text DEFAULT NULL::text, p_slug text DEFAULT NULL::text, p_pipeline_stages jsonb DEFAULT NULL::jsonb, p_custom_fields jsonb DEFAULT NULL::jsonb, p_streams jsonb DEFAULT NULL::jsonb) RETURNS public.workspaces
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -8731,11 +9006,18 @@ begin
     raise exception 'p_completed must not be null' using errcode = '22004';
   end if;
   perform private.assert_workspace_role(p_workspace_id, 'admin');
+  -- The row lock serialises concurrent wizard calls of one workspace (the stream name check relies on it).
   select * into v_ws from public.workspaces w where w.id = p_workspace_id for update;
   if not found then
     raise exception 'workspace % not found (p_workspace_id)', p_workspace_id using errcode = 'P0002';
   end if;
 
+  if p_name is not null then
+    perform private.check_name(p_name, 'p_name');
+  end if;
+  if p_slug is not null then
+    perform private.check_slug(p_slug, 'p_slug');
+  end if;
   if p_owner_name is not null and length(btrim(p_owner_name)) not between 1 and 200 then
     raise exception 'p_owner_name must be 1 to 200 characters' using errcode = '22023';
   end if;
@@ -8746,7 +9028,8 @@ begin
     raise exception 'p_timezone "%" is not a recognised time zone (use an IANA name such as Europe/Berlin)',
       left(p_timezone, 80) using errcode = '22023';
   end if;
-  if p_monthly_budget_usd is not null and (p_monthly_budget_usd < 0 or p_monthly_budget_usd >= 10000000000) then
+  if p_monthly_budget_usd is not null and (p_monthly_budget_usd < 0 or p_monthly_budget_usd >= 10000000000
+                                           or p_monthly_budget_usd = 'NaN'::numeric) then
     raise exception 'p_monthly_budget_usd must be between 0 and 9999999999.99 (got %)', p_monthly_budget_usd
       using errcode = '22023';
   end if;
@@ -8760,7 +9043,12 @@ begin
     raise exception 'p_owner_name is required to complete setup' using errcode = '22004';
   end if;
 
+  -- Seeds are validated in full before the workspace row changes; any error leaves everything as it was.
+  perform private.seed_workspace_setup(p_workspace_id, p_pipeline_stages, p_custom_fields, p_streams);
+
   update public.workspaces w set
+    name = coalesce(btrim(p_name), w.name),
+    slug = coalesce(p_slug, w.slug),
     owner_name = coalesce(btrim(p_owner_name), w.owner_name),
     owner_preferred_name = coalesce(btrim(p_owner_preferred_name), w.owner_preferred_name),
     timezone = coalesce(p_timezone, w.timezone),
@@ -8780,10 +9068,10 @@ end
 $$;
 
 --
--- Name: FUNCTION complete_setup(p_workspace_id uuid, p_owner_name text, p_owner_preferred_name text, p_timezone text, p_monthly_budget_usd numeric, p_budget_hard_cutoff boolean, p_description text, p_settings jsonb, p_completed boolean); Type: COMMENT; Schema: public; Owner: -
+-- Name: FUNCTION complete_setup(p_workspace_id uuid, p_owner_name text, p_owner_preferred_name text, p_timezone text, p_monthly_budget_usd numeric, p_budget_hard_cutoff boolean, p_description text, p_settings jsonb, p_completed boolean, p_name text, p_slug text, p_pipeline_stages jsonb, p_custom_fields jsonb, p_streams jsonb); Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON FUNCTION public.complete_setup(p_workspace_id uuid, p_owner_name text, p_owner_preferred_name text, p_timezone text, p_monthly_budget_usd numeric, p_budget_hard_cutoff boolean, p_description text, p_settings jsonb, p_completed boolean) IS 'The setup wizard (admins): null arguments keep the current value, p_settings is merged; p_completed true completes setup.';
+COMMENT ON FUNCTION public.complete_setup(p_workspace_id uuid, p_owner_name text, p_owner_preferred_name text, p_timezone text, p_monthly_budget_usd numeric, p_budget_hard_cutoff boolean, p_description text, p_settings jsonb, p_completed boolean, p_name text, p_slug text, p_pipeline_stages jsonb, p_custom_fields jsonb, p_streams jsonb) IS 'The setup wizard (admins): workspace name, slug, owner details, timezone, budget, description, settings (merged), and seed lists that only add: p_pipeline_stages [{key, label, color?, closed?, entity_type?}], p_custom_fields [{key, label, type, options?, required?, entity_type?}], p_streams [{name, type?, color?, description?}]. Entries whose key (stages, fields) or name (streams) exists are left untouched; nothing is deleted. p_completed => false saves progress. Errors name the argument: 22004, 22023, 23505 (slug taken), 42501, P0002.';
 
 --
 -- Name: connect_integration(text, text, text, timestamp with time zone, text[], text, text, jsonb, uuid); Type: FUNCTION; Schema: public; Owner: -
@@ -19230,6 +19518,12 @@ CREATE POLICY agent_templates_select ON public.agent_templates FOR SELECT TO aut
 CREATE POLICY agent_templates_update ON public.agent_templates FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY agent_templates_update ON agent_templates; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY agent_templates_update ON public.agent_templates IS 'WITH CHECK is redundant: the agent_templates_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: agent_training_data; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -19300,6 +19594,12 @@ CREATE POLICY agents_select ON public.agents FOR SELECT TO authenticated USING (
 --
 
 CREATE POLICY agents_update ON public.agents FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY agents_update ON agents; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY agents_update ON public.agents IS 'WITH CHECK is redundant: the agents_before_write trigger refuses any change of workspace_id (22023) before the check runs.';
 
 --
 -- Name: asset_folders; Type: ROW SECURITY; Schema: public; Owner: -
@@ -19404,6 +19704,12 @@ CREATE POLICY automation_rules_select ON public.automation_rules FOR SELECT TO a
 CREATE POLICY automation_rules_update ON public.automation_rules FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY automation_rules_update ON automation_rules; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY automation_rules_update ON public.automation_rules IS 'WITH CHECK is redundant: the automation_rules_before_write trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: comment_revisions; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -19444,6 +19750,12 @@ CREATE POLICY comments_select ON public.comments FOR SELECT TO authenticated USI
 --
 
 CREATE POLICY comments_update ON public.comments FOR UPDATE TO authenticated USING (((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))) AND (author_user_id = ( SELECT auth.uid() AS uid)))) WITH CHECK (((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))) AND (author_user_id = ( SELECT auth.uid() AS uid))));
+
+--
+-- Name: POLICY comments_update ON comments; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY comments_update ON public.comments IS 'WITH CHECK is redundant: the comments_before_write trigger refuses any change of workspace_id or author_user_id (22023) before the check runs.';
 
 --
 -- Name: computer_use_tasks; Type: ROW SECURITY; Schema: public; Owner: -
@@ -19506,6 +19818,12 @@ CREATE POLICY contacts_select ON public.contacts FOR SELECT TO authenticated USI
 CREATE POLICY contacts_update ON public.contacts FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY contacts_update ON contacts; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY contacts_update ON public.contacts IS 'WITH CHECK is redundant: the contacts_validate trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: crm_campaigns; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -19534,6 +19852,12 @@ CREATE POLICY crm_campaigns_select ON public.crm_campaigns FOR SELECT TO authent
 --
 
 CREATE POLICY crm_campaigns_update ON public.crm_campaigns FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY crm_campaigns_update ON crm_campaigns; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY crm_campaigns_update ON public.crm_campaigns IS 'WITH CHECK is redundant: the crm_campaigns_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
 
 --
 -- Name: crm_companies; Type: ROW SECURITY; Schema: public; Owner: -
@@ -19566,6 +19890,12 @@ CREATE POLICY crm_companies_select ON public.crm_companies FOR SELECT TO authent
 CREATE POLICY crm_companies_update ON public.crm_companies FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY crm_companies_update ON crm_companies; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY crm_companies_update ON public.crm_companies IS 'WITH CHECK is redundant: the crm_companies_validate trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: crm_contact_companies; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -19594,6 +19924,12 @@ CREATE POLICY crm_contact_companies_select ON public.crm_contact_companies FOR S
 --
 
 CREATE POLICY crm_contact_companies_update ON public.crm_contact_companies FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY crm_contact_companies_update ON crm_contact_companies; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY crm_contact_companies_update ON public.crm_contact_companies IS 'WITH CHECK is redundant: the crm_contact_companies_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
 
 --
 -- Name: crm_draft_sets; Type: ROW SECURITY; Schema: public; Owner: -
@@ -19626,6 +19962,12 @@ CREATE POLICY crm_draft_sets_select ON public.crm_draft_sets FOR SELECT TO authe
 CREATE POLICY crm_draft_sets_update ON public.crm_draft_sets FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY crm_draft_sets_update ON crm_draft_sets; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY crm_draft_sets_update ON public.crm_draft_sets IS 'WITH CHECK is redundant: the crm_draft_sets_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: crm_taggings; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -19654,6 +19996,12 @@ CREATE POLICY crm_taggings_select ON public.crm_taggings FOR SELECT TO authentic
 --
 
 CREATE POLICY crm_taggings_update ON public.crm_taggings FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY crm_taggings_update ON crm_taggings; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY crm_taggings_update ON public.crm_taggings IS 'WITH CHECK is redundant: the crm_taggings_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
 
 --
 -- Name: crm_tags; Type: ROW SECURITY; Schema: public; Owner: -
@@ -19686,6 +20034,12 @@ CREATE POLICY crm_tags_select ON public.crm_tags FOR SELECT TO authenticated USI
 CREATE POLICY crm_tags_update ON public.crm_tags FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY crm_tags_update ON crm_tags; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY crm_tags_update ON public.crm_tags IS 'WITH CHECK is redundant: the crm_tags_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: crm_templates; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -19714,6 +20068,12 @@ CREATE POLICY crm_templates_select ON public.crm_templates FOR SELECT TO authent
 --
 
 CREATE POLICY crm_templates_update ON public.crm_templates FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY crm_templates_update ON crm_templates; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY crm_templates_update ON public.crm_templates IS 'WITH CHECK is redundant: the crm_templates_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
 
 --
 -- Name: desktop_configs; Type: ROW SECURITY; Schema: public; Owner: -
@@ -20046,6 +20406,12 @@ CREATE POLICY field_definitions_select ON public.field_definitions FOR SELECT TO
 CREATE POLICY field_definitions_update ON public.field_definitions FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY field_definitions_update ON field_definitions; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY field_definitions_update ON public.field_definitions IS 'WITH CHECK is redundant: the field_definitions_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: gateway_registration_tokens; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -20068,6 +20434,12 @@ CREATE POLICY gateway_registration_tokens_select ON public.gateway_registration_
 --
 
 CREATE POLICY gateway_registration_tokens_update ON public.gateway_registration_tokens FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY gateway_registration_tokens_update ON gateway_registration_tokens; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY gateway_registration_tokens_update ON public.gateway_registration_tokens IS 'Admins relabel or shorten their workspaces'' registration tokens. WITH CHECK is redundant: authenticated may update only label and expires_at, never workspace_id.';
 
 --
 -- Name: gateways; Type: ROW SECURITY; Schema: public; Owner: -
@@ -20100,6 +20472,12 @@ CREATE POLICY gateways_select ON public.gateways FOR SELECT TO authenticated USI
 CREATE POLICY gateways_update ON public.gateways FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY gateways_update ON gateways; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY gateways_update ON public.gateways IS 'WITH CHECK is redundant: the gateways_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: interactions; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -20128,6 +20506,12 @@ CREATE POLICY interactions_select ON public.interactions FOR SELECT TO authentic
 --
 
 CREATE POLICY interactions_update ON public.interactions FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY interactions_update ON interactions; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY interactions_update ON public.interactions IS 'WITH CHECK is redundant: the interactions_before_write trigger refuses any change of workspace_id (22023) before the check runs.';
 
 --
 -- Name: invites; Type: ROW SECURITY; Schema: public; Owner: -
@@ -20376,6 +20760,12 @@ CREATE POLICY organizations_select ON public.organizations FOR SELECT TO authent
 CREATE POLICY organizations_update ON public.organizations FOR UPDATE TO authenticated USING ((id = ANY (ARRAY( SELECT private.my_organization_ids('owner'::public.workspace_role) AS my_organization_ids)))) WITH CHECK ((id = ANY (ARRAY( SELECT private.my_organization_ids('owner'::public.workspace_role) AS my_organization_ids))));
 
 --
+-- Name: POLICY organizations_update ON organizations; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY organizations_update ON public.organizations IS 'Owners update their organizations. WITH CHECK is redundant: authenticated may update only name, slug and billing_email, never id, so a row that passed USING passes the check.';
+
+--
 -- Name: pipeline_stages; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -20404,6 +20794,12 @@ CREATE POLICY pipeline_stages_select ON public.pipeline_stages FOR SELECT TO aut
 --
 
 CREATE POLICY pipeline_stages_update ON public.pipeline_stages FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY pipeline_stages_update ON pipeline_stages; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY pipeline_stages_update ON public.pipeline_stages IS 'WITH CHECK is redundant: the pipeline_stages_guard trigger refuses any change of workspace_id (22023) before the check runs.';
 
 --
 -- Name: platform_settings; Type: ROW SECURITY; Schema: public; Owner: -
@@ -20458,6 +20854,12 @@ CREATE POLICY profiles_select ON public.profiles FOR SELECT TO authenticated USI
 --
 
 CREATE POLICY profiles_update ON public.profiles FOR UPDATE TO authenticated USING ((id = ( SELECT auth.uid() AS uid))) WITH CHECK ((id = ( SELECT auth.uid() AS uid)));
+
+--
+-- Name: POLICY profiles_update ON profiles; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY profiles_update ON public.profiles IS 'Users update their own profile. WITH CHECK is redundant: authenticated may update only display_name and avatar_url, never id.';
 
 --
 -- Name: project_members; Type: ROW SECURITY; Schema: public; Owner: -
@@ -20518,6 +20920,12 @@ CREATE POLICY projects_select ON public.projects FOR SELECT TO authenticated USI
 --
 
 CREATE POLICY projects_update ON public.projects FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY projects_update ON projects; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY projects_update ON public.projects IS 'Members update their workspaces'' projects. WITH CHECK is redundant: workspace_id is not among the columns authenticated may update.';
 
 --
 -- Name: robot_macro_executions; Type: ROW SECURITY; Schema: public; Owner: -
@@ -20610,6 +21018,12 @@ CREATE POLICY streams_select ON public.streams FOR SELECT TO authenticated USING
 CREATE POLICY streams_update ON public.streams FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY streams_update ON streams; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY streams_update ON public.streams IS 'WITH CHECK is redundant: the streams_before_write trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: task_attachments; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -20638,6 +21052,12 @@ CREATE POLICY task_attachments_select ON public.task_attachments FOR SELECT TO a
 --
 
 CREATE POLICY task_attachments_update ON public.task_attachments FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY task_attachments_update ON task_attachments; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY task_attachments_update ON public.task_attachments IS 'WITH CHECK is redundant: the task_attachments_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
 
 --
 -- Name: task_label_assignments; Type: ROW SECURITY; Schema: public; Owner: -
@@ -20700,6 +21120,12 @@ CREATE POLICY task_labels_select ON public.task_labels FOR SELECT TO authenticat
 CREATE POLICY task_labels_update ON public.task_labels FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY task_labels_update ON task_labels; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY task_labels_update ON public.task_labels IS 'WITH CHECK is redundant: the task_labels_forbid_workspace_change trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: task_relations; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -20728,6 +21154,12 @@ CREATE POLICY task_relations_select ON public.task_relations FOR SELECT TO authe
 --
 
 CREATE POLICY task_relations_update ON public.task_relations FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY task_relations_update ON task_relations; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY task_relations_update ON public.task_relations IS 'WITH CHECK is redundant: the task_relations_before_write trigger refuses every update (55000; relations are deleted and inserted).';
 
 --
 -- Name: task_series; Type: ROW SECURITY; Schema: public; Owner: -
@@ -20760,6 +21192,12 @@ CREATE POLICY task_series_select ON public.task_series FOR SELECT TO authenticat
 CREATE POLICY task_series_update ON public.task_series FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY task_series_update ON task_series; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY task_series_update ON public.task_series IS 'WITH CHECK is redundant: the task_series_before_write trigger refuses any change of workspace_id (22023) before the check runs.';
+
+--
 -- Name: tasks; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -20788,6 +21226,12 @@ CREATE POLICY tasks_select ON public.tasks FOR SELECT TO authenticated USING ((w
 --
 
 CREATE POLICY tasks_update ON public.tasks FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('member'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: POLICY tasks_update ON tasks; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY tasks_update ON public.tasks IS 'WITH CHECK is redundant: the tasks_before_write trigger refuses any change of workspace_id (22023) before the check runs.';
 
 --
 -- Name: telemetry_events; Type: ROW SECURITY; Schema: public; Owner: -
@@ -21192,6 +21636,12 @@ CREATE POLICY workspaces_select ON public.workspaces FOR SELECT TO authenticated
 CREATE POLICY workspaces_update ON public.workspaces FOR UPDATE TO authenticated USING ((id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
 
 --
+-- Name: POLICY workspaces_update ON workspaces; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON POLICY workspaces_update ON public.workspaces IS 'Admins update their workspaces. WITH CHECK is redundant: id is not among the columns authenticated may update.';
+
+--
 -- Name: SCHEMA private; Type: ACL; Schema: -; Owner: -
 --
 
@@ -21505,7 +21955,6 @@ GRANT ALL ON FUNCTION private.assert_no_plaintext_secrets(p_value jsonb, p_path 
 --
 
 REVOKE ALL ON FUNCTION private.assert_workspace_role(p_workspace_id uuid, p_min_role public.workspace_role) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.assert_workspace_role(p_workspace_id uuid, p_min_role public.workspace_role) TO anon;
 GRANT ALL ON FUNCTION private.assert_workspace_role(p_workspace_id uuid, p_min_role public.workspace_role) TO authenticated;
 GRANT ALL ON FUNCTION private.assert_workspace_role(p_workspace_id uuid, p_min_role public.workspace_role) TO service_role;
 
@@ -21609,6 +22058,12 @@ GRANT ALL ON FUNCTION private.check_rrf_arguments(p_full_text_weight double prec
 REVOKE ALL ON FUNCTION private.check_search_arguments(p_query_embedding extensions.vector, p_match_count integer, p_min_similarity double precision) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.check_search_arguments(p_query_embedding extensions.vector, p_match_count integer, p_min_similarity double precision) TO authenticated;
 GRANT ALL ON FUNCTION private.check_search_arguments(p_query_embedding extensions.vector, p_match_count integer, p_min_similarity double precision) TO service_role;
+
+--
+-- Name: FUNCTION check_setup_list(p_value jsonb, p_arg text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.check_setup_list(p_value jsonb, p_arg text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION check_slug(p_value text, p_arg text); Type: ACL; Schema: private; Owner: -
@@ -22141,7 +22596,6 @@ GRANT ALL ON FUNCTION private.is_storage_path(p_path text) TO service_role;
 --
 
 REVOKE ALL ON FUNCTION private.is_trusted_caller() FROM PUBLIC;
-GRANT ALL ON FUNCTION private.is_trusted_caller() TO anon;
 GRANT ALL ON FUNCTION private.is_trusted_caller() TO authenticated;
 GRANT ALL ON FUNCTION private.is_trusted_caller() TO service_role;
 
@@ -22546,7 +23000,6 @@ GRANT ALL ON FUNCTION private.release_inbox_item(p_id uuid, p_lease_token uuid) 
 --
 
 REVOKE ALL ON FUNCTION private.request_role() FROM PUBLIC;
-GRANT ALL ON FUNCTION private.request_role() TO anon;
 GRANT ALL ON FUNCTION private.request_role() TO authenticated;
 GRANT ALL ON FUNCTION private.request_role() TO service_role;
 
@@ -22604,6 +23057,12 @@ REVOKE ALL ON FUNCTION private.robot_macros_bump_version() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.roll_over_budgets() FROM PUBLIC;
 
 --
+-- Name: FUNCTION seed_workspace_setup(p_workspace_id uuid, p_pipeline_stages jsonb, p_custom_fields jsonb, p_streams jsonb); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.seed_workspace_setup(p_workspace_id uuid, p_pipeline_stages jsonb, p_custom_fields jsonb, p_streams jsonb) FROM PUBLIC;
+
+--
 -- Name: FUNCTION set_agent_budget(p_agent_id uuid, p_monthly_limit_usd numeric, p_clear_limit boolean, p_soft_threshold_pct integer, p_hard_cutoff boolean, p_follow_workspace_default boolean); Type: ACL; Schema: private; Owner: -
 --
 
@@ -22622,6 +23081,42 @@ REVOKE ALL ON FUNCTION private.set_updated_at() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.settings_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION setup_bool(p_item jsonb, p_key text, p_where text, p_default boolean); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.setup_bool(p_item jsonb, p_key text, p_where text, p_default boolean) FROM PUBLIC;
+
+--
+-- Name: FUNCTION setup_color(p_value text, p_where text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.setup_color(p_value text, p_where text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION setup_key(p_value text, p_where text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.setup_key(p_value text, p_where text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION setup_label(p_value text, p_type regtype, p_where text, p_default text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.setup_label(p_value text, p_type regtype, p_where text, p_default text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION setup_name(p_value text, p_where text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.setup_name(p_value text, p_where text) FROM PUBLIC;
+
+--
+-- Name: FUNCTION setup_text(p_item jsonb, p_key text, p_where text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.setup_text(p_item jsonb, p_key text, p_where text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION slugify(p_text text, p_fallback text); Type: ACL; Schema: private; Owner: -
@@ -23010,12 +23505,12 @@ GRANT UPDATE(budget_hard_cutoff) ON TABLE public.workspaces TO authenticated;
 GRANT UPDATE(settings) ON TABLE public.workspaces TO authenticated;
 
 --
--- Name: FUNCTION complete_setup(p_workspace_id uuid, p_owner_name text, p_owner_preferred_name text, p_timezone text, p_monthly_budget_usd numeric, p_budget_hard_cutoff boolean, p_description text, p_settings jsonb, p_completed boolean); Type: ACL; Schema: public; Owner: -
+-- Name: FUNCTION complete_setup(p_workspace_id uuid, p_owner_name text, p_owner_preferred_name text, p_timezone text, p_monthly_budget_usd numeric, p_budget_hard_cutoff boolean, p_description text, p_settings jsonb, p_completed boolean, p_name text, p_slug text, p_pipeline_stages jsonb, p_custom_fields jsonb, p_streams jsonb); Type: ACL; Schema: public; Owner: -
 --
 
-REVOKE ALL ON FUNCTION public.complete_setup(p_workspace_id uuid, p_owner_name text, p_owner_preferred_name text, p_timezone text, p_monthly_budget_usd numeric, p_budget_hard_cutoff boolean, p_description text, p_settings jsonb, p_completed boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.complete_setup(p_workspace_id uuid, p_owner_name text, p_owner_preferred_name text, p_timezone text, p_monthly_budget_usd numeric, p_budget_hard_cutoff boolean, p_description text, p_settings jsonb, p_completed boolean) TO service_role;
-GRANT ALL ON FUNCTION public.complete_setup(p_workspace_id uuid, p_owner_name text, p_owner_preferred_name text, p_timezone text, p_monthly_budget_usd numeric, p_budget_hard_cutoff boolean, p_description text, p_settings jsonb, p_completed boolean) TO authenticated;
+REVOKE ALL ON FUNCTION public.complete_setup(p_workspace_id uuid, p_owner_name text, p_owner_preferred_name text, p_timezone text, p_monthly_budget_usd numeric, p_budget_hard_cutoff boolean, p_description text, p_settings jsonb, p_completed boolean, p_name text, p_slug text, p_pipeline_stages jsonb, p_custom_fields jsonb, p_streams jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.complete_setup(p_workspace_id uuid, p_owner_name text, p_owner_preferred_name text, p_timezone text, p_monthly_budget_usd numeric, p_budget_hard_cutoff boolean, p_description text, p_settings jsonb, p_completed boolean, p_name text, p_slug text, p_pipeline_stages jsonb, p_custom_fields jsonb, p_streams jsonb) TO service_role;
+GRANT ALL ON FUNCTION public.complete_setup(p_workspace_id uuid, p_owner_name text, p_owner_preferred_name text, p_timezone text, p_monthly_budget_usd numeric, p_budget_hard_cutoff boolean, p_description text, p_settings jsonb, p_completed boolean, p_name text, p_slug text, p_pipeline_stages jsonb, p_custom_fields jsonb, p_streams jsonb) TO authenticated;
 
 --
 -- Name: FUNCTION connect_integration(p_provider text, p_access_token text, p_refresh_token text, p_expires_at timestamp with time zone, p_scopes text[], p_external_account_id text, p_account_label text, p_metadata jsonb, p_user_id uuid); Type: ACL; Schema: public; Owner: -
