@@ -708,6 +708,7 @@ export type Database = {
       agent_sessions: {
         Row: {
           agent_id: string | null
+          auto_commit_push_override: boolean | null
           branch: string | null
           cached_diff: Json | null
           cached_diff_updated_at: string | null
@@ -741,6 +742,7 @@ export type Database = {
         ComputedFields: never
         Insert: {
           agent_id?: string | null
+          auto_commit_push_override?: boolean | null
           branch?: string | null
           cached_diff?: Json | null
           cached_diff_updated_at?: string | null
@@ -773,6 +775,7 @@ export type Database = {
         }
         Update: {
           agent_id?: string | null
+          auto_commit_push_override?: boolean | null
           branch?: string | null
           cached_diff?: Json | null
           cached_diff_updated_at?: string | null
@@ -3054,6 +3057,8 @@ export type Database = {
           expires_at: string
           id: string
           invited_by: string | null
+          project_id: string | null
+          project_role: Database["public"]["Enums"]["project_role"] | null
           revoked_at: string | null
           revoked_by: string | null
           role: Database["public"]["Enums"]["workspace_role"]
@@ -3070,6 +3075,8 @@ export type Database = {
           expires_at: string
           id?: string
           invited_by?: string | null
+          project_id?: string | null
+          project_role?: Database["public"]["Enums"]["project_role"] | null
           revoked_at?: string | null
           revoked_by?: string | null
           role?: Database["public"]["Enums"]["workspace_role"]
@@ -3085,6 +3092,8 @@ export type Database = {
           expires_at?: string
           id?: string
           invited_by?: string | null
+          project_id?: string | null
+          project_role?: Database["public"]["Enums"]["project_role"] | null
           revoked_at?: string | null
           revoked_by?: string | null
           role?: Database["public"]["Enums"]["workspace_role"]
@@ -3093,6 +3102,13 @@ export type Database = {
           workspace_id?: string
         }
         Relationships: [
+          {
+            foreignKeyName: "invites_project_id_fkey"
+            columns: ["project_id"]
+            isOneToOne: false
+            referencedRelation: "projects"
+            referencedColumns: ["id"]
+          },
           {
             foreignKeyName: "invites_workspace_id_fkey"
             columns: ["workspace_id"]
@@ -3376,6 +3392,7 @@ export type Database = {
           created_at: string
           created_by: string | null
           embedding: string | null
+          external_vector_id: string | null
           fts: unknown
           id: string
           importance: number
@@ -3393,6 +3410,7 @@ export type Database = {
           created_at?: string
           created_by?: string | null
           embedding?: string | null
+          external_vector_id?: string | null
           fts?: never
           id?: string
           importance?: number
@@ -3409,6 +3427,7 @@ export type Database = {
           created_at?: string
           created_by?: string | null
           embedding?: string | null
+          external_vector_id?: string | null
           fts?: never
           id?: string
           importance?: number
@@ -3499,6 +3518,7 @@ export type Database = {
           reply_to_id: string | null
           revision: number
           sender_agent_id: string | null
+          sender_display_name: string | null
           sender_type: Database["public"]["Enums"]["message_sender_type"]
           sender_user_id: string | null
           seq: number
@@ -3524,6 +3544,7 @@ export type Database = {
           reply_to_id?: string | null
           revision?: number
           sender_agent_id?: string | null
+          sender_display_name?: string | null
           sender_type: Database["public"]["Enums"]["message_sender_type"]
           sender_user_id?: string | null
           seq: number
@@ -3548,6 +3569,7 @@ export type Database = {
           reply_to_id?: string | null
           revision?: number
           sender_agent_id?: string | null
+          sender_display_name?: string | null
           sender_type?: Database["public"]["Enums"]["message_sender_type"]
           sender_user_id?: string | null
           seq?: number
@@ -3858,6 +3880,52 @@ export type Database = {
           updated_at?: string
         }
         Relationships: []
+      }
+      project_members: {
+        Row: {
+          added_by: string | null
+          created_at: string
+          project_id: string
+          role: Database["public"]["Enums"]["project_role"]
+          updated_at: string
+          user_id: string
+          workspace_id: string
+        }
+        ComputedFields: never
+        Insert: {
+          added_by?: string | null
+          created_at?: string
+          project_id: string
+          role?: Database["public"]["Enums"]["project_role"]
+          updated_at?: string
+          user_id: string
+          workspace_id: string
+        }
+        Update: {
+          added_by?: string | null
+          created_at?: string
+          project_id?: string
+          role?: Database["public"]["Enums"]["project_role"]
+          updated_at?: string
+          user_id?: string
+          workspace_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "project_members_member_fkey"
+            columns: ["workspace_id", "user_id"]
+            isOneToOne: false
+            referencedRelation: "workspace_members"
+            referencedColumns: ["workspace_id", "user_id"]
+          },
+          {
+            foreignKeyName: "project_members_project_id_fkey"
+            columns: ["project_id"]
+            isOneToOne: false
+            referencedRelation: "projects"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       projects: {
         Row: {
@@ -5512,6 +5580,7 @@ export type Database = {
           created_at: string
           created_by: string | null
           embedding: string | null
+          external_vector_id: string | null
           fts: unknown
           id: string
           importance: number
@@ -5715,6 +5784,20 @@ export type Database = {
           token: string
           token_id: string
           token_prefix: string
+        }[]
+      }
+      create_project_invite: {
+        Args: {
+          p_email: string
+          p_expires_in?: string
+          p_project_id: string
+          p_project_role?: Database["public"]["Enums"]["project_role"]
+          p_role?: Database["public"]["Enums"]["workspace_role"]
+        }
+        Returns: {
+          expires_at: string
+          invite_id: string
+          token: string
         }[]
       }
       create_thread_share: {
@@ -6181,6 +6264,8 @@ export type Database = {
           expires_at: string
           id: string
           invited_by: string | null
+          project_id: string | null
+          project_role: Database["public"]["Enums"]["project_role"] | null
           revoked_at: string | null
           revoked_by: string | null
           role: Database["public"]["Enums"]["workspace_role"]
@@ -6404,6 +6489,7 @@ export type Database = {
         }
         Returns: {
           agent_id: string | null
+          auto_commit_push_override: boolean | null
           branch: string | null
           cached_diff: Json | null
           cached_diff_updated_at: string | null
@@ -6478,7 +6564,15 @@ export type Database = {
         | "archived"
         | "failed"
       agent_session_status: "running" | "completed" | "failed" | "archived"
-      agent_status: "offline" | "online" | "paused" | "error" | "archived"
+      agent_status:
+        | "offline"
+        | "online"
+        | "paused"
+        | "error"
+        | "archived"
+        | "active"
+        | "sleeping"
+        | "destroyed"
       agent_training_kind: "knowledge" | "instruction" | "example"
       agent_trust_tier: "observer" | "helper" | "partner" | "trusted"
       agent_type: "email" | "calendar" | "research" | "code" | "custom"
@@ -6551,6 +6645,7 @@ export type Database = {
       message_sender_type: "user" | "assistant" | "agent" | "system"
       notification_channel: "in_app" | "email" | "push"
       priority_level: "urgent" | "high" | "medium" | "low"
+      project_role: "viewer" | "member" | "lead"
       project_status: "active" | "archived"
       robot_execution_status: "running" | "succeeded" | "failed" | "cancelled"
       series_catch_up: "all" | "latest" | "none"
@@ -6704,7 +6799,16 @@ export const Constants = {
         "failed",
       ],
       agent_session_status: ["running", "completed", "failed", "archived"],
-      agent_status: ["offline", "online", "paused", "error", "archived"],
+      agent_status: [
+        "offline",
+        "online",
+        "paused",
+        "error",
+        "archived",
+        "active",
+        "sleeping",
+        "destroyed",
+      ],
       agent_training_kind: ["knowledge", "instruction", "example"],
       agent_trust_tier: ["observer", "helper", "partner", "trusted"],
       agent_type: ["email", "calendar", "research", "code", "custom"],
@@ -6781,6 +6885,7 @@ export const Constants = {
       message_sender_type: ["user", "assistant", "agent", "system"],
       notification_channel: ["in_app", "email", "push"],
       priority_level: ["urgent", "high", "medium", "low"],
+      project_role: ["viewer", "member", "lead"],
       project_status: ["active", "archived"],
       robot_execution_status: ["running", "succeeded", "failed", "cancelled"],
       series_catch_up: ["all", "latest", "none"],
