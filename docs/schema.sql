@@ -78,7 +78,10 @@ CREATE TYPE public.agent_status AS ENUM (
     'online',
     'paused',
     'error',
-    'archived'
+    'archived',
+    'active',
+    'sleeping',
+    'destroyed'
 );
 
 --
@@ -467,6 +470,16 @@ CREATE TYPE public.priority_level AS ENUM (
 );
 
 --
+-- Name: project_role; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.project_role AS ENUM (
+    'viewer',
+    'member',
+    'lead'
+);
+
+--
 -- Name: project_status; Type: TYPE; Schema: public; Owner: -
 --
 
@@ -810,6 +823,53 @@ end
 $$;
 
 --
+-- Name: agent_command_events_notify(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agent_command_events_notify() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  c record;
+  v_kind text := 'command.' || new.to_status::text;
+  v_title text;
+  v_data jsonb;
+begin
+  select ac.id, ac.workspace_id, ac.action, ac.gateway_id, ac.agent_id, ac.requested_by, ac.exit_code, ac.last_error
+    into c
+  from public.agent_commands ac
+  where ac.id = new.command_id;
+  if c.id is null then
+    return null;
+  end if;
+  v_title := left('Command ' || c.action || case new.to_status when 'done' then ' done' else ' failed' end, 300);
+  v_data := jsonb_strip_nulls(jsonb_build_object('action', c.action, 'gateway_id', c.gateway_id, 'agent_id', c.agent_id,
+    'exit_code', c.exit_code, 'reason', new.reason, 'attempt', new.attempt));
+
+  if c.requested_by is not null then
+    insert into public.notifications (user_id, workspace_id, kind, title, body, entity_type, entity_id, data, dedup_key)
+    select c.requested_by, c.workspace_id, v_kind, v_title, left(coalesce(c.last_error, ''), 4000), 'agent_command',
+           c.id, v_data, c.id::text
+    where exists (select 1 from public.workspace_members m
+                  where m.workspace_id = c.workspace_id and m.user_id = c.requested_by)
+      and private.notification_enabled(c.requested_by, v_kind, 'in_app')
+    on conflict (user_id, kind, dedup_key) do nothing;
+  elsif new.to_status = 'failed' then
+    perform private.notify_workspace(c.workspace_id, 'admin', v_kind, v_title, left(coalesce(c.last_error, ''), 4000),
+      'agent_command', c.id, v_data, c.id::text);
+  end if;
+  return null;
+end
+$$;
+
+--
+-- Name: FUNCTION agent_command_events_notify(); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.agent_command_events_notify() IS 'command.done to the requester; command.failed to the requester, else to the workspace admins. One per command and outcome; preferences respected.';
+
+--
 -- Name: agent_commands_check_budget(); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -900,6 +960,7 @@ CREATE TABLE public.agent_sessions (
     cached_diff_updated_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    auto_commit_push_override boolean,
     CONSTRAINT agent_sessions_branch_check CHECK (((length(branch) >= 1) AND (length(branch) <= 500))),
     CONSTRAINT agent_sessions_clone_url_check CHECK (((length(clone_url) <= 2048) AND (clone_url ~ '^(https?|ssh|git)://[^\s]+$|^git@[^\s]+$'::text))),
     CONSTRAINT agent_sessions_external_id_check CHECK (((length(external_id) >= 1) AND (length(external_id) <= 200))),
@@ -928,6 +989,12 @@ COMMENT ON TABLE public.agent_sessions IS 'A coding-agent session: repository (o
 --
 
 COMMENT ON COLUMN public.agent_sessions.lifecycle_version IS 'Bumped by the database on every update. Write back the version you read (or call transition_agent_session with p_expected_version): a different value raises 40001.';
+
+--
+-- Name: COLUMN agent_sessions.auto_commit_push_override; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agent_sessions.auto_commit_push_override IS 'Per-session auto commit and push: true / false overrides the default, null follows it.';
 
 --
 -- Name: agent_session_transition(uuid, integer, public.agent_session_lifecycle, text, jsonb, text); Type: FUNCTION; Schema: private; Owner: -
@@ -1226,6 +1293,26 @@ CREATE FUNCTION private.agents_forbid_workspace_change() RETURNS trigger
 begin
   if new.workspace_id is distinct from old.workspace_id then
     raise exception '%: workspace_id cannot be changed', tg_table_name using errcode = '22023';
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: agents_normalise_status(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.agents_normalise_status() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  -- Compared as text: the alias labels are never used as enum literals in code.
+  if new.status::text in ('active', 'sleeping', 'destroyed') then
+    new.status := (case new.status::text
+      when 'active' then 'online'
+      when 'sleeping' then 'paused'
+      else 'archived' end)::public.agent_status;
   end if;
   return new;
 end
@@ -1610,6 +1697,73 @@ begin
   return private.queue_result(true, null, 'leased', r.lease_expires_at, true, false, r.attempt);
 end
 $$;
+
+--
+-- Name: cancel_inbox_items_for_subject(uuid, text, uuid); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.cancel_inbox_items_for_subject(p_workspace_id uuid, p_subject_type text, p_subject_id uuid) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  r public.agent_inbox_items;
+  v_count integer := 0;
+  v_detail jsonb := jsonb_build_object('cause', 'subject_deleted', 'subject_type', p_subject_type, 'subject_id', p_subject_id);
+begin
+  for r in
+    select i.* from only public.agent_inbox_items i
+    where i.workspace_id = p_workspace_id and i.subject_type = p_subject_type and i.subject_id = p_subject_id
+      and i.status in ('pending', 'leased')
+    order by i.id
+    for update
+  loop
+    if r.status = 'pending' then
+      r.status := 'cancelled';
+      r.finished_at := now();
+      r.failure_code := 'subject_deleted';
+      r.last_error := p_subject_type || ' ' || p_subject_id || ' was deleted';
+      r.cancel_requested := true;
+      r.cancel_requested_at := now();
+      perform private.inbox_item_to_history(r);
+      perform private.log_inbox_event(r, 'pending', 'cancelled', v_detail);
+    elsif not r.cancel_requested then
+      update only public.agent_inbox_items i
+      set cancel_requested = true, cancel_requested_at = now(), updated_at = now()
+      where i.id = r.id
+      returning i.* into r;
+      perform private.log_inbox_event(r, 'leased', 'cancel_requested', v_detail);
+    end if;
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end
+$$;
+
+--
+-- Name: FUNCTION cancel_inbox_items_for_subject(p_workspace_id uuid, p_subject_type text, p_subject_id uuid); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.cancel_inbox_items_for_subject(p_workspace_id uuid, p_subject_type text, p_subject_id uuid) IS 'Cancels the pending inbox items about a subject and flags the leased ones cancel_requested. Returns how many it touched.';
+
+--
+-- Name: canonical_value(text, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.canonical_value(p_vocabulary text, p_value text) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select coalesce(
+    (select a.canonical from private.value_aliases a where a.vocabulary = p_vocabulary and a.alias = p_value),
+    p_value)
+$$;
+
+--
+-- Name: FUNCTION canonical_value(p_vocabulary text, p_value text); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.canonical_value(p_vocabulary text, p_value text) IS 'The agentbase value for an old system''s spelling (from private.value_aliases); the value itself when it is no alias.';
 
 --
 -- Name: check_embedding_argument(extensions.vector, text); Type: FUNCTION; Schema: private; Owner: -
@@ -2895,6 +3049,38 @@ end
 $_$;
 
 --
+-- Name: create_project_invite(uuid, text, public.workspace_role, public.project_role, interval); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.create_project_invite(p_project_id uuid, p_email text, p_role public.workspace_role, p_project_role public.project_role, p_expires_in interval) RETURNS TABLE(invite_id uuid, token text, expires_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_ws uuid;
+  r record;
+begin
+  if p_project_id is null then
+    raise exception 'p_project_id must not be null' using errcode = '22004';
+  end if;
+  if p_project_role is null then
+    raise exception 'p_project_role must not be null' using errcode = '22004';
+  end if;
+  select p.workspace_id into v_ws from public.projects p where p.id = p_project_id;
+  if v_ws is null then
+    raise exception 'project % not found (p_project_id)', p_project_id using errcode = 'P0002';
+  end if;
+  perform private.assert_workspace_role(v_ws, 'admin');
+  select * into r from public.create_invite(v_ws, p_email, p_role, p_expires_in);
+  update public.invites i set project_id = p_project_id, project_role = p_project_role where i.id = r.invite_id;
+  invite_id := r.invite_id;
+  token := r.token;
+  expires_at := r.expires_at;
+  return next;
+end
+$$;
+
+--
 -- Name: create_workspace_policies(regclass, public.workspace_role, public.workspace_role, public.workspace_role); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -2955,10 +3141,16 @@ $$;
 CREATE FUNCTION private.cron_fields(p_expr text, OUT minutes integer[], OUT hours integer[], OUT days integer[], OUT months integer[], OUT weekdays integer[], OUT days_restricted boolean, OUT weekdays_restricted boolean) RETURNS record
     LANGUAGE plpgsql IMMUTABLE
     SET search_path TO ''
-    AS $$
+    AS $_$
 declare
   v_expr text;
   v_fields text[];
+  v_part text;
+  v_plain text[];
+  v_special int[];
+  v_d text;
+  v_n int;
+  c_names constant text[] := array['sun','mon','tue','wed','thu','fri','sat'];
 begin
   if p_expr is null then
     raise exception 'schedule must not be null' using errcode = '22004';
@@ -2971,24 +3163,130 @@ begin
     when '@daily' then '0 0 * * *'
     when '@midnight' then '0 0 * * *'
     when '@hourly' then '0 * * * *'
-    else btrim(p_expr)
+    else private.cron_from_quartz(btrim(p_expr))
   end;
   v_fields := regexp_split_to_array(v_expr, '\s+');
   if array_length(v_fields, 1) is distinct from 5 then
     raise exception 'schedule "%" must have 5 fields (minute hour day-of-month month day-of-week), got %',
       left(p_expr, 100), coalesce(array_length(v_fields, 1), 0) using errcode = '22023';
   end if;
+  if v_fields[3] = '?' then v_fields[3] := '*'; end if;
+  if v_fields[5] = '?' then v_fields[5] := '*'; end if;
+
   minutes := private.cron_parse_field(v_fields[1], 'minute', 0, 59);
   hours := private.cron_parse_field(v_fields[2], 'hour', 0, 23);
-  days := private.cron_parse_field(v_fields[3], 'day-of-month', 1, 31);
   months := private.cron_parse_field(v_fields[4], 'month', 1, 12,
     array['jan','feb','mar','apr','may','jun','jul','aug','sep','oct','nov','dec'], 1);
-  weekdays := private.cron_parse_field(v_fields[5], 'day-of-week', 0, 6,
-    array['sun','mon','tue','wed','thu','fri','sat'], 0);
+
+  -- day-of-month: L is the last day; the rest parses as before.
+  v_plain := '{}';
+  v_special := '{}';
+  foreach v_part in array string_to_array(lower(v_fields[3]), ',') loop
+    if v_part = 'l' then
+      v_special := v_special || 32;
+    else
+      v_plain := v_plain || v_part;
+    end if;
+  end loop;
+  days := coalesce(case when cardinality(v_plain) > 0
+                        then private.cron_parse_field(array_to_string(v_plain, ','), 'day-of-month', 1, 31) end, '{}')
+          || v_special;
+
+  -- day-of-week: n#k and nL; the rest parses as before.
+  v_plain := '{}';
+  v_special := '{}';
+  foreach v_part in array string_to_array(lower(v_fields[5]), ',') loop
+    if v_part ~ '^([0-7]|[a-z]{3})(#[1-5]|l)$' then
+      v_d := substring(v_part from '^([0-7]|[a-z]{3})');
+      v_n := case when v_d ~ '^[0-7]$' then v_d::int % 7 else array_position(c_names, v_d) - 1 end;
+      if v_n is null then
+        raise exception 'schedule field day-of-week has an unknown value "%"', v_d using errcode = '22023';
+      end if;
+      v_special := v_special || case when v_part like '%l' then 200 + v_n
+                                     else 100 + 10 * split_part(v_part, '#', 2)::int + v_n end;
+    elsif v_part ~ '[#]' or (v_part ~ 'l$' and v_part !~ '^[a-z]{3}$') then
+      raise exception 'schedule field day-of-week has an invalid part "%"', v_part using errcode = '22023';
+    else
+      v_plain := v_plain || v_part;
+    end if;
+  end loop;
+  weekdays := coalesce(case when cardinality(v_plain) > 0
+                            then private.cron_parse_field(array_to_string(v_plain, ','), 'day-of-week', 0, 6, c_names, 0) end, '{}')
+              || v_special;
+
   days_restricted := v_fields[3] !~ '^\*';
   weekdays_restricted := v_fields[5] !~ '^\*';
 end
-$$;
+$_$;
+
+--
+-- Name: cron_from_quartz(text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.cron_from_quartz(p_expr text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  f text[];
+  v_dom text;
+  v_dow text := '';
+  v_part text;
+  v_base text;
+  v_step text;
+  v_suffix text;
+begin
+  if p_expr is null then
+    return null;
+  end if;
+  f := regexp_split_to_array(btrim(p_expr), '\s+');
+  if coalesce(array_length(f, 1), 0) not in (6, 7) then
+    return p_expr;
+  end if;
+  if f[1] !~ '^0{1,2}$' then
+    raise exception 'schedule "%": the Quartz seconds field must be 0 (schedules run at minute resolution), got "%"',
+      left(p_expr, 100), left(f[1], 20) using errcode = '22023';
+  end if;
+  if array_length(f, 1) = 7 and f[7] not in ('*', '?') then
+    raise exception 'schedule "%": the Quartz year field must be * or ?, got "%"', left(p_expr, 100), left(f[7], 20)
+      using errcode = '22023';
+  end if;
+  v_dom := case when f[4] = '?' then '*' else f[4] end;
+  if v_dom ~* 'w' or v_dom ~* 'l-' then
+    raise exception 'schedule "%": day-of-month "%" is not supported (W, LW and L-n have no minute-resolution equivalent here)',
+      left(p_expr, 100), left(v_dom, 20) using errcode = '22023';
+  end if;
+  if f[6] = '?' then
+    v_dow := '*';
+  else
+    -- Quartz numbers weekdays 1..7 from Sunday; five-field cron 0..6. Names are the same in both.
+    foreach v_part in array string_to_array(f[6], ',') loop
+      v_base := split_part(v_part, '/', 1);
+      v_step := case when v_part like '%/%' then '/' || split_part(v_part, '/', 2) else '' end;
+      v_suffix := '';
+      if v_base ~ '#' then
+        v_suffix := '#' || split_part(v_base, '#', 2);
+        v_base := split_part(v_base, '#', 1);
+      elsif upper(v_base) = 'L' then
+        v_base := '7';  -- Quartz: L alone in day-of-week is the last day of the week, Saturday
+      elsif v_base ~* '^[0-9a-z]+l$' then
+        v_suffix := 'L';
+        v_base := left(v_base, -1);
+      end if;
+      v_base := (select string_agg(case when x ~ '^[0-9]+$' then (x::int - 1)::text else x end, '-' order by o)
+                 from unnest(string_to_array(v_base, '-')) with ordinality u (x, o));
+      v_dow := v_dow || case when v_dow = '' then '' else ',' end || v_base || v_suffix || v_step;
+    end loop;
+  end if;
+  return f[2] || ' ' || f[3] || ' ' || v_dom || ' ' || f[5] || ' ' || v_dow;
+end
+$_$;
+
+--
+-- Name: FUNCTION cron_from_quartz(p_expr text); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.cron_from_quartz(p_expr text) IS 'Converts a Quartz cron expression (6 or 7 fields, seconds 0) to the five-field form; other expressions unchanged. 22023 for what has no equivalent.';
 
 --
 -- Name: cron_next_run(text, text, timestamp with time zone); Type: FUNCTION; Schema: private; Owner: -
@@ -3003,8 +3301,13 @@ declare
   v_local timestamp;
   v_day date;
   v_start_day date;
+  v_last date;
+  v_dom int;
+  v_dow int;
   v_hour int;
   v_minute int;
+  v_dom_hit boolean;
+  v_dow_hit boolean;
   v_day_ok boolean;
   v_candidate timestamptz;
 begin
@@ -3019,11 +3322,16 @@ begin
   v_start_day := v_local::date;
   for v_day in select d::date from generate_series(v_start_day, v_start_day + 1830, interval '1 day') d loop
     continue when not (extract(month from v_day)::int = any (f.months));
+    v_dom := extract(day from v_day)::int;
+    v_dow := extract(dow from v_day)::int;
+    v_last := (date_trunc('month', v_day) + interval '1 month - 1 day')::date;
+    v_dom_hit := v_dom = any (f.days) or (32 = any (f.days) and v_day = v_last);
+    v_dow_hit := v_dow = any (f.weekdays)
+      or (100 + 10 * ((v_dom - 1) / 7 + 1) + v_dow) = any (f.weekdays)
+      or ((200 + v_dow) = any (f.weekdays) and v_day + 7 > v_last);
     v_day_ok := case
-      when f.days_restricted and f.weekdays_restricted then
-        extract(day from v_day)::int = any (f.days) or extract(dow from v_day)::int = any (f.weekdays)
-      else
-        extract(day from v_day)::int = any (f.days) and extract(dow from v_day)::int = any (f.weekdays)
+      when f.days_restricted and f.weekdays_restricted then v_dom_hit or v_dow_hit
+      else v_dom_hit and v_dow_hit
     end;
     continue when not v_day_ok;
     foreach v_hour in array f.hours loop
@@ -3044,7 +3352,7 @@ $$;
 -- Name: FUNCTION cron_next_run(p_expr text, p_timezone text, p_after timestamp with time zone); Type: COMMENT; Schema: private; Owner: -
 --
 
-COMMENT ON FUNCTION private.cron_next_run(p_expr text, p_timezone text, p_after timestamp with time zone) IS 'First fire time strictly after p_after of a five-field cron schedule evaluated in an IANA timezone; null if none within five years.';
+COMMENT ON FUNCTION private.cron_next_run(p_expr text, p_timezone text, p_after timestamp with time zone) IS 'First fire time strictly after p_after of a cron schedule (five fields with L, nL, n#k; or Quartz) in an IANA timezone; null if none within five years.';
 
 --
 -- Name: cron_parse_field(text, text, integer, integer, text[], integer); Type: FUNCTION; Schema: private; Owner: -
@@ -3127,7 +3435,7 @@ CREATE FUNCTION private.cron_validate(p_expr text, p_arg text DEFAULT 'schedule'
     AS $$
 begin
   perform private.cron_fields(p_expr);
-  return btrim(p_expr);
+  return private.cron_from_quartz(btrim(p_expr));
 exception
   when sqlstate '22023' or sqlstate '22004' then
     raise exception '%: %', p_arg, sqlerrm using errcode = sqlstate;
@@ -3138,7 +3446,7 @@ $$;
 -- Name: FUNCTION cron_validate(p_expr text, p_arg text); Type: COMMENT; Schema: private; Owner: -
 --
 
-COMMENT ON FUNCTION private.cron_validate(p_expr text, p_arg text) IS 'Raises 22023 naming p_arg and the offending cron field when the schedule is invalid; returns it trimmed.';
+COMMENT ON FUNCTION private.cron_validate(p_expr text, p_arg text) IS 'Raises 22023 naming p_arg and the offending cron field when the schedule is invalid; returns it trimmed, Quartz converted to five fields.';
 
 --
 -- Name: current_actor(); Type: FUNCTION; Schema: private; Owner: -
@@ -4741,6 +5049,22 @@ end
 $$;
 
 --
+-- Name: invites_grant_project(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.invites_grant_project() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  insert into public.project_members (workspace_id, project_id, user_id, role, added_by)
+  values (new.workspace_id, new.project_id, new.accepted_by, new.project_role, new.invited_by)
+  on conflict (project_id, user_id) do update set role = greatest(public.project_members.role, excluded.role);
+  return null;
+end
+$$;
+
+--
 -- Name: is_storage_path(text); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -5672,6 +5996,31 @@ begin
     values (old.workspace_id, old.thread_id, old.id, old.revision, old.content, old.parts, auth.uid());
     new.revision := old.revision + 1;
     new.edited_at := now();
+  end if;
+  return new;
+end
+$$;
+
+--
+-- Name: messages_snapshot_sender_name(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.messages_snapshot_sender_name() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  -- Only trusted callers (service_role, migrations) may bring a historical name; API users cannot write
+  -- the column at all (no column grant).
+  if new.sender_display_name is null then
+    if new.sender_agent_id is not null then
+      select left(a.name, 200) into new.sender_display_name from public.agents a where a.id = new.sender_agent_id;
+    elsif new.sender_user_id is not null then
+      select left(coalesce(nullif(btrim(p.display_name), ''), split_part(p.email, '@', 1)), 200)
+        into new.sender_display_name
+      from public.profiles p where p.id = new.sender_user_id;
+    end if;
+    new.sender_display_name := nullif(btrim(new.sender_display_name), '');
   end if;
   return new;
 end
@@ -7313,6 +7662,24 @@ end
 $$;
 
 --
+-- Name: subject_deleted_cancel_inbox(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.subject_deleted_cancel_inbox() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  -- Deleting the workspace takes its items along; nothing to cancel then.
+  if not exists (select 1 from public.workspaces w where w.id = old.workspace_id) then
+    return null;
+  end if;
+  perform private.cancel_inbox_items_for_subject(old.workspace_id, tg_argv[0], old.id);
+  return null;
+end
+$$;
+
+--
 -- Name: sweep_expired_commands(integer); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -8282,8 +8649,10 @@ CREATE TABLE public.knowledge_entries (
     created_by uuid DEFAULT auth.uid(),
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    external_vector_id text,
     CONSTRAINT knowledge_entries_content_check CHECK (((length(btrim(content)) >= 1) AND (length(btrim(content)) <= 100000))),
     CONSTRAINT knowledge_entries_embedding_dimensions_check CHECK ((extensions.vector_dims(embedding) = 1536)),
+    CONSTRAINT knowledge_entries_external_vector_id_check CHECK (((length(external_vector_id) >= 1) AND (length(external_vector_id) <= 500))),
     CONSTRAINT knowledge_entries_importance_check CHECK (((importance >= (0)::double precision) AND (importance <= (1)::double precision))),
     CONSTRAINT knowledge_entries_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT knowledge_entries_source_check CHECK ((source ~ '^(manual|onboarding|web_research|agent:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$'::text)),
@@ -8307,6 +8676,12 @@ COMMENT ON COLUMN public.knowledge_entries.collection_id IS 'Collection; left nu
 --
 
 COMMENT ON COLUMN public.knowledge_entries.source IS 'manual | onboarding | web_research | agent:<agent uuid>.';
+
+--
+-- Name: COLUMN knowledge_entries.external_vector_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.knowledge_entries.external_vector_id IS 'The entry''s id in the vector store it came from (kept for re-embedding and matching back); unique per workspace.';
 
 --
 -- Name: add_knowledge_entry(uuid, text, extensions.vector, public.knowledge_entry_type, real, uuid, text, jsonb); Type: FUNCTION; Schema: public; Owner: -
@@ -8810,6 +9185,7 @@ CREATE TABLE public.agents (
     CONSTRAINT agents_objective_check CHECK ((length(objective) <= 20000)),
     CONSTRAINT agents_role_check CHECK ((length(role) <= 200)),
     CONSTRAINT agents_slug_check CHECK ((slug ~ '^[a-z0-9][a-z0-9-]{0,62}$'::text)),
+    CONSTRAINT agents_status_canonical CHECK (((status)::text <> ALL (ARRAY['active'::text, 'sleeping'::text, 'destroyed'::text]))),
     CONSTRAINT agents_tone_check CHECK ((length(tone) <= 200)),
     CONSTRAINT agents_voice_check CHECK ((length(voice) <= 200)),
     CONSTRAINT agents_xp_check CHECK ((xp >= 0))
@@ -8820,6 +9196,12 @@ CREATE TABLE public.agents (
 --
 
 COMMENT ON TABLE public.agents IS 'AI agents of a workspace: type, status, trust tier, personality and instructions, an org chart (reports_to, kept acyclic), at most one head.';
+
+--
+-- Name: COLUMN agents.status; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.agents.status IS 'offline / online / paused / error / archived. The personal-agent words are accepted on write and stored as: active -> online, sleeping -> paused, destroyed -> archived (never stored as such).';
 
 --
 -- Name: COLUMN agents.is_head; Type: COMMENT; Schema: public; Owner: -
@@ -9050,6 +9432,23 @@ $$;
 --
 
 COMMENT ON FUNCTION public.create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval) IS 'Mints an API token for a workspace (admins). The plaintext is returned once; only its SHA-256 is stored. p_expires_in null = no expiry.';
+
+--
+-- Name: create_project_invite(uuid, text, public.workspace_role, public.project_role, interval); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.create_project_invite(p_project_id uuid, p_email text, p_role public.workspace_role DEFAULT 'member'::public.workspace_role, p_project_role public.project_role DEFAULT 'member'::public.project_role, p_expires_in interval DEFAULT '7 days'::interval) RETURNS TABLE(invite_id uuid, token text, expires_at timestamp with time zone)
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select * from private.create_project_invite(p_project_id, p_email, p_role, p_project_role, p_expires_in)
+$$;
+
+--
+-- Name: FUNCTION create_project_invite(p_project_id uuid, p_email text, p_role public.workspace_role, p_project_role public.project_role, p_expires_in interval); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.create_project_invite(p_project_id uuid, p_email text, p_role public.workspace_role, p_project_role public.project_role, p_expires_in interval) IS 'Admins invite an email address to a project: accept_invite then grants the workspace role and the project role. Returns the token once.';
 
 --
 -- Name: create_thread_share(uuid, timestamp with time zone); Type: FUNCTION; Schema: public; Owner: -
@@ -10009,8 +10408,11 @@ CREATE TABLE public.invites (
     revoked_by uuid,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    project_id uuid,
+    project_role public.project_role,
     CONSTRAINT invites_accepted_by_check CHECK (((accepted_by IS NULL) OR (accepted_at IS NOT NULL))),
     CONSTRAINT invites_email_check CHECK (((length(email) <= 320) AND (email = lower(email)) AND (email ~ '^[^@[:space:]]+@[^@[:space:]]+$'::text))),
+    CONSTRAINT invites_project_role_check CHECK (((project_id IS NULL) = (project_role IS NULL))),
     CONSTRAINT invites_revoked_by_check CHECK (((revoked_by IS NULL) OR (revoked_at IS NOT NULL))),
     CONSTRAINT invites_single_outcome_check CHECK (((accepted_at IS NULL) OR (revoked_at IS NULL))),
     CONSTRAINT invites_token_hash_check CHECK ((octet_length(token_hash) = 32))
@@ -10027,6 +10429,18 @@ COMMENT ON TABLE public.invites IS 'Open and used invitations to a workspace. On
 --
 
 COMMENT ON COLUMN public.invites.token_hash IS 'SHA-256 of the invite token; the plaintext is never stored.';
+
+--
+-- Name: COLUMN invites.project_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.invites.project_id IS 'Set for a project invite: accepting it also adds the user to this project (project_members).';
+
+--
+-- Name: COLUMN invites.project_role; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.invites.project_role IS 'The project role a project invite grants (with project_id).';
 
 --
 -- Name: revoke_invite(uuid); Type: FUNCTION; Schema: public; Owner: -
@@ -10761,6 +11175,26 @@ CREATE TABLE private.user_integration_secrets (
     access_token bytea NOT NULL,
     refresh_token bytea
 );
+
+--
+-- Name: value_aliases; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.value_aliases (
+    vocabulary text NOT NULL,
+    alias text NOT NULL,
+    canonical text NOT NULL,
+    source_system text NOT NULL,
+    handling text NOT NULL,
+    note text DEFAULT ''::text NOT NULL,
+    CONSTRAINT value_aliases_handling_check CHECK ((handling = ANY (ARRAY['normalised_on_write'::text, 'mapped_on_port'::text])))
+);
+
+--
+-- Name: TABLE value_aliases; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON TABLE private.value_aliases IS 'Old spellings of values from the systems agentbase replaces, their canonical value here, and whether the database normalises them on write or the porting guide maps them once.';
 
 --
 -- Name: agent_command_events; Type: TABLE; Schema: public; Owner: -
@@ -12170,6 +12604,7 @@ CREATE TABLE public.messages (
     deleted_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    sender_display_name text,
     CONSTRAINT messages_cached_input_tokens_check CHECK ((cached_input_tokens >= 0)),
     CONSTRAINT messages_content_check CHECK ((length(content) <= 200000)),
     CONSTRAINT messages_external_ref_check CHECK (((length(external_ref) >= 1) AND (length(external_ref) <= 500))),
@@ -12181,6 +12616,7 @@ CREATE TABLE public.messages (
     CONSTRAINT messages_reasoning_tokens_check CHECK ((reasoning_tokens >= 0)),
     CONSTRAINT messages_revision_check CHECK ((revision >= 1)),
     CONSTRAINT messages_sender_agent_check CHECK (((sender_agent_id IS NULL) OR (sender_type = ANY (ARRAY['agent'::public.message_sender_type, 'assistant'::public.message_sender_type])))),
+    CONSTRAINT messages_sender_display_name_check CHECK (((length(sender_display_name) >= 1) AND (length(sender_display_name) <= 200))),
     CONSTRAINT messages_sender_user_check CHECK (((sender_user_id IS NULL) OR (sender_type = 'user'::public.message_sender_type))),
     CONSTRAINT messages_seq_check CHECK ((seq >= 1))
 );
@@ -12202,6 +12638,12 @@ COMMENT ON COLUMN public.messages.seq IS 'Per-thread sequence number assigned by
 --
 
 COMMENT ON COLUMN public.messages.parts IS 'Array of objects, each with a "type" (lowercase identifier); "text" parts carry a string "text".';
+
+--
+-- Name: COLUMN messages.sender_display_name; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.messages.sender_display_name IS 'The sender''s name when the message was sent (agent name or member''s profile name), kept when they are renamed. Set by the database.';
 
 --
 -- Name: notification_preferences; Type: TABLE; Schema: public; Owner: -
@@ -12325,6 +12767,26 @@ CREATE TABLE public.profiles (
 --
 
 COMMENT ON TABLE public.profiles IS 'One row per auth user (created by the signup trigger): display name, avatar, the email mirrored from auth.users.';
+
+--
+-- Name: project_members; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.project_members (
+    workspace_id uuid NOT NULL,
+    project_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    role public.project_role DEFAULT 'member'::public.project_role NOT NULL,
+    added_by uuid DEFAULT auth.uid(),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE project_members; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.project_members IS 'Who works on which project, with a project role (viewer, member, lead). Members must belong to the project''s workspace; accepting a project invite adds the row.';
 
 --
 -- Name: projects; Type: TABLE; Schema: public; Owner: -
@@ -13256,6 +13718,13 @@ ALTER TABLE ONLY private.user_integration_secrets
     ADD CONSTRAINT user_integration_secrets_pkey PRIMARY KEY (integration_id);
 
 --
+-- Name: value_aliases value_aliases_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.value_aliases
+    ADD CONSTRAINT value_aliases_pkey PRIMARY KEY (vocabulary, alias);
+
+--
 -- Name: agent_budgets agent_budgets_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -13961,6 +14430,13 @@ ALTER TABLE ONLY public.platform_tokens
 
 ALTER TABLE ONLY public.profiles
     ADD CONSTRAINT profiles_pkey PRIMARY KEY (id);
+
+--
+-- Name: project_members project_members_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.project_members
+    ADD CONSTRAINT project_members_pkey PRIMARY KEY (project_id, user_id);
 
 --
 -- Name: projects projects_pkey; Type: CONSTRAINT; Schema: public; Owner: -
@@ -15235,6 +15711,12 @@ CREATE INDEX invites_invited_by_idx ON public.invites USING btree (invited_by);
 CREATE UNIQUE INDEX invites_one_open_per_email_idx ON public.invites USING btree (workspace_id, email) WHERE ((accepted_at IS NULL) AND (revoked_at IS NULL));
 
 --
+-- Name: invites_project_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX invites_project_id_idx ON public.invites USING btree (project_id);
+
+--
 -- Name: invites_revoked_by_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -15347,6 +15829,12 @@ CREATE INDEX knowledge_entries_created_by_idx ON public.knowledge_entries USING 
 --
 
 CREATE INDEX knowledge_entries_embedding_idx ON public.knowledge_entries USING hnsw (((embedding)::extensions.vector(1536)) extensions.vector_cosine_ops);
+
+--
+-- Name: knowledge_entries_external_vector_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX knowledge_entries_external_vector_id_idx ON public.knowledge_entries USING btree (workspace_id, external_vector_id) WHERE (external_vector_id IS NOT NULL);
 
 --
 -- Name: knowledge_entries_fts_idx; Type: INDEX; Schema: public; Owner: -
@@ -15467,6 +15955,18 @@ CREATE INDEX platform_tokens_revoked_by_idx ON public.platform_tokens USING btre
 --
 
 CREATE INDEX platform_tokens_workspace_id_idx ON public.platform_tokens USING btree (workspace_id, created_at DESC);
+
+--
+-- Name: project_members_added_by_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX project_members_added_by_idx ON public.project_members USING btree (added_by);
+
+--
+-- Name: project_members_workspace_user_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX project_members_workspace_user_idx ON public.project_members USING btree (workspace_id, user_id);
 
 --
 -- Name: projects_created_by_idx; Type: INDEX; Schema: public; Owner: -
@@ -16039,6 +16539,12 @@ CREATE TRIGGER agent_budgets_set_updated_at BEFORE UPDATE ON public.agent_budget
 CREATE TRIGGER agent_command_events_append_only BEFORE DELETE OR UPDATE ON public.agent_command_events FOR EACH ROW EXECUTE FUNCTION private.queue_events_append_only();
 
 --
+-- Name: agent_command_events agent_command_events_notify; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_command_events_notify AFTER INSERT ON public.agent_command_events FOR EACH ROW WHEN (((new.to_status = ANY (ARRAY['done'::public.command_status, 'failed'::public.command_status])) AND (new.from_status IS DISTINCT FROM new.to_status))) EXECUTE FUNCTION private.agent_command_events_notify();
+
+--
 -- Name: agent_command_history agent_command_history_delete_events; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -16195,6 +16701,12 @@ CREATE TRIGGER agents_before_write BEFORE INSERT OR UPDATE ON public.agents FOR 
 CREATE TRIGGER agents_create_budget AFTER INSERT ON public.agents FOR EACH ROW EXECUTE FUNCTION private.agents_create_budget();
 
 --
+-- Name: agents agents_normalise_status; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agents_normalise_status BEFORE INSERT OR UPDATE OF status ON public.agents FOR EACH ROW EXECUTE FUNCTION private.agents_normalise_status();
+
+--
 -- Name: agents agents_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -16279,6 +16791,12 @@ CREATE TRIGGER comment_revisions_append_only BEFORE DELETE OR UPDATE ON public.c
 CREATE TRIGGER comments_before_write BEFORE INSERT OR UPDATE ON public.comments FOR EACH ROW EXECUTE FUNCTION private.comments_before_write();
 
 --
+-- Name: comments comments_cancel_inbox_items; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER comments_cancel_inbox_items AFTER DELETE ON public.comments FOR EACH ROW EXECUTE FUNCTION private.subject_deleted_cancel_inbox('comment');
+
+--
 -- Name: comments comments_enqueue_mentions; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -16320,6 +16838,12 @@ CREATE TRIGGER computer_use_tasks_set_updated_at BEFORE UPDATE ON public.compute
 --
 
 CREATE TRIGGER contacts_before_write BEFORE INSERT OR UPDATE ON public.contacts FOR EACH ROW EXECUTE FUNCTION private.contacts_before_write();
+
+--
+-- Name: contacts contacts_cancel_inbox_items; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER contacts_cancel_inbox_items AFTER DELETE ON public.contacts FOR EACH ROW EXECUTE FUNCTION private.subject_deleted_cancel_inbox('contact');
 
 --
 -- Name: contacts contacts_run_automations; Type: TRIGGER; Schema: public; Owner: -
@@ -16644,6 +17168,18 @@ CREATE TRIGGER interactions_sync_contact AFTER INSERT OR DELETE OR UPDATE OF occ
 CREATE TRIGGER invites_audit AFTER INSERT OR DELETE OR UPDATE ON public.invites FOR EACH ROW EXECUTE FUNCTION private.audit_row_change();
 
 --
+-- Name: invites invites_check_project; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER invites_check_project BEFORE INSERT OR UPDATE OF project_id ON public.invites FOR EACH ROW EXECUTE FUNCTION private.enterprise_check_project();
+
+--
+-- Name: invites invites_grant_project; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER invites_grant_project AFTER UPDATE OF accepted_at ON public.invites FOR EACH ROW WHEN (((old.accepted_at IS NULL) AND (new.accepted_at IS NOT NULL) AND (new.project_id IS NOT NULL) AND (new.accepted_by IS NOT NULL))) EXECUTE FUNCTION private.invites_grant_project();
+
+--
 -- Name: invites invites_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -16769,6 +17305,12 @@ CREATE TRIGGER messages_before_update BEFORE UPDATE ON public.messages FOR EACH 
 CREATE TRIGGER messages_set_updated_at BEFORE UPDATE ON public.messages FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
+-- Name: messages messages_snapshot_sender_name; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER messages_snapshot_sender_name BEFORE INSERT ON public.messages FOR EACH ROW EXECUTE FUNCTION private.messages_snapshot_sender_name();
+
+--
 -- Name: notification_preferences notification_preferences_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -16827,6 +17369,18 @@ CREATE TRIGGER platform_tokens_set_updated_at BEFORE UPDATE ON public.platform_t
 --
 
 CREATE TRIGGER profiles_set_updated_at BEFORE UPDATE ON public.profiles FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+--
+-- Name: project_members project_members_check_project; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER project_members_check_project BEFORE INSERT OR UPDATE ON public.project_members FOR EACH ROW EXECUTE FUNCTION private.enterprise_check_project();
+
+--
+-- Name: project_members project_members_set_updated_at; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER project_members_set_updated_at BEFORE UPDATE ON public.project_members FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 --
 -- Name: projects projects_before_write; Type: TRIGGER; Schema: public; Owner: -
@@ -16929,6 +17483,12 @@ CREATE TRIGGER task_series_set_updated_at BEFORE UPDATE ON public.task_series FO
 --
 
 CREATE TRIGGER tasks_before_write BEFORE INSERT OR UPDATE ON public.tasks FOR EACH ROW EXECUTE FUNCTION private.tasks_before_write();
+
+--
+-- Name: tasks tasks_cancel_inbox_items; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tasks_cancel_inbox_items AFTER DELETE ON public.tasks FOR EACH ROW EXECUTE FUNCTION private.subject_deleted_cancel_inbox('task');
 
 --
 -- Name: tasks tasks_enqueue_assignment; Type: TRIGGER; Schema: public; Owner: -
@@ -17982,6 +18542,13 @@ ALTER TABLE ONLY public.invites
     ADD CONSTRAINT invites_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES auth.users(id) ON DELETE SET NULL;
 
 --
+-- Name: invites invites_project_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.invites
+    ADD CONSTRAINT invites_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE;
+
+--
 -- Name: invites invites_revoked_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -18211,6 +18778,27 @@ ALTER TABLE ONLY public.platform_tokens
 
 ALTER TABLE ONLY public.profiles
     ADD CONSTRAINT profiles_id_fkey FOREIGN KEY (id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+--
+-- Name: project_members project_members_added_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.project_members
+    ADD CONSTRAINT project_members_added_by_fkey FOREIGN KEY (added_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+--
+-- Name: project_members project_members_member_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.project_members
+    ADD CONSTRAINT project_members_member_fkey FOREIGN KEY (workspace_id, user_id) REFERENCES public.workspace_members(workspace_id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: project_members project_members_project_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.project_members
+    ADD CONSTRAINT project_members_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE;
 
 --
 -- Name: projects projects_created_by_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -20438,6 +21026,36 @@ CREATE POLICY profiles_update ON public.profiles FOR UPDATE TO authenticated USI
 COMMENT ON POLICY profiles_update ON public.profiles IS 'Users update their own profile. WITH CHECK is redundant: authenticated may update only display_name and avatar_url, never id.';
 
 --
+-- Name: project_members; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.project_members ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: project_members project_members_delete; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY project_members_delete ON public.project_members FOR DELETE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: project_members project_members_insert; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY project_members_insert ON public.project_members FOR INSERT TO authenticated WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: project_members project_members_select; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY project_members_select ON public.project_members FOR SELECT TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('viewer'::public.workspace_role) AS my_workspace_ids))));
+
+--
+-- Name: project_members project_members_update; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY project_members_update ON public.project_members FOR UPDATE TO authenticated USING ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids)))) WITH CHECK ((workspace_id = ANY (ARRAY( SELECT private.my_workspace_ids('admin'::public.workspace_role) AS my_workspace_ids))));
+
+--
 -- Name: projects; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -21308,6 +21926,12 @@ GRANT ALL ON FUNCTION private.agent_collections(p_agent_id uuid, p_collection_id
 GRANT ALL ON FUNCTION private.agent_collections(p_agent_id uuid, p_collection_ids uuid[], p_min public.knowledge_access_level, OUT workspace_id uuid, OUT collection_ids uuid[]) TO service_role;
 
 --
+-- Name: FUNCTION agent_command_events_notify(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agent_command_events_notify() FROM PUBLIC;
+
+--
 -- Name: FUNCTION agent_commands_check_budget(); Type: ACL; Schema: private; Owner: -
 --
 
@@ -21483,6 +22107,12 @@ GRANT UPDATE(cached_diff) ON TABLE public.agent_sessions TO authenticated;
 GRANT UPDATE(cached_diff_updated_at) ON TABLE public.agent_sessions TO authenticated;
 
 --
+-- Name: COLUMN agent_sessions.auto_commit_push_override; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT INSERT(auto_commit_push_override),UPDATE(auto_commit_push_override) ON TABLE public.agent_sessions TO authenticated;
+
+--
 -- Name: FUNCTION agent_session_transition(p_session_id uuid, p_expected_version integer, p_to public.agent_session_lifecycle, p_error text, p_sandbox_state jsonb, p_lifecycle_run_id text); Type: ACL; Schema: private; Owner: -
 --
 
@@ -21533,6 +22163,12 @@ REVOKE ALL ON FUNCTION private.agents_create_budget() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.agents_forbid_workspace_change() FROM PUBLIC;
+
+--
+-- Name: FUNCTION agents_normalise_status(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.agents_normalise_status() FROM PUBLIC;
 
 --
 -- Name: FUNCTION append_only(); Type: ACL; Schema: private; Owner: -
@@ -21607,6 +22243,19 @@ GRANT ALL ON FUNCTION private.cancel_command(p_id uuid) TO service_role;
 REVOKE ALL ON FUNCTION private.cancel_inbox_item(p_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.cancel_inbox_item(p_id uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.cancel_inbox_item(p_id uuid) TO service_role;
+
+--
+-- Name: FUNCTION cancel_inbox_items_for_subject(p_workspace_id uuid, p_subject_type text, p_subject_id uuid); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.cancel_inbox_items_for_subject(p_workspace_id uuid, p_subject_type text, p_subject_id uuid) FROM PUBLIC;
+
+--
+-- Name: FUNCTION canonical_value(p_vocabulary text, p_value text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.canonical_value(p_vocabulary text, p_value text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.canonical_value(p_vocabulary text, p_value text) TO service_role;
 
 --
 -- Name: FUNCTION check_embedding_argument(p_value extensions.vector, p_arg text); Type: ACL; Schema: private; Owner: -
@@ -21813,6 +22462,14 @@ GRANT ALL ON FUNCTION private.create_platform_token(p_workspace_id uuid, p_name 
 GRANT ALL ON FUNCTION private.create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval) TO service_role;
 
 --
+-- Name: FUNCTION create_project_invite(p_project_id uuid, p_email text, p_role public.workspace_role, p_project_role public.project_role, p_expires_in interval); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.create_project_invite(p_project_id uuid, p_email text, p_role public.workspace_role, p_project_role public.project_role, p_expires_in interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.create_project_invite(p_project_id uuid, p_email text, p_role public.workspace_role, p_project_role public.project_role, p_expires_in interval) TO authenticated;
+GRANT ALL ON FUNCTION private.create_project_invite(p_project_id uuid, p_email text, p_role public.workspace_role, p_project_role public.project_role, p_expires_in interval) TO service_role;
+
+--
 -- Name: FUNCTION create_workspace_policies(p_table regclass, p_read public.workspace_role, p_write public.workspace_role, p_delete public.workspace_role); Type: ACL; Schema: private; Owner: -
 --
 
@@ -21829,6 +22486,12 @@ REVOKE ALL ON FUNCTION private.crm_entity_before_write() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.cron_fields(p_expr text, OUT minutes integer[], OUT hours integer[], OUT days integer[], OUT months integer[], OUT weekdays integer[], OUT days_restricted boolean, OUT weekdays_restricted boolean) FROM PUBLIC;
+
+--
+-- Name: FUNCTION cron_from_quartz(p_expr text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.cron_from_quartz(p_expr text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION cron_next_run(p_expr text, p_timezone text, p_after timestamp with time zone); Type: ACL; Schema: private; Owner: -
@@ -22164,6 +22827,12 @@ REVOKE ALL ON FUNCTION private.interactions_before_write() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.interactions_sync_contact() FROM PUBLIC;
 
 --
+-- Name: FUNCTION invites_grant_project(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.invites_grant_project() FROM PUBLIC;
+
+--
 -- Name: FUNCTION is_storage_path(p_path text); Type: ACL; Schema: private; Owner: -
 --
 
@@ -22342,6 +23011,12 @@ REVOKE ALL ON FUNCTION private.messages_before_insert() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.messages_before_update() FROM PUBLIC;
+
+--
+-- Name: FUNCTION messages_snapshot_sender_name(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.messages_snapshot_sender_name() FROM PUBLIC;
 
 --
 -- Name: FUNCTION my_coworker_ids(); Type: ACL; Schema: private; Owner: -
@@ -22727,6 +23402,12 @@ GRANT ALL ON FUNCTION private.steps_have_storage_screenshots(p_steps jsonb) TO s
 --
 
 REVOKE ALL ON FUNCTION private.streams_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION subject_deleted_cancel_inbox(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.subject_deleted_cancel_inbox() FROM PUBLIC;
 
 --
 -- Name: FUNCTION sweep_expired_commands(p_batch integer); Type: ACL; Schema: private; Owner: -
@@ -23135,6 +23816,14 @@ GRANT ALL ON FUNCTION public.create_invite(p_workspace_id uuid, p_email text, p_
 REVOKE ALL ON FUNCTION public.create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval) TO service_role;
 GRANT ALL ON FUNCTION public.create_platform_token(p_workspace_id uuid, p_name text, p_scopes text[], p_expires_in interval) TO authenticated;
+
+--
+-- Name: FUNCTION create_project_invite(p_project_id uuid, p_email text, p_role public.workspace_role, p_project_role public.project_role, p_expires_in interval); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.create_project_invite(p_project_id uuid, p_email text, p_role public.workspace_role, p_project_role public.project_role, p_expires_in interval) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.create_project_invite(p_project_id uuid, p_email text, p_role public.workspace_role, p_project_role public.project_role, p_expires_in interval) TO service_role;
+GRANT ALL ON FUNCTION public.create_project_invite(p_project_id uuid, p_email text, p_role public.workspace_role, p_project_role public.project_role, p_expires_in interval) TO authenticated;
 
 --
 -- Name: FUNCTION create_thread_share(p_thread_id uuid, p_expires_at timestamp with time zone); Type: ACL; Schema: public; Owner: -
@@ -23597,6 +24286,12 @@ GRANT SELECT,INSERT ON TABLE public.telemetry_events TO service_role;
 --
 
 GRANT ALL ON SEQUENCE public.telemetry_events_id_seq TO service_role;
+
+--
+-- Name: TABLE value_aliases; Type: ACL; Schema: private; Owner: -
+--
+
+GRANT SELECT ON TABLE private.value_aliases TO service_role;
 
 --
 -- Name: TABLE agent_command_events; Type: ACL; Schema: public; Owner: -
@@ -24266,6 +24961,13 @@ GRANT UPDATE(display_name) ON TABLE public.profiles TO authenticated;
 --
 
 GRANT UPDATE(avatar_url) ON TABLE public.profiles TO authenticated;
+
+--
+-- Name: TABLE project_members; Type: ACL; Schema: public; Owner: -
+--
+
+GRANT ALL ON TABLE public.project_members TO service_role;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.project_members TO authenticated;
 
 --
 -- Name: TABLE projects; Type: ACL; Schema: public; Owner: -
