@@ -3,12 +3,11 @@
 // pasting it again changes nothing. The test empties the suite's database with the real CLI (a reset
 // with no migrations) and restores it with a normal reset at the end.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { supabase } from '../scripts/lib/engine.js';
-import { resetDatabase } from '../scripts/lib/reset.js';
+import { emptyDatabase, resetDatabase } from '../scripts/lib/reset.js';
 import { pgEnv, schemaSnapshot } from '../scripts/lib/snapshot.js';
 import { DB_URL } from './support/db.js';
 
@@ -33,12 +32,7 @@ beforeAll(() => {
   resetDatabase(DB_URL);
   viaCli = schemaSnapshot(DB_URL);
   cliRows = migrationRows();
-  // An empty project: the CLI's own reset, from a project folder with no migrations and no seed.
-  const empty = join(work, 'empty');
-  mkdirSync(join(empty, 'supabase', 'migrations'), { recursive: true });
-  copyFileSync(join(projectRoot, 'supabase', 'config.toml'), join(empty, 'supabase', 'config.toml'));
-  const wiped = supabase(['db', 'reset', `--remote=${DB_URL}`, '--yes', '--no-seed', '--workdir', empty], { allowFailure: true });
-  if (wiped.status !== 0) throw new Error(`could not empty the database: ${wiped.stderr}`);
+  emptyDatabase(DB_URL);
 }, 120_000);
 
 afterAll(() => {

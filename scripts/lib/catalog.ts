@@ -120,6 +120,19 @@ export const catalogQueries: Record<string, string> = {
     select jobname || ' ' || schedule || ' ' || command || ' active=' || active as row
     from cron.job`,
 
+  views: `
+    select schemaname || '.' || viewname || ' ' || definition as row
+    from pg_views where schemaname = any ($1)`,
+
+  extensions: `
+    select e.extname || ' ' || e.extversion || ' in ' || n.nspname as row
+    from pg_extension e join pg_namespace n on n.oid = e.extnamespace`,
+
+  buckets: `
+    select id || ' ' || name || ' public=' || public || ' size=' || coalesce(file_size_limit::text, '')
+           || ' mime=' || coalesce(allowed_mime_types::text, '') as row
+    from storage.buckets`,
+
   comments: `
     select 'table ' || n.nspname || '.' || c.relname
            || coalesce('.' || a.attname, '') || ' ' || d.description as row
@@ -173,6 +186,11 @@ export async function snapshotCatalog(
  * A function body as behaviour sees it: SQL line comments removed, runs of whitespace collapsed. Layout
  * and comments inside a body can change without a catalog difference that matters.
  */
+/** The snapshot as one text (sections in order, rows sorted), for equality checks and readable diffs. */
+export function snapshotText(snapshot: CatalogSnapshot): string {
+  return Object.entries(snapshot).map(([section, rows]) => `## ${section}\n${rows.join('\n')}`).join('\n');
+}
+
 export function normalizeBody(body: string): string {
   let out = '';
   let quoted = false;
