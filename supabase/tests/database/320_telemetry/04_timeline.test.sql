@@ -4,13 +4,14 @@ begin;
 select plan(12);
 
 select tests.create_workspace_fixture('ttl');
+-- Timestamps are today's (telemetry partitions exist from the current month on).
 -- A turn: stt started then completed (two transitions), llm completed, tts failed; another turn elsewhere.
 insert into public.telemetry_events (workspace_id, turn_id, stage, status, started_at, ended_at, metadata) values
-  (tests.workspace_id('ttl'), 'e2000000-0000-4000-8000-000000000001', 'stt', 'started', '2026-11-20 10:00:00+00', null, '{}'),
-  (tests.workspace_id('ttl'), 'e2000000-0000-4000-8000-000000000001', 'stt', 'completed', '2026-11-20 10:00:00+00', '2026-11-20 10:00:00.400+00', '{"words": 12}'),
-  (tests.workspace_id('ttl'), 'e2000000-0000-4000-8000-000000000001', 'llm', 'completed', '2026-11-20 10:00:00.450+00', '2026-11-20 10:00:01.650+00', '{"model": "m"}'),
-  (tests.workspace_id('ttl'), 'e2000000-0000-4000-8000-000000000001', 'tts', 'failed', '2026-11-20 10:00:01.700+00', '2026-11-20 10:00:01.900+00', '{"error": "quota"}'),
-  (tests.workspace_id('ttl', 'b'), 'e2000000-0000-4000-8000-000000000002', 'stt', 'completed', '2026-11-20 10:00:00+00', '2026-11-20 10:00:01+00', '{}');
+  (tests.workspace_id('ttl'), 'e2000000-0000-4000-8000-000000000001', 'stt', 'started', (current_date || ' 10:00:00+00')::timestamptz, null, '{}'),
+  (tests.workspace_id('ttl'), 'e2000000-0000-4000-8000-000000000001', 'stt', 'completed', (current_date || ' 10:00:00+00')::timestamptz, (current_date || ' 10:00:00.400+00')::timestamptz, '{"words": 12}'),
+  (tests.workspace_id('ttl'), 'e2000000-0000-4000-8000-000000000001', 'llm', 'completed', (current_date || ' 10:00:00.450+00')::timestamptz, (current_date || ' 10:00:01.650+00')::timestamptz, '{"model": "m"}'),
+  (tests.workspace_id('ttl'), 'e2000000-0000-4000-8000-000000000001', 'tts', 'failed', (current_date || ' 10:00:01.700+00')::timestamptz, (current_date || ' 10:00:01.900+00')::timestamptz, '{"error": "quota"}'),
+  (tests.workspace_id('ttl', 'b'), 'e2000000-0000-4000-8000-000000000002', 'stt', 'completed', (current_date || ' 10:00:00+00')::timestamptz, (current_date || ' 10:00:01+00')::timestamptz, '{}');
 
 select tests.authenticate_as('ttl_admin');
 select results_eq($$ select stage from public.turn_timeline('e2000000-0000-4000-8000-000000000001') $$, array['stt', 'llm', 'tts'], 'stages in order of start');
