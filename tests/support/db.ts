@@ -2,7 +2,11 @@
 // per-test fixtures (users, workspace, admin, gateway, agent) and the small tools the soak tests share
 // (seeded randomness, call recording, killing a worker's backend).
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import pg from 'pg';
+
+// pg's own conversion of a parameter to its text form (arrays, dates, buffers), as used for $n values.
+const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils') as { prepareValue: (v: unknown) => unknown };
 
 export const DB_URL =
   process.env.SUPABASE_DB_URL ?? 'postgresql://postgres:postgres@127.0.0.1:54322/postgres';
@@ -144,7 +148,9 @@ export class RpcError extends Error {
  * Calls `public.<fn>` the way PostgREST does for `POST /rpc/<fn>`: one transaction that switches to
  * the request's role, sets the transaction-local JWT claims (and request.method/path), calls the
  * function with named arguments cast to their declared types, then commits; on any error it rolls back
- * and rethrows. Three round trips: [begin; set local role; set_config(...)], the call, commit.
+ * and rethrows. One round trip, as PostgREST sends it: the four statements travel as one message
+ * (`begin; select set_config('role', …), set_config('request.jwt.claims', …), …; select * from
+ * public.<fn>(…); commit`), with every value sent as an escaped literal cast to the argument's type.
  * Arguments left undefined are omitted so the function's defaults apply, as PostgREST does.
  */
 export async function rpc<T = Record<string, unknown>>(
@@ -154,25 +160,22 @@ export async function rpc<T = Record<string, unknown>>(
   args: Record<string, unknown> = {},
 ): Promise<T[]> {
   const sig = await signature(client, fn);
-  const names: string[] = [];
-  const values: unknown[] = [];
+  const named: string[] = [];
   for (const [name, value] of Object.entries(args)) {
     if (value === undefined) continue;
     const type = sig.get(name);
     if (!type) throw new Error(`rpc: public.${fn} has no argument ${name}`);
-    values.push(value !== null && (type === 'jsonb' || type === 'json') ? JSON.stringify(value) : value);
-    names.push(`${client.escapeIdentifier(name)} => $${values.length}::${type}`);
+    named.push(`${client.escapeIdentifier(name)} => ${sqlLiteral(client, value, type)}::${type}`);
   }
-  const setup =
-    `begin; set local role ${client.escapeIdentifier(auth.role)}; ` +
-    `select set_config('request.jwt.claims', ${client.escapeLiteral(JSON.stringify(auth.claims))}, true), ` +
+  const text =
+    `begin; select set_config('role', ${client.escapeLiteral(auth.role)}, true), ` +
+    `set_config('request.jwt.claims', ${client.escapeLiteral(JSON.stringify(auth.claims))}, true), ` +
     `set_config('request.method', 'POST', true), ` +
-    `set_config('request.path', ${client.escapeLiteral(`/rpc/${fn}`)}, true)`;
+    `set_config('request.path', ${client.escapeLiteral(`/rpc/${fn}`)}, true); ` +
+    `select * from public.${client.escapeIdentifier(fn)}(${named.join(', ')}); commit`;
   try {
-    await client.query(setup);
-    const res = await client.query(`select * from public.${client.escapeIdentifier(fn)}(${names.join(', ')})`, values);
-    await client.query('commit');
-    return res.rows as T[];
+    const results = (await client.query(text)) as unknown as pg.QueryResult[];
+    return results[2]!.rows as T[];
   } catch (err) {
     try {
       await client.query('rollback');
@@ -182,6 +185,16 @@ export async function rpc<T = Record<string, unknown>>(
     const e = err as { message?: string; code?: string };
     throw new RpcError(e.message ?? String(err), e.code, fn);
   }
+}
+
+/** A value as the SQL literal pg would have sent as a parameter (json/jsonb values as JSON text). */
+function sqlLiteral(client: Queryable, value: unknown, type: string): string {
+  if (value === null) return 'null';
+  if (type === 'jsonb' || type === 'json') return client.escapeLiteral(JSON.stringify(value));
+  const prepared = prepareValue(value) as string | Buffer | null;
+  if (prepared === null) return 'null';
+  if (Buffer.isBuffer(prepared)) return `'\\x${prepared.toString('hex')}'`;
+  return client.escapeLiteral(String(prepared));
 }
 
 /** Runs one SQL statement as the given API role with its claims, in a transaction that rolls back. */
@@ -234,7 +247,11 @@ export async function createUser(client: Sql, label: string): Promise<TestUser> 
 }
 
 /** Organization + workspace + an admin member + one gateway + one agent on that gateway. */
-export async function createWorkspaceFixture(client: Sql, label = 'soak'): Promise<WorkspaceFixture> {
+export async function createWorkspaceFixture(
+  client: Sql,
+  label = 'soak',
+  settings: Record<string, unknown> = {},
+): Promise<WorkspaceFixture> {
   const admin = await createUser(client, `${label}-admin`);
   const slug = `${label}-${slugPart()}`.toLowerCase();
   const org = await client.query<{ id: string }>(
@@ -243,8 +260,8 @@ export async function createWorkspaceFixture(client: Sql, label = 'soak'): Promi
   );
   const organizationId = org.rows[0]!.id;
   const ws = await client.query<{ id: string }>(
-    `insert into public.workspaces (organization_id, name, slug, created_by) values ($1, $2, $3, $4) returning id`,
-    [organizationId, `${label} workspace`, slug, admin.id],
+    `insert into public.workspaces (organization_id, name, slug, created_by, settings) values ($1, $2, $3, $4, $5) returning id`,
+    [organizationId, `${label} workspace`, slug, admin.id, JSON.stringify(settings)],
   );
   const workspaceId = ws.rows[0]!.id;
   await client.query(
