@@ -4,6 +4,9 @@ begin;
 select plan(12);
 
 select tests.create_workspace_fixture('ttl');
+-- The turn below is dated November 2026; partitions exist from the current month on, so make sure its
+-- month has one whatever the date the suite runs on (rolled back with the test).
+select private.telemetry_create_partition('2026-11-01');
 -- A turn: stt started then completed (two transitions), llm completed, tts failed; another turn elsewhere.
 insert into public.telemetry_events (workspace_id, turn_id, stage, status, started_at, ended_at, metadata) values
   (tests.workspace_id('ttl'), 'e2000000-0000-4000-8000-000000000001', 'stt', 'started', '2026-11-20 10:00:00+00', null, '{}'),
