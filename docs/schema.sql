@@ -19552,10 +19552,22 @@ ALTER TABLE ONLY public.workspaces
 ALTER TABLE private.agent_command_idempotency_keys ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: agent_command_idempotency_keys agent_command_idempotency_keys_deny_api_roles; Type: POLICY; Schema: private; Owner: -
+--
+
+CREATE POLICY agent_command_idempotency_keys_deny_api_roles ON private.agent_command_idempotency_keys TO anon, authenticated, service_role USING (false) WITH CHECK (false);
+
+--
 -- Name: agent_inbox_idempotency_keys; Type: ROW SECURITY; Schema: private; Owner: -
 --
 
 ALTER TABLE private.agent_inbox_idempotency_keys ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: agent_inbox_idempotency_keys agent_inbox_idempotency_keys_deny_api_roles; Type: POLICY; Schema: private; Owner: -
+--
+
+CREATE POLICY agent_inbox_idempotency_keys_deny_api_roles ON private.agent_inbox_idempotency_keys TO anon, authenticated, service_role USING (false) WITH CHECK (false);
 
 --
 -- Name: agent_budgets; Type: ROW SECURITY; Schema: public; Owner: -

@@ -67,6 +67,11 @@ create index if not exists agent_command_idempotency_keys_expires_at_idx
   on private.agent_command_idempotency_keys (expires_at);
 alter table private.agent_command_idempotency_keys enable row level security;
 revoke all on table private.agent_command_idempotency_keys from public, anon, authenticated, service_role;
+-- RLS is on and this one policy admits nothing: no API role has a grant either, and only the definer
+-- functions (run as the table owner) read and write the keys.
+drop policy if exists agent_command_idempotency_keys_deny_api_roles on private.agent_command_idempotency_keys;
+create policy agent_command_idempotency_keys_deny_api_roles on private.agent_command_idempotency_keys
+  for all to anon, authenticated, service_role using (false) with check (false);
 comment on table private.agent_command_idempotency_keys is
   'Dedup keys of agent commands remembered for the workspace''s settings.queue_idempotency_window_hours: (gateway_id, dedup_key) -> command_id until expires_at, whether the command is live or finished. Written only by private.enqueue_command_unchecked, pruned by private.prune_queue_history. No API role has access.';
 
@@ -82,6 +87,11 @@ create index if not exists agent_inbox_idempotency_keys_expires_at_idx
   on private.agent_inbox_idempotency_keys (expires_at);
 alter table private.agent_inbox_idempotency_keys enable row level security;
 revoke all on table private.agent_inbox_idempotency_keys from public, anon, authenticated, service_role;
+-- RLS is on and this one policy admits nothing: no API role has a grant either, and only the definer
+-- functions (run as the table owner) read and write the keys.
+drop policy if exists agent_inbox_idempotency_keys_deny_api_roles on private.agent_inbox_idempotency_keys;
+create policy agent_inbox_idempotency_keys_deny_api_roles on private.agent_inbox_idempotency_keys
+  for all to anon, authenticated, service_role using (false) with check (false);
 comment on table private.agent_inbox_idempotency_keys is
   'Dedup keys of inbox items remembered for the workspace''s settings.queue_idempotency_window_hours: (agent_id, dedup_key) -> item_id until expires_at, whether the item is live or finished. Written only by private.enqueue_inbox_item_unchecked, pruned by private.prune_queue_history. No API role has access.';
 
