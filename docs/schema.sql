@@ -3747,13 +3747,16 @@ CREATE FUNCTION private.enqueue_command_unchecked(p_gateway_id uuid, p_action te
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     SET plan_cache_mode TO 'force_generic_plan'
-    AS $$
+    AS $_$
 #variable_conflict use_column
 declare
   v_role text := private.request_role();
   v_uid uuid := auth.uid();
   v_workspace_id uuid;
   v_log boolean;
+  v_window int;
+  v_id uuid;
+  v_known uuid;
 begin
   perform private.queue_check_not_null('p_gateway_id', p_gateway_id is null);
   perform private.queue_check_not_null('p_action', p_action is null);
@@ -3765,7 +3768,10 @@ begin
   perform private.queue_check_range('p_max_attempts', p_max_attempts, 1, 100);
   perform private.queue_check_dedup_key(p_dedup_key);
 
-  select g.workspace_id, (w.settings ->> 'queue_event_log') is distinct from 'changes' into v_workspace_id, v_log
+  select g.workspace_id, (w.settings ->> 'queue_event_log') is distinct from 'changes',
+         case when (w.settings ->> 'queue_idempotency_window_hours') ~ '^[0-9]{1,6}$'
+              then (w.settings ->> 'queue_idempotency_window_hours')::int else 0 end
+  into v_workspace_id, v_log, v_window
   from public.gateways g join public.workspaces w on w.id = g.workspace_id where g.id = p_gateway_id;
   if not found then
     raise exception 'p_gateway_id: gateway % does not exist', p_gateway_id using errcode = 'P0002';
@@ -3775,15 +3781,37 @@ begin
     raise exception 'p_agent_id: agent % does not exist in the gateway''s workspace', p_agent_id using errcode = 'P0002';
   end if;
 
+  -- Idempotency window: claim the key, or answer the row an unexpired key remembers.
+  if v_window > 0 and p_dedup_key is not null then
+    v_id := gen_random_uuid();
+    loop
+      insert into private.agent_command_idempotency_keys as k (gateway_id, dedup_key, command_id, expires_at, created_at)
+      values (p_gateway_id, p_dedup_key, v_id, now() + make_interval(hours => v_window), now())
+      on conflict (gateway_id, dedup_key) do update
+        set command_id = excluded.command_id, expires_at = excluded.expires_at, created_at = excluded.created_at
+        where k.expires_at <= now()
+      returning k.command_id into v_known;
+      exit when found;
+      -- An unexpired key, now locked by the statement above: a new statement sees it.
+      select k.command_id into v_known from private.agent_command_idempotency_keys k
+      where k.gateway_id = p_gateway_id and k.dedup_key = p_dedup_key;
+      if found then
+        return query select v_known, true;
+        return;
+      end if;
+    end loop;
+  end if;
+
   -- One statement: a live row with the same (gateway, dedup_key) is returned instead of a new one.
   return query
   with ins as (
     insert into public.agent_commands as c
-      (workspace_id, gateway_id, agent_id, action, payload, priority, available_at, max_attempts, max_leases,
+      (id, workspace_id, gateway_id, agent_id, action, payload, priority, available_at, max_attempts, max_leases,
        dedup_key, safe_to_retry, requested_by)
     values
-      (v_workspace_id, p_gateway_id, p_agent_id, p_action, p_payload, p_priority, coalesce(p_available_at, now()),
-       p_max_attempts, greatest(10, 2 * p_max_attempts), p_dedup_key, p_safe_to_retry, (select auth.uid()))
+      (coalesce(v_id, gen_random_uuid()), v_workspace_id, p_gateway_id, p_agent_id, p_action, p_payload, p_priority,
+       coalesce(p_available_at, now()), p_max_attempts, greatest(10, 2 * p_max_attempts), p_dedup_key,
+       p_safe_to_retry, (select auth.uid()))
     on conflict (gateway_id, dedup_key) where dedup_key is not null and status in ('pending', 'leased', 'running')
     do update set dedup_key = excluded.dedup_key
     returning c.id, c.workspace_id, c.attempt, c.lease_count, (c.xmax <> 0) as deduplicated
@@ -3794,10 +3822,15 @@ begin
            v_role, v_uid
     from ins i
     where not i.deduplicated and v_log
+  ), remembered as (
+    -- The key claimed above now names the live row that absorbed this enqueue.
+    update private.agent_command_idempotency_keys k set command_id = i.id
+    from ins i
+    where v_id is not null and i.deduplicated and k.gateway_id = p_gateway_id and k.dedup_key = p_dedup_key
   )
   select i.id, i.deduplicated from ins i;
 end
-$$;
+$_$;
 
 --
 -- Name: enqueue_inbox_item(uuid, text, text, jsonb, text, uuid, integer, timestamp with time zone, integer, text, boolean); Type: FUNCTION; Schema: private; Owner: -
@@ -3836,6 +3869,9 @@ declare
   v_uid uuid := auth.uid();
   v_workspace_id uuid;
   v_log boolean;
+  v_window int;
+  v_id uuid;
+  v_known uuid;
 begin
   perform private.queue_check_not_null('p_agent_id', p_agent_id is null);
   perform private.queue_check_not_null('p_event_type', p_event_type is null);
@@ -3854,21 +3890,44 @@ begin
   perform private.queue_check_range('p_max_attempts', p_max_attempts, 1, 100);
   perform private.queue_check_dedup_key(p_dedup_key);
 
-  select a.workspace_id, (w.settings ->> 'queue_event_log') is distinct from 'changes' into v_workspace_id, v_log
+  select a.workspace_id, (w.settings ->> 'queue_event_log') is distinct from 'changes',
+         case when (w.settings ->> 'queue_idempotency_window_hours') ~ '^[0-9]{1,6}$'
+              then (w.settings ->> 'queue_idempotency_window_hours')::int else 0 end
+  into v_workspace_id, v_log, v_window
   from public.agents a join public.workspaces w on w.id = a.workspace_id where a.id = p_agent_id;
   if not found then
     raise exception 'p_agent_id: agent % does not exist', p_agent_id using errcode = 'P0002';
   end if;
 
+  -- Idempotency window: claim the key, or answer the item an unexpired key remembers.
+  if v_window > 0 and p_dedup_key is not null then
+    v_id := gen_random_uuid();
+    loop
+      insert into private.agent_inbox_idempotency_keys as k (agent_id, dedup_key, item_id, expires_at, created_at)
+      values (p_agent_id, p_dedup_key, v_id, now() + make_interval(hours => v_window), now())
+      on conflict (agent_id, dedup_key) do update
+        set item_id = excluded.item_id, expires_at = excluded.expires_at, created_at = excluded.created_at
+        where k.expires_at <= now()
+      returning k.item_id into v_known;
+      exit when found;
+      select k.item_id into v_known from private.agent_inbox_idempotency_keys k
+      where k.agent_id = p_agent_id and k.dedup_key = p_dedup_key;
+      if found then
+        return query select v_known, true;
+        return;
+      end if;
+    end loop;
+  end if;
+
   return query
   with ins as (
     insert into public.agent_inbox_items as i
-      (workspace_id, agent_id, event_type, summary, context, subject_type, subject_id, priority, available_at,
+      (id, workspace_id, agent_id, event_type, summary, context, subject_type, subject_id, priority, available_at,
        max_attempts, max_leases, serialized, dedup_key, requested_by)
     values
-      (v_workspace_id, p_agent_id, p_event_type, p_summary, p_context, p_subject_type, p_subject_id, p_priority,
-       coalesce(p_available_at, now()), p_max_attempts, greatest(10, 2 * p_max_attempts), p_serialized,
-       p_dedup_key, (select auth.uid()))
+      (coalesce(v_id, gen_random_uuid()), v_workspace_id, p_agent_id, p_event_type, p_summary, p_context,
+       p_subject_type, p_subject_id, p_priority, coalesce(p_available_at, now()), p_max_attempts,
+       greatest(10, 2 * p_max_attempts), p_serialized, p_dedup_key, (select auth.uid()))
     on conflict (agent_id, dedup_key) where dedup_key is not null and status in ('pending', 'leased')
     do update set dedup_key = excluded.dedup_key
     returning i.id, i.workspace_id, i.attempt, i.lease_count, (i.xmax <> 0) as deduplicated
@@ -3879,6 +3938,10 @@ begin
            v_role, v_uid
     from ins n
     where not n.deduplicated and v_log
+  ), remembered as (
+    update private.agent_inbox_idempotency_keys k set item_id = n.id
+    from ins n
+    where v_id is not null and n.deduplicated and k.agent_id = p_agent_id and k.dedup_key = p_dedup_key
   )
   select n.id, n.deduplicated from ins n;
 end
@@ -6266,6 +6329,7 @@ declare
   v_n int;
   v_commands bigint := 0;
   v_items bigint := 0;
+  v_keys bigint := 0;
 begin
   for w in
     select ws.id, now() - make_interval(days => private.queue_history_retention_days(ws.settings)) as cutoff
@@ -6294,7 +6358,31 @@ begin
       exit when v_n < p_batch;
     end loop;
   end loop;
-  return jsonb_build_object('commands', v_commands, 'inbox_items', v_items);
+
+  -- Expired keys. The outer `expires_at < now()` is re-checked on a key an enqueue has just taken over
+  -- (renewed) while this statement waited for it, so a renewed key is never deleted.
+  loop
+    exit when v_keys >= p_max_rows;
+    delete from private.agent_command_idempotency_keys k
+    where k.expires_at < now()
+      and (k.gateway_id, k.dedup_key) in (select x.gateway_id, x.dedup_key from private.agent_command_idempotency_keys x
+                                          where x.expires_at < now() order by x.expires_at limit p_batch);
+    get diagnostics v_n = row_count;
+    v_keys := v_keys + v_n;
+    exit when v_n < p_batch;
+  end loop;
+  loop
+    exit when v_keys >= p_max_rows;
+    delete from private.agent_inbox_idempotency_keys k
+    where k.expires_at < now()
+      and (k.agent_id, k.dedup_key) in (select x.agent_id, x.dedup_key from private.agent_inbox_idempotency_keys x
+                                        where x.expires_at < now() order by x.expires_at limit p_batch);
+    get diagnostics v_n = row_count;
+    v_keys := v_keys + v_n;
+    exit when v_n < p_batch;
+  end loop;
+
+  return jsonb_build_object('commands', v_commands, 'inbox_items', v_items, 'idempotency_keys', v_keys);
 end
 $$;
 
@@ -8543,6 +8631,30 @@ begin
   return new;
 end
 $$;
+
+--
+-- Name: workspaces_check_queue_settings(); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.workspaces_check_queue_settings() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+declare
+  v_window jsonb := new.settings -> 'queue_idempotency_window_hours';
+  v_max int := 24 * private.queue_history_retention_days(new.settings);
+begin
+  if v_window is null or v_window = 'null'::jsonb then
+    return new;
+  end if;
+  if jsonb_typeof(v_window) <> 'number' or v_window::text !~ '^[0-9]{1,6}$' or v_window::text::int > v_max then
+    raise exception 'settings.queue_idempotency_window_hours must be a whole number of hours from 0 (off) to % (24 x queue_history_retention_days, %), got %',
+      v_max, v_max / 24, left(v_window::text, 80)
+      using errcode = '22023';
+  end if;
+  return new;
+end
+$_$;
 
 --
 -- Name: workspaces_sync_budgets(); Type: FUNCTION; Schema: private; Owner: -
@@ -10999,6 +11111,42 @@ $$;
 COMMENT ON FUNCTION public.verify_platform_token(p_token text, p_scope text) IS 'For service_role backends: allowed / reason (unknown, revoked, expired, scope_denied) for a token and one scope. Every call is logged in token_audit_log.';
 
 --
+-- Name: agent_command_idempotency_keys; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.agent_command_idempotency_keys (
+    gateway_id uuid NOT NULL,
+    dedup_key text NOT NULL,
+    command_id uuid NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE agent_command_idempotency_keys; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON TABLE private.agent_command_idempotency_keys IS 'Dedup keys of agent commands remembered for the workspace''s settings.queue_idempotency_window_hours: (gateway_id, dedup_key) -> command_id until expires_at, whether the command is live or finished. Written only by private.enqueue_command_unchecked, pruned by private.prune_queue_history. No API role has access.';
+
+--
+-- Name: agent_inbox_idempotency_keys; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.agent_inbox_idempotency_keys (
+    agent_id uuid NOT NULL,
+    dedup_key text NOT NULL,
+    item_id uuid NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+--
+-- Name: TABLE agent_inbox_idempotency_keys; Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON TABLE private.agent_inbox_idempotency_keys IS 'Dedup keys of inbox items remembered for the workspace''s settings.queue_idempotency_window_hours: (agent_id, dedup_key) -> item_id until expires_at, whether the item is live or finished. Written only by private.enqueue_inbox_item_unchecked, pruned by private.prune_queue_history. No API role has access.';
+
+--
 -- Name: gateway_token_hashes; Type: TABLE; Schema: private; Owner: -
 --
 
@@ -11079,32 +11227,6 @@ CREATE SEQUENCE public.telemetry_events_id_seq
 ALTER SEQUENCE public.telemetry_events_id_seq OWNED BY public.telemetry_events.id;
 
 --
--- Name: telemetry_events_p202611; Type: TABLE; Schema: private; Owner: -
---
-
-CREATE TABLE private.telemetry_events_p202611 (
-    id bigint DEFAULT nextval('public.telemetry_events_id_seq'::regclass) NOT NULL,
-    workspace_id uuid NOT NULL,
-    turn_id uuid NOT NULL,
-    stage text NOT NULL,
-    status public.telemetry_status NOT NULL,
-    started_at timestamp with time zone DEFAULT now() NOT NULL,
-    ended_at timestamp with time zone,
-    duration_ms bigint GENERATED ALWAYS AS (
-CASE
-    WHEN (ended_at IS NULL) THEN NULL::bigint
-    ELSE ((EXTRACT(epoch FROM (ended_at - started_at)) * (1000)::numeric))::bigint
-END) STORED,
-    agent_id uuid,
-    member_id uuid,
-    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT telemetry_events_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
-    CONSTRAINT telemetry_events_order_check CHECK (((ended_at IS NULL) OR (ended_at >= started_at))),
-    CONSTRAINT telemetry_events_stage_check CHECK ((stage ~ '^[a-z][a-z0-9_.:-]{0,62}$'::text))
-);
-
---
 -- Name: telemetry_events_p202612; Type: TABLE; Schema: private; Owner: -
 --
 
@@ -11135,6 +11257,32 @@ END) STORED,
 --
 
 CREATE TABLE private.telemetry_events_p202701 (
+    id bigint DEFAULT nextval('public.telemetry_events_id_seq'::regclass) NOT NULL,
+    workspace_id uuid NOT NULL,
+    turn_id uuid NOT NULL,
+    stage text NOT NULL,
+    status public.telemetry_status NOT NULL,
+    started_at timestamp with time zone DEFAULT now() NOT NULL,
+    ended_at timestamp with time zone,
+    duration_ms bigint GENERATED ALWAYS AS (
+CASE
+    WHEN (ended_at IS NULL) THEN NULL::bigint
+    ELSE ((EXTRACT(epoch FROM (ended_at - started_at)) * (1000)::numeric))::bigint
+END) STORED,
+    agent_id uuid,
+    member_id uuid,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT telemetry_events_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT telemetry_events_order_check CHECK (((ended_at IS NULL) OR (ended_at >= started_at))),
+    CONSTRAINT telemetry_events_stage_check CHECK ((stage ~ '^[a-z][a-z0-9_.:-]{0,62}$'::text))
+);
+
+--
+-- Name: telemetry_events_p202702; Type: TABLE; Schema: private; Owner: -
+--
+
+CREATE TABLE private.telemetry_events_p202702 (
     id bigint DEFAULT nextval('public.telemetry_events_id_seq'::regclass) NOT NULL,
     workspace_id uuid NOT NULL,
     turn_id uuid NOT NULL,
@@ -13294,7 +13442,13 @@ CREATE TABLE public.user_trials (
 -- Name: TABLE user_trials; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TABLE public.user_trials IS 'Trial windows per organization (written by billing with service_role); one open trial per organization.';
+COMMENT ON TABLE public.user_trials IS 'Trial windows (written by billing with service_role). user_id null: the organization''s trial, at most one open per organization, readable by everyone who can see the organization. user_id set: that user''s personal trial inside the organization, at most one open per user, readable only by that user.';
+
+--
+-- Name: COLUMN user_trials.user_id; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.user_trials.user_id IS 'Null for an organization trial; the user whose personal trial this is otherwise (deleted with the user).';
 
 --
 -- Name: video_call_participants; Type: TABLE; Schema: public; Owner: -
@@ -13468,12 +13622,6 @@ CREATE TABLE public.workspace_settings (
 COMMENT ON TABLE public.workspace_settings IS 'Per-workspace overrides of platform_settings, deep-merged over them by effective_settings. Admins write. Secrets only as Vault secret ids.';
 
 --
--- Name: telemetry_events_p202611; Type: TABLE ATTACH; Schema: private; Owner: -
---
-
-ALTER TABLE ONLY public.telemetry_events ATTACH PARTITION private.telemetry_events_p202611 FOR VALUES FROM ('2026-11-01 00:00:00+00') TO ('2026-12-01 00:00:00+00');
-
---
 -- Name: telemetry_events_p202612; Type: TABLE ATTACH; Schema: private; Owner: -
 --
 
@@ -13484,6 +13632,12 @@ ALTER TABLE ONLY public.telemetry_events ATTACH PARTITION private.telemetry_even
 --
 
 ALTER TABLE ONLY public.telemetry_events ATTACH PARTITION private.telemetry_events_p202701 FOR VALUES FROM ('2027-01-01 00:00:00+00') TO ('2027-02-01 00:00:00+00');
+
+--
+-- Name: telemetry_events_p202702; Type: TABLE ATTACH; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY public.telemetry_events ATTACH PARTITION private.telemetry_events_p202702 FOR VALUES FROM ('2027-02-01 00:00:00+00') TO ('2027-03-01 00:00:00+00');
 
 --
 -- Name: agent_command_history id; Type: DEFAULT; Schema: public; Owner: -
@@ -13648,6 +13802,20 @@ ALTER TABLE ONLY public.agent_inbox_history ALTER COLUMN updated_at SET DEFAULT 
 ALTER TABLE ONLY public.telemetry_events ALTER COLUMN id SET DEFAULT nextval('public.telemetry_events_id_seq'::regclass);
 
 --
+-- Name: agent_command_idempotency_keys agent_command_idempotency_keys_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.agent_command_idempotency_keys
+    ADD CONSTRAINT agent_command_idempotency_keys_pkey PRIMARY KEY (gateway_id, dedup_key);
+
+--
+-- Name: agent_inbox_idempotency_keys agent_inbox_idempotency_keys_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.agent_inbox_idempotency_keys
+    ADD CONSTRAINT agent_inbox_idempotency_keys_pkey PRIMARY KEY (agent_id, dedup_key);
+
+--
 -- Name: gateway_token_hashes gateway_token_hashes_pkey; Type: CONSTRAINT; Schema: private; Owner: -
 --
 
@@ -13676,13 +13844,6 @@ ALTER TABLE ONLY public.telemetry_events
     ADD CONSTRAINT telemetry_events_pkey PRIMARY KEY (id, started_at);
 
 --
--- Name: telemetry_events_p202611 telemetry_events_p202611_pkey; Type: CONSTRAINT; Schema: private; Owner: -
---
-
-ALTER TABLE ONLY private.telemetry_events_p202611
-    ADD CONSTRAINT telemetry_events_p202611_pkey PRIMARY KEY (id, started_at);
-
---
 -- Name: telemetry_events_p202612 telemetry_events_p202612_pkey; Type: CONSTRAINT; Schema: private; Owner: -
 --
 
@@ -13695,6 +13856,13 @@ ALTER TABLE ONLY private.telemetry_events_p202612
 
 ALTER TABLE ONLY private.telemetry_events_p202701
     ADD CONSTRAINT telemetry_events_p202701_pkey PRIMARY KEY (id, started_at);
+
+--
+-- Name: telemetry_events_p202702 telemetry_events_p202702_pkey; Type: CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.telemetry_events_p202702
+    ADD CONSTRAINT telemetry_events_p202702_pkey PRIMARY KEY (id, started_at);
 
 --
 -- Name: thread_share_hashes thread_share_hashes_pkey; Type: CONSTRAINT; Schema: private; Owner: -
@@ -14775,40 +14943,22 @@ ALTER TABLE ONLY public.workspaces
     ADD CONSTRAINT workspaces_pkey PRIMARY KEY (id);
 
 --
+-- Name: agent_command_idempotency_keys_expires_at_idx; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX agent_command_idempotency_keys_expires_at_idx ON private.agent_command_idempotency_keys USING btree (expires_at);
+
+--
+-- Name: agent_inbox_idempotency_keys_expires_at_idx; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX agent_inbox_idempotency_keys_expires_at_idx ON private.agent_inbox_idempotency_keys USING btree (expires_at);
+
+--
 -- Name: telemetry_events_started_at_brin_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE INDEX telemetry_events_started_at_brin_idx ON ONLY public.telemetry_events USING brin (started_at);
-
---
--- Name: telemetry_events_p202611_started_at_idx; Type: INDEX; Schema: private; Owner: -
---
-
-CREATE INDEX telemetry_events_p202611_started_at_idx ON private.telemetry_events_p202611 USING brin (started_at);
-
---
--- Name: telemetry_events_turn_idx; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX telemetry_events_turn_idx ON ONLY public.telemetry_events USING btree (turn_id, started_at);
-
---
--- Name: telemetry_events_p202611_turn_id_started_at_idx; Type: INDEX; Schema: private; Owner: -
---
-
-CREATE INDEX telemetry_events_p202611_turn_id_started_at_idx ON private.telemetry_events_p202611 USING btree (turn_id, started_at);
-
---
--- Name: telemetry_events_workspace_started_idx; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX telemetry_events_workspace_started_idx ON ONLY public.telemetry_events USING btree (workspace_id, started_at);
-
---
--- Name: telemetry_events_p202611_workspace_id_started_at_idx; Type: INDEX; Schema: private; Owner: -
---
-
-CREATE INDEX telemetry_events_p202611_workspace_id_started_at_idx ON private.telemetry_events_p202611 USING btree (workspace_id, started_at);
 
 --
 -- Name: telemetry_events_p202612_started_at_idx; Type: INDEX; Schema: private; Owner: -
@@ -14817,10 +14967,22 @@ CREATE INDEX telemetry_events_p202611_workspace_id_started_at_idx ON private.tel
 CREATE INDEX telemetry_events_p202612_started_at_idx ON private.telemetry_events_p202612 USING brin (started_at);
 
 --
+-- Name: telemetry_events_turn_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemetry_events_turn_idx ON ONLY public.telemetry_events USING btree (turn_id, started_at);
+
+--
 -- Name: telemetry_events_p202612_turn_id_started_at_idx; Type: INDEX; Schema: private; Owner: -
 --
 
 CREATE INDEX telemetry_events_p202612_turn_id_started_at_idx ON private.telemetry_events_p202612 USING btree (turn_id, started_at);
+
+--
+-- Name: telemetry_events_workspace_started_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX telemetry_events_workspace_started_idx ON ONLY public.telemetry_events USING btree (workspace_id, started_at);
 
 --
 -- Name: telemetry_events_p202612_workspace_id_started_at_idx; Type: INDEX; Schema: private; Owner: -
@@ -14845,6 +15007,24 @@ CREATE INDEX telemetry_events_p202701_turn_id_started_at_idx ON private.telemetr
 --
 
 CREATE INDEX telemetry_events_p202701_workspace_id_started_at_idx ON private.telemetry_events_p202701 USING btree (workspace_id, started_at);
+
+--
+-- Name: telemetry_events_p202702_started_at_idx; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX telemetry_events_p202702_started_at_idx ON private.telemetry_events_p202702 USING brin (started_at);
+
+--
+-- Name: telemetry_events_p202702_turn_id_started_at_idx; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX telemetry_events_p202702_turn_id_started_at_idx ON private.telemetry_events_p202702 USING btree (turn_id, started_at);
+
+--
+-- Name: telemetry_events_p202702_workspace_id_started_at_idx; Type: INDEX; Schema: private; Owner: -
+--
+
+CREATE INDEX telemetry_events_p202702_workspace_id_started_at_idx ON private.telemetry_events_p202702 USING btree (workspace_id, started_at);
 
 --
 -- Name: agent_budgets_workspace_agent_idx; Type: INDEX; Schema: public; Owner: -
@@ -16314,7 +16494,13 @@ CREATE INDEX user_services_workspace_agent_idx ON public.user_services USING btr
 -- Name: user_trials_one_open_idx; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE UNIQUE INDEX user_trials_one_open_idx ON public.user_trials USING btree (organization_id) WHERE ((converted_at IS NULL) AND (cancelled_at IS NULL));
+CREATE UNIQUE INDEX user_trials_one_open_idx ON public.user_trials USING btree (organization_id) WHERE ((user_id IS NULL) AND (converted_at IS NULL) AND (cancelled_at IS NULL));
+
+--
+-- Name: user_trials_one_open_per_user_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX user_trials_one_open_per_user_idx ON public.user_trials USING btree (user_id) WHERE ((user_id IS NOT NULL) AND (converted_at IS NULL) AND (cancelled_at IS NULL));
 
 --
 -- Name: user_trials_organization_id_idx; Type: INDEX; Schema: public; Owner: -
@@ -16431,30 +16617,6 @@ CREATE INDEX workspace_settings_updated_by_idx ON public.workspace_settings USIN
 CREATE INDEX workspaces_created_by_idx ON public.workspaces USING btree (created_by);
 
 --
--- Name: telemetry_events_p202611_pkey; Type: INDEX ATTACH; Schema: private; Owner: -
---
-
-ALTER INDEX public.telemetry_events_pkey ATTACH PARTITION private.telemetry_events_p202611_pkey;
-
---
--- Name: telemetry_events_p202611_started_at_idx; Type: INDEX ATTACH; Schema: private; Owner: -
---
-
-ALTER INDEX public.telemetry_events_started_at_brin_idx ATTACH PARTITION private.telemetry_events_p202611_started_at_idx;
-
---
--- Name: telemetry_events_p202611_turn_id_started_at_idx; Type: INDEX ATTACH; Schema: private; Owner: -
---
-
-ALTER INDEX public.telemetry_events_turn_idx ATTACH PARTITION private.telemetry_events_p202611_turn_id_started_at_idx;
-
---
--- Name: telemetry_events_p202611_workspace_id_started_at_idx; Type: INDEX ATTACH; Schema: private; Owner: -
---
-
-ALTER INDEX public.telemetry_events_workspace_started_idx ATTACH PARTITION private.telemetry_events_p202611_workspace_id_started_at_idx;
-
---
 -- Name: telemetry_events_p202612_pkey; Type: INDEX ATTACH; Schema: private; Owner: -
 --
 
@@ -16501,6 +16663,30 @@ ALTER INDEX public.telemetry_events_turn_idx ATTACH PARTITION private.telemetry_
 --
 
 ALTER INDEX public.telemetry_events_workspace_started_idx ATTACH PARTITION private.telemetry_events_p202701_workspace_id_started_at_idx;
+
+--
+-- Name: telemetry_events_p202702_pkey; Type: INDEX ATTACH; Schema: private; Owner: -
+--
+
+ALTER INDEX public.telemetry_events_pkey ATTACH PARTITION private.telemetry_events_p202702_pkey;
+
+--
+-- Name: telemetry_events_p202702_started_at_idx; Type: INDEX ATTACH; Schema: private; Owner: -
+--
+
+ALTER INDEX public.telemetry_events_started_at_brin_idx ATTACH PARTITION private.telemetry_events_p202702_started_at_idx;
+
+--
+-- Name: telemetry_events_p202702_turn_id_started_at_idx; Type: INDEX ATTACH; Schema: private; Owner: -
+--
+
+ALTER INDEX public.telemetry_events_turn_idx ATTACH PARTITION private.telemetry_events_p202702_turn_id_started_at_idx;
+
+--
+-- Name: telemetry_events_p202702_workspace_id_started_at_idx; Type: INDEX ATTACH; Schema: private; Owner: -
+--
+
+ALTER INDEX public.telemetry_events_workspace_started_idx ATTACH PARTITION private.telemetry_events_p202702_workspace_id_started_at_idx;
 
 --
 -- Name: agent_budgets agent_budgets_audit; Type: TRIGGER; Schema: public; Owner: -
@@ -17698,6 +17884,12 @@ CREATE TRIGGER workspaces_audit AFTER INSERT OR DELETE OR UPDATE ON public.works
 CREATE TRIGGER workspaces_before_write BEFORE INSERT OR UPDATE ON public.workspaces FOR EACH ROW EXECUTE FUNCTION private.workspaces_before_write();
 
 --
+-- Name: workspaces workspaces_check_queue_settings; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER workspaces_check_queue_settings BEFORE INSERT OR UPDATE OF settings ON public.workspaces FOR EACH ROW EXECUTE FUNCTION private.workspaces_check_queue_settings();
+
+--
 -- Name: workspaces workspaces_create_default_knowledge_collection; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -17714,6 +17906,20 @@ CREATE TRIGGER workspaces_set_updated_at BEFORE UPDATE ON public.workspaces FOR 
 --
 
 CREATE TRIGGER workspaces_sync_budgets AFTER UPDATE OF monthly_budget_usd, budget_hard_cutoff, timezone ON public.workspaces FOR EACH ROW EXECUTE FUNCTION private.workspaces_sync_budgets();
+
+--
+-- Name: agent_command_idempotency_keys agent_command_idempotency_keys_gateway_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.agent_command_idempotency_keys
+    ADD CONSTRAINT agent_command_idempotency_keys_gateway_id_fkey FOREIGN KEY (gateway_id) REFERENCES public.gateways(id) ON DELETE CASCADE;
+
+--
+-- Name: agent_inbox_idempotency_keys agent_inbox_idempotency_keys_agent_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: -
+--
+
+ALTER TABLE ONLY private.agent_inbox_idempotency_keys
+    ADD CONSTRAINT agent_inbox_idempotency_keys_agent_id_fkey FOREIGN KEY (agent_id) REFERENCES public.agents(id) ON DELETE CASCADE;
 
 --
 -- Name: gateway_token_hashes gateway_token_hashes_token_id_fkey; Type: FK CONSTRAINT; Schema: private; Owner: -
@@ -19211,7 +19417,7 @@ ALTER TABLE ONLY public.user_trials
 --
 
 ALTER TABLE ONLY public.user_trials
-    ADD CONSTRAINT user_trials_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE SET NULL;
+    ADD CONSTRAINT user_trials_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
 
 --
 -- Name: video_call_participants video_call_participants_agent_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
@@ -19338,6 +19544,30 @@ ALTER TABLE ONLY public.workspaces
 
 ALTER TABLE ONLY public.workspaces
     ADD CONSTRAINT workspaces_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES public.organizations(id) ON DELETE CASCADE;
+
+--
+-- Name: agent_command_idempotency_keys; Type: ROW SECURITY; Schema: private; Owner: -
+--
+
+ALTER TABLE private.agent_command_idempotency_keys ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: agent_command_idempotency_keys agent_command_idempotency_keys_deny_api_roles; Type: POLICY; Schema: private; Owner: -
+--
+
+CREATE POLICY agent_command_idempotency_keys_deny_api_roles ON private.agent_command_idempotency_keys TO anon, authenticated, service_role USING (false) WITH CHECK (false);
+
+--
+-- Name: agent_inbox_idempotency_keys; Type: ROW SECURITY; Schema: private; Owner: -
+--
+
+ALTER TABLE private.agent_inbox_idempotency_keys ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: agent_inbox_idempotency_keys agent_inbox_idempotency_keys_deny_api_roles; Type: POLICY; Schema: private; Owner: -
+--
+
+CREATE POLICY agent_inbox_idempotency_keys_deny_api_roles ON private.agent_inbox_idempotency_keys TO anon, authenticated, service_role USING (false) WITH CHECK (false);
 
 --
 -- Name: agent_budgets; Type: ROW SECURITY; Schema: public; Owner: -
@@ -21671,7 +21901,7 @@ ALTER TABLE public.user_trials ENABLE ROW LEVEL SECURITY;
 -- Name: user_trials user_trials_select; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY user_trials_select ON public.user_trials FOR SELECT TO authenticated USING ((organization_id = ANY (ARRAY( SELECT private.my_organization_ids() AS my_organization_ids))));
+CREATE POLICY user_trials_select ON public.user_trials FOR SELECT TO authenticated USING (((user_id = ( SELECT auth.uid() AS uid)) OR ((user_id IS NULL) AND (organization_id = ANY (ARRAY( SELECT private.my_organization_ids() AS my_organization_ids))))));
 
 --
 -- Name: video_call_participants; Type: ROW SECURITY; Schema: public; Owner: -
@@ -23592,6 +23822,12 @@ REVOKE ALL ON FUNCTION private.workflow_runs_before_update() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION private.workspaces_before_write() FROM PUBLIC;
+
+--
+-- Name: FUNCTION workspaces_check_queue_settings(); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.workspaces_check_queue_settings() FROM PUBLIC;
 
 --
 -- Name: FUNCTION workspaces_sync_budgets(); Type: ACL; Schema: private; Owner: -

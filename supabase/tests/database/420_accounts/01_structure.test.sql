@@ -1,7 +1,8 @@
 -- Account extras: tables, enums, the private ciphertext table no API role can read, the Vault key, hashed
--- platform tokens, append-only token log, one open trial per organization.
+-- platform tokens, append-only token log, one open organization trial per organization and one open
+-- personal trial per user.
 begin;
-select plan(16);
+select plan(18);
 
 select has_table('public', 'user_personalization', 'user_personalization exists');
 select has_table('public', 'user_integrations', 'user_integrations exists');
@@ -25,8 +26,13 @@ select is((select count(*)::int from vault.secrets where name = 'agentbase_integ
 select col_type_is('public', 'platform_tokens', 'token_hash', 'bytea', 'platform tokens are stored as a hash');
 select triggers_are('public', 'token_audit_log', array['token_audit_log_append_only'], 'token_audit_log is append-only');
 select matches(pg_get_indexdef('public.user_trials_one_open_idx'::regclass),
-  '^CREATE UNIQUE INDEX .* \(organization_id\) WHERE \(\(converted_at IS NULL\) AND \(cancelled_at IS NULL\)\)',
-  'one open trial per organization');
+  '^CREATE UNIQUE INDEX .* \(organization_id\) WHERE \(\(user_id IS NULL\) AND \(converted_at IS NULL\) AND \(cancelled_at IS NULL\)\)',
+  'one open organization trial (user_id null) per organization');
+select matches(pg_get_indexdef('public.user_trials_one_open_per_user_idx'::regclass),
+  '^CREATE UNIQUE INDEX .* \(user_id\) WHERE \(\(user_id IS NOT NULL\) AND \(converted_at IS NULL\) AND \(cancelled_at IS NULL\)\)',
+  'one open personal trial per user');
+select is((select confdeltype::text from pg_constraint where conname = 'user_trials_user_id_fkey' and conrelid = 'public.user_trials'::regclass),
+  'c', 'a user''s personal trials are deleted with the user (never turned into the organization''s trial)');
 select ok(has_function_privilege('service_role', 'public.verify_platform_token(text, text)', 'execute')
           and not has_function_privilege('authenticated', 'public.verify_platform_token(text, text)', 'execute')
           and not has_function_privilege('anon', 'public.verify_platform_token(text, text)', 'execute'),

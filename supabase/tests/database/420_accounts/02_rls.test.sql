@@ -1,7 +1,9 @@
 -- RLS and grants of user_personalization, user_integrations, platform_tokens, token_audit_log and
 -- user_trials for anon, outsider, viewer, member, admin, owner and service_role x select/insert/update/delete.
+-- Trials: the organization's (user_id null) is read by everyone who can see the organization; a personal
+-- one (user_id set) only by its user.
 begin;
-select plan(49);
+select plan(52);
 
 select tests.create_workspace_fixture('acrls');
 insert into public.user_personalization (user_id, bio) values (tests.user_id('acrls_member'), 'member bio');
@@ -14,6 +16,8 @@ insert into public.token_audit_log (workspace_id, token_id, scope, result, actor
 select workspace_id, id, 'agents:read', 'allowed', 'service_role' from public.platform_tokens where name in ('ci', 'ci-b');
 insert into public.user_trials (organization_id, user_id, plan, ends_at)
 select id, tests.user_id('acrls_owner'), 'team', now() + interval '14 days' from public.organizations where slug = 'acrls';
+insert into public.user_trials (organization_id, user_id, plan, ends_at)
+select id, null, 'pro', now() + interval '30 days' from public.organizations where slug = 'acrls';
 create table pg_temp.ws as select tests.workspace_id('acrls') as a, tests.workspace_id('acrls', 'b') as b;
 grant select on pg_temp.ws to anon, authenticated, service_role;
 
@@ -38,7 +42,7 @@ select tests.assert_filtered($$ select * from public.token_audit_log where works
 select tests.assert_filtered($$ delete from public.platform_tokens where workspace_id = (select a from pg_temp.ws) returning id $$,
   'outsider cannot delete a''s tokens');
 select tests.assert_filtered($$ update public.user_integrations set account_label = 'x' returning id $$, 'outsider cannot touch others'' integrations');
-select is((select count(*)::int from public.user_trials), 1, 'outsider (same organization) reads its trial');
+select is((select string_agg(plan, ',') from public.user_trials), 'pro', 'outsider (same organization) reads the organization''s trial, not the owner''s personal one');
 
 -- ------------------------------------------------------------------ viewer
 select tests.authenticate_as('acrls_viewer');
@@ -67,6 +71,7 @@ select tests.assert_denied($$ insert into public.platform_tokens (workspace_id, 
   values ((select a from pg_temp.ws), 'x', 'abp_00000002', extensions.digest('x', 'sha256'), array['agents:read']) $$,
   'member cannot insert platform tokens');
 select tests.assert_denied($$ update public.user_trials set ends_at = ends_at + interval '1 year' $$, 'member cannot extend a trial');
+select is((select string_agg(plan, ',') from public.user_trials), 'pro', 'member reads the organization''s trial, not the owner''s personal one');
 select results_eq($$ delete from public.user_personalization returning bio $$, $$ values ('member bio') $$, 'member deletes their personalization');
 select results_eq($$ delete from public.user_integrations returning provider::text $$, $$ values ('github') $$, 'member disconnects their integration');
 
@@ -88,6 +93,10 @@ select is((select account_label from public.user_integrations), 'owner slack', '
 select tests.assert_filtered($$ select * from public.user_personalization $$, 'owner sees no one else''s personalization');
 select results_eq($$ delete from public.platform_tokens returning name $$, $$ values ('ci renamed') $$, 'owner deletes the workspace token');
 select tests.assert_denied($$ update public.token_audit_log set scope = 'x:read' $$, 'owner cannot update the token log');
+select is((select string_agg(plan || ':' || (user_id is not null), ',' order by plan) from public.user_trials), 'pro:false,team:true',
+  'owner reads the organization''s trial and their own personal one');
+select tests.assert_denied($$ update public.user_trials set ends_at = ends_at + interval '1 year' where user_id = auth.uid() $$,
+  'owner cannot extend their own personal trial (billing writes trials)');
 
 -- ------------------------------------------------------------------ service_role
 select tests.authenticate_as_service_role();

@@ -1,7 +1,7 @@
 -- RLS on project_members for every caller x operation: viewers read, admins write and delete, the other
 -- workspace's admin sees and touches nothing, anon has no access, service_role has all.
 begin;
-select plan(28);
+select plan(29);
 
 select tests.create_workspace_fixture('pm');
 create temp table pm_p on commit drop as select gen_random_uuid() as id;
@@ -18,6 +18,11 @@ end
 $$;
 insert into public.projects (id, workspace_id, slug, name) select id, tests.workspace_id('pm'), 'zeus', 'Zeus' from pm_p;
 insert into public.project_members (workspace_id, project_id, user_id) select tests.workspace_id('pm'), id, tests.user_id('pm_member') from pm_p;
+-- A project in the other workspace, where the admin is only a viewer, for the move below.
+insert into public.workspace_members (workspace_id, user_id, role) values (tests.workspace_id('pm', 'b'), tests.user_id('pm_admin'), 'viewer');
+create temp table pm_pb on commit drop as select gen_random_uuid() as id;
+grant select on pm_pb to public;
+insert into public.projects (id, workspace_id, slug, name) select id, tests.workspace_id('pm', 'b'), 'hera', 'Hera' from pm_pb;
 
 -- anon
 select tests.authenticate_as_anon();
@@ -60,6 +65,12 @@ select lives_ok($$ insert into public.project_members (workspace_id, project_id,
   select tests.workspace_id('pm'), id, tests.user_id('pm_viewer') from pm_p $$, 'admin adds a member');
 select is(pg_temp.pm_rows($q$update public.project_members set role = 'lead' where user_id = tests.user_id('pm_member')$q$), 1, 'admin changes a role');
 select is(pg_temp.pm_rows($q$delete from public.project_members where user_id = tests.user_id('pm_viewer')$q$), 1, 'admin removes a member');
+-- Moving a row into the other workspace (its project, its admin: the foreign key and the project trigger
+-- would accept it, and the admin may read rows there as a viewer) is refused by the update policy's
+-- WITH CHECK: the admin is not an admin there.
+select tests.assert_denied($$ update public.project_members
+  set workspace_id = tests.workspace_id('pm', 'b'), project_id = (select id from pm_pb), user_id = tests.user_id('pm_outsider')
+  where user_id = tests.user_id('pm_member') $$, 'admin cannot move a project membership into a workspace where they are only a viewer');
 select tests.clear_authentication();
 select tests.authenticate_as('pm_owner');
 select is((select count(*)::int from public.project_members where project_id = (select id from pm_p)), 1, 'owner reads');
