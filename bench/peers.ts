@@ -26,7 +26,7 @@
 // Knobs (env): BENCH_JOBS (10000), BENCH_WORKERS ("1,4,16"), BENCH_BATCHES ("1,10"),
 // BENCH_BACKLOGS ("500,10000"), BENCH_SYSTEMS ("commands,inbox,pg-boss,graphile-worker"),
 // BENCH_RUNS (1; more: shuffled order per round, medians), BENCH_CSV (output path; default
-// bench/results/peers-<timestamp>.csv), PEERS_DB, BENCH_EVENT_LOG (all | changes: our workspace's
+// bench/results/peers-<timestamp>.csv), PEERS_DB, BENCH_EVENT_LOG (default | changes | all: our workspace's
 // settings.queue_event_log), BENCH_BATCH_FINISH (0: one complete call per job even for B > 1).
 // Quick check: BENCH_JOBS=500 BENCH_WORKERS=1,4 BENCH_BACKLOGS=500 npm run bench:peers
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -57,8 +57,8 @@ const BACKLOGS = list(process.env.BENCH_BACKLOGS, '500,10000').map(Number);
 const SYSTEMS = list(process.env.BENCH_SYSTEMS, 'commands,inbox,pg-boss,graphile-worker') as System[];
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 const BATCH_FINISH = process.env.BENCH_BATCH_FINISH !== '0';
-// Our event log per workspace: 'all' (the default: one event per transition) or 'changes'.
-const EVENT_LOG = process.env.BENCH_EVENT_LOG ?? 'all';
+// Our event log per workspace: 'default' (no setting: 'changes'), 'changes' or 'all' (one event per transition).
+const EVENT_LOG = process.env.BENCH_EVENT_LOG ?? 'default';
 const PEERS_DB = process.env.PEERS_DB ?? 'agentbase_bench_peers';
 const PEERS_URL = (() => {
   const u = new URL(DB_URL);
@@ -224,13 +224,8 @@ async function oursFill(admin: pg.Pool, fx: WorkspaceFixture, queue: 'commands' 
 
 async function runOurs(admin: pg.Pool, cell: Cell, meter: CpuMeter): Promise<Drain[]> {
   const queue = cell.system as 'commands' | 'inbox';
-  const fx = await createWorkspaceFixture(admin, 'peers');
-  if (EVENT_LOG !== 'all') {
-    await admin.query(`update public.workspaces set settings = settings || jsonb_build_object('queue_event_log', $2::text) where id = $1`, [
-      fx.workspaceId,
-      EVENT_LOG,
-    ]);
-  }
+  // The product default (no setting) unless BENCH_EVENT_LOG asks for one.
+  const fx = await createWorkspaceFixture(admin, 'peers', EVENT_LOG === 'default' ? {} : { queue_event_log: EVENT_LOG });
   const auth = serviceRoleAuth();
   const leaseFn = queue === 'commands' ? 'lease_command' : 'lease_inbox_item';
   const completeFn = queue === 'commands' ? 'complete_command' : 'complete_inbox_item';

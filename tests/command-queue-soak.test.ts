@@ -85,7 +85,7 @@ const seed = soakSeed();
 
 beforeAll(async () => {
   pool = createPool(4);
-  fx = await createWorkspaceFixture(pool, 'cmdsoak');
+  fx = await createWorkspaceFixture(pool, 'cmdsoak', { queue_event_log: 'all' }); // the checker reads the full event trail
 });
 
 afterAll(async () => {

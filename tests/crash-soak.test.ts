@@ -59,7 +59,7 @@ async function enqueueAll(): Promise<void> {
 beforeAll(async () => {
   if (!localEngine) return;
   pool = createPool(2);
-  fx = await createWorkspaceFixture(pool, 'crash');
+  fx = await createWorkspaceFixture(pool, 'crash', { queue_event_log: 'all' }); // 'finished twice' is counted on the event trail too
   await enqueueAll();
 });
 afterAll(async () => {

@@ -86,7 +86,7 @@ const seed = soakSeed();
 
 beforeAll(async () => {
   pool = createPool(4);
-  fx = await createWorkspaceFixture(pool, 'inboxsoak');
+  fx = await createWorkspaceFixture(pool, 'inboxsoak', { queue_event_log: 'all' }); // the checker reads the full event trail
   agents = [fx.agentId];
   for (let i = 1; i < AGENTS; i++) {
     const { rows } = await pool.query<{ id: string }>(

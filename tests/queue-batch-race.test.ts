@@ -25,7 +25,7 @@ let fx: WorkspaceFixture;
 
 beforeAll(async () => {
   pool = createPool(2);
-  fx = await createWorkspaceFixture(pool, 'batchrace');
+  fx = await createWorkspaceFixture(pool, 'batchrace', { queue_event_log: 'all' }); // counts completion events
   clients = await Promise.all(Array.from({ length: K }, (_, i) => connect(`batch-race-${i}`)));
 });
 

@@ -343,9 +343,10 @@ begin
 
   insert into public.organizations (id, name, slug)
   values ('b0000000-0000-4000-8000-0000000000f1', 'Gateways Org', 'gateways-org');
-  insert into public.workspaces (id, organization_id, name, slug) values
-    ('b0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-0000000000f1', 'G1', 'g1'),
-    ('b0000000-0000-4000-8000-000000000002', 'b0000000-0000-4000-8000-0000000000f1', 'G2', 'g2');
+  -- The queue contract files check the full event trail: event log 'all' (the default is 'changes').
+  insert into public.workspaces (id, organization_id, name, slug, settings) values
+    ('b0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-0000000000f1', 'G1', 'g1', '{"queue_event_log": "all"}'),
+    ('b0000000-0000-4000-8000-000000000002', 'b0000000-0000-4000-8000-0000000000f1', 'G2', 'g2', '{"queue_event_log": "all"}');
   insert into public.workspace_members (workspace_id, user_id, role) values
     ('b0000000-0000-4000-8000-000000000001', tests.user_id('gw_admin'), 'admin'),
     ('b0000000-0000-4000-8000-000000000001', tests.user_id('gw_member'), 'member'),
@@ -387,9 +388,10 @@ begin
 
   insert into public.organizations (id, name, slug)
   values ('c4000000-0000-4000-8000-000000000001', 'Command Queue Org', 'cq-org');
-  insert into public.workspaces (id, organization_id, name, slug) values
-    ('c4000000-0000-4000-8000-0000000000a1', 'c4000000-0000-4000-8000-000000000001', 'CQ A', 'cq-a'),
-    ('c4000000-0000-4000-8000-0000000000b1', 'c4000000-0000-4000-8000-000000000001', 'CQ B', 'cq-b');
+  -- The queue contract files check the full event trail: event log 'all' (the default is 'changes').
+  insert into public.workspaces (id, organization_id, name, slug, settings) values
+    ('c4000000-0000-4000-8000-0000000000a1', 'c4000000-0000-4000-8000-000000000001', 'CQ A', 'cq-a', '{"queue_event_log": "all"}'),
+    ('c4000000-0000-4000-8000-0000000000b1', 'c4000000-0000-4000-8000-000000000001', 'CQ B', 'cq-b', '{"queue_event_log": "all"}');
   insert into public.workspace_members (workspace_id, user_id, role) values
     ('c4000000-0000-4000-8000-0000000000a1', tests.user_id('cq_admin_a'), 'admin'),
     ('c4000000-0000-4000-8000-0000000000a1', tests.user_id('cq_member_a'), 'member'),
@@ -428,9 +430,10 @@ begin
 
   insert into public.organizations (id, name, slug)
   values ('c5000000-0000-4000-8000-000000000001', 'Inbox Queue Org', 'iq-org');
-  insert into public.workspaces (id, organization_id, name, slug) values
-    ('c5000000-0000-4000-8000-0000000000a1', 'c5000000-0000-4000-8000-000000000001', 'IQ A', 'iq-a'),
-    ('c5000000-0000-4000-8000-0000000000b1', 'c5000000-0000-4000-8000-000000000001', 'IQ B', 'iq-b');
+  -- The queue contract files check the full event trail: event log 'all' (the default is 'changes').
+  insert into public.workspaces (id, organization_id, name, slug, settings) values
+    ('c5000000-0000-4000-8000-0000000000a1', 'c5000000-0000-4000-8000-000000000001', 'IQ A', 'iq-a', '{"queue_event_log": "all"}'),
+    ('c5000000-0000-4000-8000-0000000000b1', 'c5000000-0000-4000-8000-000000000001', 'IQ B', 'iq-b', '{"queue_event_log": "all"}');
   insert into public.workspace_members (workspace_id, user_id, role) values
     ('c5000000-0000-4000-8000-0000000000a1', tests.user_id('iq_admin_a'), 'admin'),
     ('c5000000-0000-4000-8000-0000000000a1', tests.user_id('iq_member_a'), 'member'),

@@ -4,6 +4,8 @@ begin;
 select plan(29);
 
 select tests.create_workspace_fixture('hpbc');
+-- This file checks the event trail: event log 'all' (the default is 'changes').
+update public.workspaces set settings = settings || '{"queue_event_log": "all"}' where id in (tests.workspace_id('hpbc'), tests.workspace_id('hpbc', 'b'));
 select tests.create_agent_fixture(tests.workspace_id('hpbc'), 'hpbc-agent');
 select tests.create_agent_fixture(tests.workspace_id('hpbc', 'b'), 'hpbc-agent-b');
 

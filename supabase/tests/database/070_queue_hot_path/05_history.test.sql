@@ -6,6 +6,8 @@ begin;
 select plan(33);
 
 select tests.create_workspace_fixture('hphi');
+-- This file checks the event trail: event log 'all' (the default is 'changes').
+update public.workspaces set settings = settings || '{"queue_event_log": "all"}' where id in (tests.workspace_id('hphi'), tests.workspace_id('hphi', 'b'));
 select tests.create_agent_fixture(tests.workspace_id('hphi'), 'hphi-agent');
 select tests.create_agent_fixture(tests.workspace_id('hphi', 'b'), 'hphi-agent-b');
 

@@ -1,9 +1,11 @@
 -- History never slows the queue: with 200k finished commands of the same gateway in history, the lease
 -- query, the expiry probe and the lease call touch exactly what they touch with an empty history
 -- (they read `only` the hot table), and a replay finds a finished row through the history primary key.
+-- The lease call's own work does not grow with the workspace's backlog either: its update finds the
+-- leased rows by primary key, whatever the generic plan expects.
 -- (Wall-clock latency with 1M history rows: bench/history.ts.)
 begin;
-select plan(9);
+select plan(11);
 
 select tests.create_workspace_fixture('hplp');
 select tests.create_agent_fixture(tests.workspace_id('hplp'), 'hplp-agent');
@@ -64,6 +66,31 @@ select is((select count(*)::int from only public.agent_commands where gateway_id
   'the leased rows are hot rows');
 select is((select count(*)::int from public.agent_commands where gateway_id = pg_temp.gw()), 200050,
   'agent_commands still reads all 200,050 (live and finished)');
+
+
+-- A lease of one, before and after 5,000 more pending commands on another gateway of the same workspace
+-- (the old generic plan scanned every live row of the workspace: hundreds of buffers per call).
+create function pg_temp.lease_blocks() returns int language plpgsql as $$
+declare v json;
+begin
+  perform tests.authenticate_as_service_role();
+  execute format('explain (analyze, buffers, costs off, timing off, summary off, format json) select * from public.lease_command(%L, 1, 60)',
+                 pg_temp.gw()) into v;
+  perform tests.clear_authentication();
+  return pg_temp.blocks(v);
+end $$;
+select pg_temp.lease_blocks();  -- plans and caches
+create temp table hplp_lease_before as select pg_temp.lease_blocks() as b;
+insert into public.gateways (workspace_id, slug, label) values (tests.workspace_id('hplp'), 'hplp-busy', 'busy');
+insert into public.agent_commands (workspace_id, gateway_id, action, payload)
+select g.workspace_id, g.id, 'plan.busy', jsonb_build_object('i', n)
+from public.gateways g cross join generate_series(1, 5000) n where g.slug = 'hplp-busy';
+analyze public.agent_commands;
+select pg_temp.lease_blocks();  -- the analyze invalidated the cached plans: the first call plans again
+create temp table hplp_lease_after as select pg_temp.lease_blocks() as b;
+select cmp_ok((select b from hplp_lease_after), '<=', (select b + 10 from hplp_lease_before),
+  'a lease of one touches about the same buffers with 5,000 more pending rows in its workspace');
+select cmp_ok((select b from hplp_lease_after), '<', 100, 'and well under a hundred buffers');
 
 select * from finish();
 rollback;

@@ -1,11 +1,14 @@
--- Event log per workspace: settings.queue_event_log = 'changes' drops the events the row itself records
--- (enqueued, leased, started, completed) and keeps every other transition; the default logs all.
+-- Event log per workspace: the default ('changes', no setting needed) drops the events the row itself
+-- records (enqueued, leased, started, completed) and keeps every other transition; 'all' logs every one.
 begin;
-select plan(10);
+select plan(14);
 
 select tests.create_workspace_fixture('hpev');
 select tests.create_agent_fixture(tests.workspace_id('hpev'), 'hpev-agent');
-update public.workspaces set settings = settings || '{"queue_event_log": "changes"}' where id = tests.workspace_id('hpev');
+select tests.create_agent_fixture(tests.workspace_id('hpev', 'b'), 'hpev-agent-b');
+update public.workspaces set settings = settings || '{"queue_event_log": "all"}' where id = tests.workspace_id('hpev', 'b');
+select is((select settings ? 'queue_event_log' from public.workspaces where id = tests.workspace_id('hpev')), false,
+  'workspace a has no event-log setting: the default applies');
 create table tests.hpev (k text primary key, id uuid, token uuid);
 grant all on tests.hpev to anon, authenticated, service_role;
 create function tests.hpev_agent() returns uuid language sql stable security definer set search_path = '' as $$
@@ -39,6 +42,16 @@ select is(tests.hpev_events('c3'), 'released', 'a release is logged');
 select is(public.complete_inbox_item(tests.hpev_id('i1'), tests.hpev_token('i1')) ->> 'status', 'done', 'the inbox item completes');
 select is(tests.hpev_events('i1'), '', 'inbox: enqueue, lease, complete write no event');
 select tests.clear_authentication();
+
+
+-- 'all': every transition of the same life is logged.
+insert into tests.hpev (k, id) select 'b1', e.id
+from public.enqueue_command((select a.gateway_id from public.agents a where a.slug = 'hpev-agent-b'), 'test.events') e;
+update tests.hpev h set token = l.lease_token
+from public.lease_command((select a.gateway_id from public.agents a where a.slug = 'hpev-agent-b'), 1, 60) l where h.id = l.id;
+select is(public.start_command(tests.hpev_id('b1'), tests.hpev_token('b1')) ->> 'status', 'running', 'b1 starts');
+select is(public.complete_command(tests.hpev_id('b1'), tests.hpev_token('b1')) ->> 'status', 'done', 'b1 completes');
+select is(tests.hpev_events('b1'), 'enqueued,leased,started,completed', '''all'' logs enqueue, lease, start and complete');
 
 select * from finish();
 rollback;

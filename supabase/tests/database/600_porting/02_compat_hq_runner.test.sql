@@ -4,6 +4,8 @@ begin;
 select plan(22);
 
 select tests.create_workspace_fixture('pq');
+-- This file checks the event trail: event log 'all' (the default is 'changes').
+update public.workspaces set settings = settings || '{"queue_event_log": "all"}' where id in (tests.workspace_id('pq'), tests.workspace_id('pq', 'b'));
 create temp table pq_fx (k text primary key, id uuid) on commit drop;
 grant all on pq_fx to public;
 insert into pq_fx values ('agent', tests.create_agent_fixture(tests.workspace_id('pq'), 'pq-runner'));

@@ -9,6 +9,8 @@ begin;
 select plan(51);
 
 select tests.create_workspace_fixture('idw');
+-- Test 23 counts enqueue events: event log 'all' (the default is 'changes').
+update public.workspaces set settings = settings || '{"queue_event_log": "all"}' where id = tests.workspace_id('idw');
 create table tests.idw (k text primary key, id uuid not null);
 grant all on tests.idw to anon, authenticated, service_role;
 insert into tests.idw values
