@@ -59,6 +59,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 const BATCH_FINISH = process.env.BENCH_BATCH_FINISH !== '0';
 // Our event log per workspace: 'default' (no setting: 'changes'), 'changes' or 'all' (one event per transition).
 const EVENT_LOG = process.env.BENCH_EVENT_LOG ?? 'default';
+// How our workers call: 'combined' (one complete_and_lease_* call per batch, when the database has it)
+// or 'separate' (lease_*, then complete_* per job or one batch finish per lease).
+const OURS_CALL = process.env.BENCH_OURS_CALL ?? 'combined';
 const PEERS_DB = process.env.PEERS_DB ?? 'agentbase_bench_peers';
 const PEERS_URL = (() => {
   const u = new URL(DB_URL);
@@ -72,6 +75,10 @@ const PAD = 'x'.repeat(200);
 const CLK_TCK = 100; // Linux USER_HZ
 
 type System = 'commands' | 'inbox' | 'pg-boss' | 'graphile-worker';
+interface Combined {
+  completed: { id: string; result: { ok: boolean } }[];
+  leased: { id: string; lease_token: string }[];
+}
 const OURS: System[] = ['commands', 'inbox'];
 
 interface Cell {
@@ -231,6 +238,8 @@ async function runOurs(admin: pg.Pool, cell: Cell, meter: CpuMeter): Promise<Dra
   const completeFn = queue === 'commands' ? 'complete_command' : 'complete_inbox_item';
   const batchFn = queue === 'commands' ? 'complete_commands' : 'complete_inbox_items';
   const useBatch = BATCH_FINISH && cell.batch > 1 && (await hasFunction(admin, batchFn));
+  const combinedFn = queue === 'commands' ? 'complete_and_lease_commands' : 'complete_and_lease_inbox_items';
+  const useCombined = OURS_CALL === 'combined' && (await hasFunction(admin, combinedFn));
   const leaseArgs =
     queue === 'commands'
       ? { p_gateway_id: fx.gatewayId, p_limit: cell.batch, p_lease_seconds: 60 }
@@ -241,6 +250,7 @@ async function runOurs(admin: pg.Pool, cell: Cell, meter: CpuMeter): Promise<Dra
     for (const c of clients) {
       await rpc(c, auth, leaseFn, { ...leaseArgs, p_limit: 1 }); // warm caches (queue is empty)
       if (useBatch) await rpc(c, auth, batchFn, { p_items: [] });
+      if (useCombined) await rpc(c, auth, combinedFn, { ...leaseArgs, p_items: [] });
     }
     let done = 0;
     while (done < JOBS) {
@@ -252,6 +262,26 @@ async function runOurs(admin: pg.Pool, cell: Cell, meter: CpuMeter): Promise<Dra
       const t0 = performance.now();
       await Promise.all(
         clients.map(async (c) => {
+          if (useCombined) {
+            // The runner loop in one call per batch: finish what it holds, lease the next batch.
+            let held: { id: string; lease_token: string }[] = [];
+            for (;;) {
+              const a = performance.now();
+              const out = await rpc<Record<string, Combined>>(c, auth, combinedFn, {
+                ...leaseArgs,
+                p_items: held.map((r) => ({ id: r.id, lease_token: r.lease_token, result: { ok: true } })),
+              });
+              leaseMs.push(performance.now() - a);
+              const res = out[0]![combinedFn]!;
+              if (res.completed.filter((f) => f.result.ok).length !== held.length) {
+                throw new Error(`${combinedFn} refused fresh leases: ${JSON.stringify(res.completed)}`);
+              }
+              completed += held.length;
+              held = res.leased;
+              if (held.length === 0) break;
+            }
+            return;
+          }
           for (;;) {
             const a = performance.now();
             const rows = await rpc<{ id: string; lease_token: string }>(c, auth, leaseFn, leaseArgs);
@@ -506,7 +536,7 @@ async function main(): Promise<void> {
   for (const backlog of BACKLOGS)
     for (const workers of WORKERS)
       for (const batch of BATCHES) for (const system of SYSTEMS) cells.push({ system, workers, batch, backlog });
-  console.log(`jobs per cell: ${JOBS}; cells: ${cells.length}; runs: ${RUNS}; our event log: ${EVENT_LOG}; batch finish: ${BATCH_FINISH}\n`);
+  console.log(`jobs per cell: ${JOBS}; cells: ${cells.length}; runs: ${RUNS}; our event log: ${EVENT_LOG}; our calls: ${OURS_CALL}; batch finish: ${BATCH_FINISH}\n`);
   let peers: pg.Pool | undefined;
   if (SYSTEMS.some((s) => !OURS.includes(s))) {
     await ensurePeersDb(admin);

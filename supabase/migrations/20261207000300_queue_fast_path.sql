@@ -242,7 +242,13 @@ begin
 end
 $$;
 
-create or replace function private.complete_command(
+-- The live-lease half of complete_command: when p_id is leased or running under p_lease_token, moves it to
+-- history as done in one statement (the delete takes the row lock, so there is no separate select ...
+-- for update), authorizes the caller (a refusal raises and rolls the move back with the transaction),
+-- logs the event when the workspace logs every transition, and returns complete_command's answer.
+-- Returns null when the row is not a live lease with that token (stale, finished, unknown, or changed by a
+-- concurrent finish or expiry, which the delete's re-check sees): the caller answers that case.
+create or replace function private.complete_command_live(
   p_id uuid, p_lease_token uuid, p_result jsonb, p_exit_code int, p_stdout text, p_stderr text
 )
 returns jsonb
@@ -252,7 +258,6 @@ set search_path = ''
 set plan_cache_mode = force_generic_plan
 as $$
 declare
-  r public.agent_commands;
   v_role text;
   v_from public.command_status;
   v_workspace_id uuid;
@@ -260,23 +265,6 @@ declare
   v_lease_count int;
   v_cancel_requested boolean;
 begin
-  if p_result is not null and octet_length(p_result::text) > 262144 then
-    perform private.queue_check_jsonb('p_result', p_result, false);
-  end if;
-  if octet_length(p_stdout) > 1048576 or octet_length(p_stderr) > 1048576 then
-    perform private.queue_check_text('p_stdout', p_stdout, 1048576);
-    perform private.queue_check_text('p_stderr', p_stderr, 1048576);
-  end if;
-  if p_id is null then
-    raise exception 'p_id must not be null' using errcode = '22004';
-  end if;
-  if p_lease_token is null then
-    raise exception 'p_lease_token must not be null' using errcode = '22004';
-  end if;
-  -- Fast path, the live lease: one statement moves the row to history (the delete takes the row lock, so
-  -- there is no separate select ... for update). The caller is authorized right after; a refusal raises
-  -- and rolls the move back with the transaction. A concurrent change of the row (another finish, an
-  -- expiry) makes the delete's re-check fail, and the slow path below answers as before.
   with gone as (
     delete from only public.agent_commands c
     where c.id = p_id and c.status in ('leased', 'running') and c.lease_token = p_lease_token
@@ -297,15 +285,53 @@ begin
   select m.workspace_id, m.attempt, m.lease_count, m.cancel_requested, (g.c).status
   into v_workspace_id, v_attempt, v_lease_count, v_cancel_requested, v_from
   from moved m cross join gone g;
-  if found then
-    v_role := private.queue_authorize(v_workspace_id);
-    if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = v_workspace_id) is not distinct from 'all' then
-      insert into public.agent_command_events
-        (command_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
-      values (p_id, v_workspace_id, v_from, 'done', 'completed', v_attempt, v_lease_count, v_role, auth.uid());
-    end if;
-    return jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
-                              'cancel_requested', v_cancel_requested, 'idempotent', false, 'attempt', v_attempt);
+  if not found then
+    return null;
+  end if;
+  v_role := private.queue_authorize(v_workspace_id);
+  if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = v_workspace_id) is not distinct from 'all' then
+    insert into public.agent_command_events
+      (command_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
+    values (p_id, v_workspace_id, v_from, 'done', 'completed', v_attempt, v_lease_count, v_role, auth.uid());
+  end if;
+  return jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
+                            'cancel_requested', v_cancel_requested, 'idempotent', false, 'attempt', v_attempt);
+end
+$$;
+revoke all on function private.complete_command_live(uuid, uuid, jsonb, int, text, text) from public;
+
+create or replace function private.complete_command(
+  p_id uuid, p_lease_token uuid, p_result jsonb, p_exit_code int, p_stdout text, p_stderr text
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+as $$
+declare
+  r public.agent_commands;
+  v_role text;
+  v_from public.command_status;
+  v_answer jsonb;
+begin
+  if p_result is not null and octet_length(p_result::text) > 262144 then
+    perform private.queue_check_jsonb('p_result', p_result, false);
+  end if;
+  if octet_length(p_stdout) > 1048576 or octet_length(p_stderr) > 1048576 then
+    perform private.queue_check_text('p_stdout', p_stdout, 1048576);
+    perform private.queue_check_text('p_stderr', p_stderr, 1048576);
+  end if;
+  if p_id is null then
+    raise exception 'p_id must not be null' using errcode = '22004';
+  end if;
+  if p_lease_token is null then
+    raise exception 'p_lease_token must not be null' using errcode = '22004';
+  end if;
+  -- Fast path: the live lease (see private.complete_command_live).
+  v_answer := private.complete_command_live(p_id, p_lease_token, p_result, p_exit_code, p_stdout, p_stderr);
+  if v_answer is not null then
+    return v_answer;
   end if;
 
   -- Slow path: anything but a live lease with this token (stale, finished, unknown).
@@ -342,7 +368,9 @@ begin
 end
 $$;
 
-create or replace function private.complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb)
+-- The live-lease half of complete_inbox_item, as private.complete_command_live is for commands: the done
+-- answer when p_id is leased under p_lease_token (moved to history, caller authorized), else null.
+create or replace function private.complete_inbox_item_live(p_id uuid, p_lease_token uuid, p_result jsonb)
 returns jsonb
 language plpgsql
 security definer
@@ -350,23 +378,12 @@ set search_path = ''
 set plan_cache_mode = force_generic_plan
 as $$
 declare
-  r public.agent_inbox_items;
   v_role text;
   v_workspace_id uuid;
   v_attempt int;
   v_lease_count int;
   v_cancel_requested boolean;
 begin
-  if p_result is not null and octet_length(p_result::text) > 262144 then
-    perform private.queue_check_jsonb('p_result', p_result, false);
-  end if;
-  if p_id is null then
-    raise exception 'p_id must not be null' using errcode = '22004';
-  end if;
-  if p_lease_token is null then
-    raise exception 'p_lease_token must not be null' using errcode = '22004';
-  end if;
-  -- Fast path, the live lease (as in private.complete_command above).
   with gone as (
     delete from only public.agent_inbox_items i
     where i.id = p_id and i.status = 'leased' and i.lease_token = p_lease_token
@@ -384,15 +401,46 @@ begin
   select m.workspace_id, m.attempt, m.lease_count, m.cancel_requested
   into v_workspace_id, v_attempt, v_lease_count, v_cancel_requested
   from moved m;
-  if found then
-    v_role := private.queue_authorize(v_workspace_id);
-    if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = v_workspace_id) is not distinct from 'all' then
-      insert into public.agent_inbox_events
-        (item_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
-      values (p_id, v_workspace_id, 'leased', 'done', 'completed', v_attempt, v_lease_count, v_role, auth.uid());
-    end if;
-    return jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
-                              'cancel_requested', v_cancel_requested, 'idempotent', false, 'attempt', v_attempt);
+  if not found then
+    return null;
+  end if;
+  v_role := private.queue_authorize(v_workspace_id);
+  if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = v_workspace_id) is not distinct from 'all' then
+    insert into public.agent_inbox_events
+      (item_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
+    values (p_id, v_workspace_id, 'leased', 'done', 'completed', v_attempt, v_lease_count, v_role, auth.uid());
+  end if;
+  return jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
+                            'cancel_requested', v_cancel_requested, 'idempotent', false, 'attempt', v_attempt);
+end
+$$;
+revoke all on function private.complete_inbox_item_live(uuid, uuid, jsonb) from public;
+
+create or replace function private.complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+as $$
+declare
+  r public.agent_inbox_items;
+  v_role text;
+  v_answer jsonb;
+begin
+  if p_result is not null and octet_length(p_result::text) > 262144 then
+    perform private.queue_check_jsonb('p_result', p_result, false);
+  end if;
+  if p_id is null then
+    raise exception 'p_id must not be null' using errcode = '22004';
+  end if;
+  if p_lease_token is null then
+    raise exception 'p_lease_token must not be null' using errcode = '22004';
+  end if;
+  -- Fast path: the live lease (see private.complete_inbox_item_live).
+  v_answer := private.complete_inbox_item_live(p_id, p_lease_token, p_result);
+  if v_answer is not null then
+    return v_answer;
   end if;
 
   -- Slow path: anything but a live lease with this token (stale, finished, unknown).
@@ -960,3 +1008,126 @@ create trigger agent_command_history_notify
   for each row
   when (new.status = 'failed' or (new.status = 'done' and new.requested_by is not null))
   execute function private.agent_command_history_notify();
+
+-- ---------------------------------------------------------------------------------------------------
+-- Finish and lease in one call
+-- ---------------------------------------------------------------------------------------------------
+-- A runner's loop is "finish what I hold, lease what is next". Two calls cost two transactions, two
+-- commits and two round trips per batch; one call costs one of each, which halves the fixed cost of a
+-- job at batch size 1. The finish is exactly complete_commands / complete_inbox_items (every element
+-- answered as the single call answers it), the lease exactly lease_command / lease_inbox_item, in that
+-- order, in one transaction: a refusal (42501, bad arguments) raises and leaves both undone.
+
+create or replace function private.complete_and_lease_commands(
+  p_gateway_id uuid, p_items jsonb, p_limit int, p_lease_seconds int, p_request_id uuid
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+as $$
+declare
+  v_completed jsonb := '[]';
+  v_leased jsonb;
+  v_answer jsonb;
+  v record;
+begin
+  -- One element holding a live lease (a runner's usual case at batch size 1): the live-lease half of the
+  -- single complete, which answers exactly as the batch would for it. Anything else, or a lease that is no
+  -- longer live, goes to the batch finish, which also checks the input. [] finishes nothing.
+  if jsonb_typeof(p_items) = 'array' and jsonb_array_length(p_items) = 1 and jsonb_typeof(p_items -> 0) = 'object' then
+    select x.* into v from jsonb_to_recordset(p_items) as x(id uuid, lease_token uuid, result jsonb, exit_code int, stdout text, stderr text);
+    if v.id is not null and v.lease_token is not null and octet_length(coalesce(v.result::text, '')) <= 262144 and coalesce(octet_length(v.stdout), 0) <= 1048576 and coalesce(octet_length(v.stderr), 0) <= 1048576 then
+      v_answer := private.complete_command_live(v.id, v.lease_token, v.result, coalesce(v.exit_code, 0), v.stdout, v.stderr);
+      if v_answer is not null then
+        v_completed := jsonb_build_array(jsonb_build_object('id', v.id, 'result', v_answer));
+      end if;
+    end if;
+  end if;
+  if v_answer is null and p_items is distinct from '[]'::jsonb then
+    select coalesce(jsonb_agg(jsonb_build_object('id', f.id, 'result', f.result) order by f.n), '[]') into v_completed
+    from private.complete_commands(p_items) with ordinality f(id, result, n);
+  end if;
+  select coalesce(jsonb_agg(to_jsonb(l)), '[]') into v_leased
+  from private.lease_command(p_gateway_id, p_limit, p_lease_seconds, p_request_id) l;
+  return jsonb_build_object('completed', v_completed, 'leased', v_leased);
+end
+$$;
+revoke all on function private.complete_and_lease_commands(uuid, jsonb, int, int, uuid) from public;
+-- The public wrapper runs as its caller; the caller check is inside (queue_authorize).
+grant execute on function private.complete_and_lease_commands(uuid, jsonb, int, int, uuid) to authenticated, service_role;
+
+create or replace function public.complete_and_lease_commands(
+  p_gateway_id uuid, p_items jsonb default '[]', p_limit int default 1, p_lease_seconds int default 60,
+  p_request_id uuid default null
+)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+begin
+  return private.complete_and_lease_commands(p_gateway_id, p_items, p_limit, p_lease_seconds, p_request_id);
+end
+$$;
+revoke all on function public.complete_and_lease_commands(uuid, jsonb, int, int, uuid) from public, anon;
+grant execute on function public.complete_and_lease_commands(uuid, jsonb, int, int, uuid) to authenticated, service_role;
+comment on function public.complete_and_lease_commands(uuid, jsonb, int, int, uuid) is
+  'A runner''s loop in one call: completes p_items exactly as complete_commands does (JSON array of {id, lease_token, result?, exit_code?, stdout?, stderr?}; [] for none), then leases up to p_limit commands of p_gateway_id exactly as lease_command does, in one transaction. Returns {"completed": [{id, result}, ...] in input order, "leased": [lease_command rows as objects]}. Workspace admin or service_role.';
+
+create or replace function private.complete_and_lease_inbox_items(
+  p_agent_id uuid, p_items jsonb, p_limit int, p_lease_seconds int, p_request_id uuid
+)
+returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+set plan_cache_mode = force_generic_plan
+as $$
+declare
+  v_completed jsonb := '[]';
+  v_leased jsonb;
+  v_answer jsonb;
+  v record;
+begin
+  -- One element holding a live lease (a runner's usual case at batch size 1): the live-lease half of the
+  -- single complete, which answers exactly as the batch would for it. Anything else, or a lease that is no
+  -- longer live, goes to the batch finish, which also checks the input. [] finishes nothing.
+  if jsonb_typeof(p_items) = 'array' and jsonb_array_length(p_items) = 1 and jsonb_typeof(p_items -> 0) = 'object' then
+    select x.* into v from jsonb_to_recordset(p_items) as x(id uuid, lease_token uuid, result jsonb);
+    if v.id is not null and v.lease_token is not null and octet_length(coalesce(v.result::text, '')) <= 262144 then
+      v_answer := private.complete_inbox_item_live(v.id, v.lease_token, v.result);
+      if v_answer is not null then
+        v_completed := jsonb_build_array(jsonb_build_object('id', v.id, 'result', v_answer));
+      end if;
+    end if;
+  end if;
+  if v_answer is null and p_items is distinct from '[]'::jsonb then
+    select coalesce(jsonb_agg(jsonb_build_object('id', f.id, 'result', f.result) order by f.n), '[]') into v_completed
+    from private.complete_inbox_items(p_items) with ordinality f(id, result, n);
+  end if;
+  select coalesce(jsonb_agg(to_jsonb(l)), '[]') into v_leased
+  from private.lease_inbox_item(p_agent_id, p_limit, p_lease_seconds, p_request_id) l;
+  return jsonb_build_object('completed', v_completed, 'leased', v_leased);
+end
+$$;
+revoke all on function private.complete_and_lease_inbox_items(uuid, jsonb, int, int, uuid) from public;
+-- The public wrapper runs as its caller; the caller check is inside (queue_authorize).
+grant execute on function private.complete_and_lease_inbox_items(uuid, jsonb, int, int, uuid) to authenticated, service_role;
+
+create or replace function public.complete_and_lease_inbox_items(
+  p_agent_id uuid, p_items jsonb default '[]', p_limit int default 1, p_lease_seconds int default 60,
+  p_request_id uuid default null
+)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+begin
+  return private.complete_and_lease_inbox_items(p_agent_id, p_items, p_limit, p_lease_seconds, p_request_id);
+end
+$$;
+revoke all on function public.complete_and_lease_inbox_items(uuid, jsonb, int, int, uuid) from public, anon;
+grant execute on function public.complete_and_lease_inbox_items(uuid, jsonb, int, int, uuid) to authenticated, service_role;
+comment on function public.complete_and_lease_inbox_items(uuid, jsonb, int, int, uuid) is
+  'A dispatcher''s loop in one call: completes p_items exactly as complete_inbox_items does (JSON array of {id, lease_token, result?}; [] for none), then leases up to p_limit items of p_agent_id exactly as lease_inbox_item does, in one transaction. Returns {"completed": [{id, result}, ...] in input order, "leased": [lease_inbox_item rows as objects]}. Workspace admin or service_role.';
