@@ -1,7 +1,7 @@
 // npm test — engine up, reset, pgTAP (pg_prove), vitest, then the gates. Any failure fails the run.
 import { readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureEngine } from './lib/cluster.js';
+import { ensureEngine, setProfiler } from './lib/cluster.js';
 import { coverageFile, coverageReport, harvestCoverage, pct, profilerActive } from './lib/coverage.js';
 import { engineDir, log, main, pgMajor, pgTool, projectRoot, run, supabase } from './lib/engine.js';
 import { mutationCheck } from './lib/mutations.js';
@@ -216,7 +216,17 @@ function mutationsWanted(): boolean {
 }
 
 main(async () => {
-  const { url } = await ensureEngine();
+  const { url, kind } = await ensureEngine();
+  // Our engine profiles PL/pgSQL only while the suite runs (coverage); any other server keeps its setting.
+  if (kind === 'local') setProfiler(true);
+  try {
+    await runSuite(url);
+  } finally {
+    if (kind === 'local') setProfiler(false);
+  }
+});
+
+async function runSuite(url: string): Promise<void> {
   resetDatabase(url);
   rmSync(coverageFile, { force: true });
   const coverage = await profilerActive(url);
@@ -258,4 +268,4 @@ main(async () => {
   for (const s of steps) console.log(`  ${s.failed === 0 ? 'ok  ' : 'FAIL'} ${s.name.padEnd(18)} ${s.detail}`);
   console.log(`summary: ${passed} passed, ${failed} failed`);
   process.exitCode = failed === 0 ? 0 : 1;
-});
+}

@@ -37,9 +37,10 @@ unix_socket_directories = '${inRoot(socketDir)}'${pgRoot ? `
 # The Debian root has no shared-memory filesystem mounted; files under the data folder serve instead.
 dynamic_shared_memory_type = mmap` : ''}
 # plpgsql_check's profiler counts every PL/pgSQL statement run, in shared memory, for the coverage report of
-# npm test (scripts/lib/coverage.ts); it must load after plpgsql.
+# npm test (scripts/lib/coverage.ts); it must load after plpgsql. Off by default, as on a hosted project:
+# npm test turns it on for its own run (setProfiler), so benchmarks never pay for it.
 shared_preload_libraries = 'pg_cron, pg_stat_statements, plpgsql, plpgsql_check'
-plpgsql_check.profiler = on
+plpgsql_check.profiler = off
 cron.database_name = 'postgres'
 # Jobs run in background workers, so they need no password to connect back (scram on TCP).
 cron.use_background_workers = on
@@ -144,6 +145,13 @@ function loadStandin(): void {
 function refreshRealtimePartitions(): void {
   run('psql', ['-h', socketDir, '-p', String(port), '-U', 'supabase_admin', '-d', 'postgres',
     '-v', 'ON_ERROR_STOP=1', '-q', '-c', 'select realtime.standin_create_partitions()'], { quiet: true });
+}
+
+/** Turns plpgsql_check's profiler on (ALTER SYSTEM) or back to the file's setting (off) on this checkout's engine. */
+export function setProfiler(on: boolean): void {
+  const change = on ? 'alter system set plpgsql_check.profiler = on' : 'alter system reset plpgsql_check.profiler';
+  run('psql', ['-h', socketDir, '-p', String(port), '-U', 'supabase_admin', '-d', 'postgres',
+    '-v', 'ON_ERROR_STOP=1', '-q', '-c', change, '-c', 'select pg_reload_conf()'], { quiet: true });
 }
 
 export type EngineKind = 'env' | 'external' | 'local';
