@@ -823,51 +823,43 @@ end
 $$;
 
 --
--- Name: agent_command_events_notify(); Type: FUNCTION; Schema: private; Owner: -
+-- Name: agent_command_history_notify(); Type: FUNCTION; Schema: private; Owner: -
 --
 
-CREATE FUNCTION private.agent_command_events_notify() RETURNS trigger
+CREATE FUNCTION private.agent_command_history_notify() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
-  c record;
-  v_kind text := 'command.' || new.to_status::text;
-  v_title text;
-  v_data jsonb;
+  v_kind text := 'command.' || new.status::text;
+  v_title text := left('Command ' || new.action || case new.status when 'done' then ' done' else ' failed' end, 300);
+  v_data jsonb := jsonb_strip_nulls(jsonb_build_object('action', new.action, 'gateway_id', new.gateway_id,
+    'agent_id', new.agent_id, 'exit_code', new.exit_code,
+    'reason', case new.status when 'done' then 'completed' else coalesce(new.failure_code, 'failed') end,
+    'attempt', new.attempt));
 begin
-  select ac.id, ac.workspace_id, ac.action, ac.gateway_id, ac.agent_id, ac.requested_by, ac.exit_code, ac.last_error
-    into c
-  from public.agent_commands ac
-  where ac.id = new.command_id;
-  if c.id is null then
-    return null;
-  end if;
-  v_title := left('Command ' || c.action || case new.to_status when 'done' then ' done' else ' failed' end, 300);
-  v_data := jsonb_strip_nulls(jsonb_build_object('action', c.action, 'gateway_id', c.gateway_id, 'agent_id', c.agent_id,
-    'exit_code', c.exit_code, 'reason', new.reason, 'attempt', new.attempt));
-
-  if c.requested_by is not null then
+  if new.requested_by is not null then
     insert into public.notifications (user_id, workspace_id, kind, title, body, entity_type, entity_id, data, dedup_key)
-    select c.requested_by, c.workspace_id, v_kind, v_title, left(coalesce(c.last_error, ''), 4000), 'agent_command',
-           c.id, v_data, c.id::text
+    select new.requested_by, new.workspace_id, v_kind, v_title, left(coalesce(new.last_error, ''), 4000), 'agent_command',
+           new.id, v_data, new.id::text
     where exists (select 1 from public.workspace_members m
-                  where m.workspace_id = c.workspace_id and m.user_id = c.requested_by)
-      and private.notification_enabled(c.requested_by, v_kind, 'in_app')
+                  where m.workspace_id = new.workspace_id and m.user_id = new.requested_by)
+      and private.notification_enabled(new.requested_by, v_kind, 'in_app')
     on conflict (user_id, kind, dedup_key) do nothing;
-  elsif new.to_status = 'failed' then
-    perform private.notify_workspace(c.workspace_id, 'admin', v_kind, v_title, left(coalesce(c.last_error, ''), 4000),
-      'agent_command', c.id, v_data, c.id::text);
+  elsif new.status = 'failed' then
+    perform private.notify_workspace(new.workspace_id, 'admin', v_kind, v_title, left(coalesce(new.last_error, ''), 4000),
+      'agent_command', new.id, v_data, new.id::text);
   end if;
   return null;
 end
 $$;
 
 --
--- Name: FUNCTION agent_command_events_notify(); Type: COMMENT; Schema: private; Owner: -
+-- Name: FUNCTION agent_command_history_notify(); Type: COMMENT; Schema: private; Owner: -
 --
 
-COMMENT ON FUNCTION private.agent_command_events_notify() IS 'command.done to the requester; command.failed to the requester, else to the workspace admins. One per command and outcome; preferences respected.';
+COMMENT ON FUNCTION private.agent_command_history_notify() IS 'command.done to the requester; command.failed to the requester, else to the workspace admins. One per command and outcome; preferences respected. Fired by the move to history.';
 
 --
 -- Name: agent_commands_check_budget(); Type: FUNCTION; Schema: private; Owner: -
@@ -2355,6 +2347,80 @@ end
 $$;
 
 --
+-- Name: complete_and_lease_commands(uuid, jsonb, integer, integer, uuid); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.complete_and_lease_commands(p_gateway_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+declare
+  v_completed jsonb := '[]';
+  v_leased jsonb;
+  v_answer jsonb;
+  v record;
+begin
+  -- One element holding a live lease (a runner's usual case at batch size 1): the live-lease half of the
+  -- single complete, which answers exactly as the batch would for it. Anything else, or a lease that is no
+  -- longer live, goes to the batch finish, which also checks the input. [] finishes nothing.
+  if jsonb_typeof(p_items) = 'array' and jsonb_array_length(p_items) = 1 and jsonb_typeof(p_items -> 0) = 'object' then
+    select x.* into v from jsonb_to_recordset(p_items) as x(id uuid, lease_token uuid, result jsonb, exit_code int, stdout text, stderr text);
+    if v.id is not null and v.lease_token is not null and octet_length(coalesce(v.result::text, '')) <= 262144 and coalesce(octet_length(v.stdout), 0) <= 1048576 and coalesce(octet_length(v.stderr), 0) <= 1048576 then
+      v_answer := private.complete_command_live(v.id, v.lease_token, v.result, coalesce(v.exit_code, 0), v.stdout, v.stderr);
+      if v_answer is not null then
+        v_completed := jsonb_build_array(jsonb_build_object('id', v.id, 'result', v_answer));
+      end if;
+    end if;
+  end if;
+  if v_answer is null and p_items is distinct from '[]'::jsonb then
+    select coalesce(jsonb_agg(jsonb_build_object('id', f.id, 'result', f.result) order by f.n), '[]') into v_completed
+    from private.complete_commands(p_items) with ordinality f(id, result, n);
+  end if;
+  select coalesce(jsonb_agg(to_jsonb(l)), '[]') into v_leased
+  from private.lease_command(p_gateway_id, p_limit, p_lease_seconds, p_request_id) l;
+  return jsonb_build_object('completed', v_completed, 'leased', v_leased);
+end
+$$;
+
+--
+-- Name: complete_and_lease_inbox_items(uuid, jsonb, integer, integer, uuid); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.complete_and_lease_inbox_items(p_agent_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+declare
+  v_completed jsonb := '[]';
+  v_leased jsonb;
+  v_answer jsonb;
+  v record;
+begin
+  -- One element holding a live lease (a runner's usual case at batch size 1): the live-lease half of the
+  -- single complete, which answers exactly as the batch would for it. Anything else, or a lease that is no
+  -- longer live, goes to the batch finish, which also checks the input. [] finishes nothing.
+  if jsonb_typeof(p_items) = 'array' and jsonb_array_length(p_items) = 1 and jsonb_typeof(p_items -> 0) = 'object' then
+    select x.* into v from jsonb_to_recordset(p_items) as x(id uuid, lease_token uuid, result jsonb);
+    if v.id is not null and v.lease_token is not null and octet_length(coalesce(v.result::text, '')) <= 262144 then
+      v_answer := private.complete_inbox_item_live(v.id, v.lease_token, v.result);
+      if v_answer is not null then
+        v_completed := jsonb_build_array(jsonb_build_object('id', v.id, 'result', v_answer));
+      end if;
+    end if;
+  end if;
+  if v_answer is null and p_items is distinct from '[]'::jsonb then
+    select coalesce(jsonb_agg(jsonb_build_object('id', f.id, 'result', f.result) order by f.n), '[]') into v_completed
+    from private.complete_inbox_items(p_items) with ordinality f(id, result, n);
+  end if;
+  select coalesce(jsonb_agg(to_jsonb(l)), '[]') into v_leased
+  from private.lease_inbox_item(p_agent_id, p_limit, p_lease_seconds, p_request_id) l;
+  return jsonb_build_object('completed', v_completed, 'leased', v_leased);
+end
+$$;
+
+--
 -- Name: complete_command(uuid, uuid, jsonb, integer, text, text); Type: FUNCTION; Schema: private; Owner: -
 --
 
@@ -2367,6 +2433,7 @@ declare
   r public.agent_commands;
   v_role text;
   v_from public.command_status;
+  v_answer jsonb;
 begin
   if p_result is not null and octet_length(p_result::text) > 262144 then
     perform private.queue_check_jsonb('p_result', p_result, false);
@@ -2381,6 +2448,13 @@ begin
   if p_lease_token is null then
     raise exception 'p_lease_token must not be null' using errcode = '22004';
   end if;
+  -- Fast path: the live lease (see private.complete_command_live).
+  v_answer := private.complete_command_live(p_id, p_lease_token, p_result, p_exit_code, p_stdout, p_stderr);
+  if v_answer is not null then
+    return v_answer;
+  end if;
+
+  -- Slow path: anything but a live lease with this token (stale, finished, unknown).
   select c.* into r from only public.agent_commands c where c.id = p_id for update;
   if not found then
     select h.* into r from public.agent_command_history h where h.id = p_id;
@@ -2404,13 +2478,64 @@ begin
   -- One statement: the delete's after-row triggers run after the insert and see the row in history.
   with gone as (delete from only public.agent_commands c where c.id = r.id)
   insert into public.agent_command_history select r.*;
-  if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = r.workspace_id) is distinct from 'changes' then
+  if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = r.workspace_id) is not distinct from 'all' then
     insert into public.agent_command_events
       (command_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
     values (r.id, r.workspace_id, v_from, 'done', 'completed', r.attempt, r.lease_count, v_role, auth.uid());
   end if;
   return jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
                             'cancel_requested', r.cancel_requested, 'idempotent', false, 'attempt', r.attempt);
+end
+$$;
+
+--
+-- Name: complete_command_live(uuid, uuid, jsonb, integer, text, text); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.complete_command_live(p_id uuid, p_lease_token uuid, p_result jsonb, p_exit_code integer, p_stdout text, p_stderr text) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+declare
+  v_role text;
+  v_from public.command_status;
+  v_workspace_id uuid;
+  v_attempt int;
+  v_lease_count int;
+  v_cancel_requested boolean;
+begin
+  with gone as (
+    delete from only public.agent_commands c
+    where c.id = p_id and c.status in ('leased', 'running') and c.lease_token = p_lease_token
+    returning c
+  ), moved as (
+    insert into public.agent_command_history
+    select p.*
+    from gone g
+    cross join lateral jsonb_populate_record(g.c, jsonb_build_object(
+         'status', 'done', 'attempt', (g.c).attempt + case when (g.c).status = 'leased' then 1 else 0 end,
+         'started_at', coalesce((g.c).started_at, now()),
+         'lease_token', null, 'lease_request_id', null, 'leased_at', null, 'lease_expires_at', null,
+         'finished_at', now(), 'finished_lease_token', p_lease_token, 'finished_status', 'done',
+         'result', p_result, 'exit_code', p_exit_code, 'stdout', p_stdout, 'stderr', p_stderr,
+         'failure_code', null, 'updated_at', now())) p
+    returning workspace_id, attempt, lease_count, cancel_requested
+  )
+  select m.workspace_id, m.attempt, m.lease_count, m.cancel_requested, (g.c).status
+  into v_workspace_id, v_attempt, v_lease_count, v_cancel_requested, v_from
+  from moved m cross join gone g;
+  if not found then
+    return null;
+  end if;
+  v_role := private.queue_authorize(v_workspace_id);
+  if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = v_workspace_id) is not distinct from 'all' then
+    insert into public.agent_command_events
+      (command_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
+    values (p_id, v_workspace_id, v_from, 'done', 'completed', v_attempt, v_lease_count, v_role, auth.uid());
+  end if;
+  return jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
+                            'cancel_requested', v_cancel_requested, 'idempotent', false, 'attempt', v_attempt);
 end
 $$;
 
@@ -2499,7 +2624,7 @@ begin
       select l.id, l.workspace_id, l.from_status, 'done', 'completed', l.attempt, l.lease_count, v_role, v_uid
       from lockd l
       where (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = l.workspace_id)
-            is distinct from 'changes'
+            is not distinct from 'all'
     )
     select coalesce(array_agg(l.ord), '{}'::bigint[]),
            array_agg(jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
@@ -2545,6 +2670,7 @@ CREATE FUNCTION private.complete_inbox_item(p_id uuid, p_lease_token uuid, p_res
 declare
   r public.agent_inbox_items;
   v_role text;
+  v_answer jsonb;
 begin
   if p_result is not null and octet_length(p_result::text) > 262144 then
     perform private.queue_check_jsonb('p_result', p_result, false);
@@ -2555,6 +2681,13 @@ begin
   if p_lease_token is null then
     raise exception 'p_lease_token must not be null' using errcode = '22004';
   end if;
+  -- Fast path: the live lease (see private.complete_inbox_item_live).
+  v_answer := private.complete_inbox_item_live(p_id, p_lease_token, p_result);
+  if v_answer is not null then
+    return v_answer;
+  end if;
+
+  -- Slow path: anything but a live lease with this token (stale, finished, unknown).
   select i.* into r from only public.agent_inbox_items i where i.id = p_id for update;
   if not found then
     select h.* into r from public.agent_inbox_history h where h.id = p_id;
@@ -2572,13 +2705,60 @@ begin
   r.result := p_result; r.failure_code := null; r.updated_at := now();
   with gone as (delete from only public.agent_inbox_items i where i.id = r.id)
   insert into public.agent_inbox_history select r.*;
-  if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = r.workspace_id) is distinct from 'changes' then
+  if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = r.workspace_id) is not distinct from 'all' then
     insert into public.agent_inbox_events
       (item_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
     values (r.id, r.workspace_id, 'leased', 'done', 'completed', r.attempt, r.lease_count, v_role, auth.uid());
   end if;
   return jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
                             'cancel_requested', r.cancel_requested, 'idempotent', false, 'attempt', r.attempt);
+end
+$$;
+
+--
+-- Name: complete_inbox_item_live(uuid, uuid, jsonb); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.complete_inbox_item_live(p_id uuid, p_lease_token uuid, p_result jsonb) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+declare
+  v_role text;
+  v_workspace_id uuid;
+  v_attempt int;
+  v_lease_count int;
+  v_cancel_requested boolean;
+begin
+  with gone as (
+    delete from only public.agent_inbox_items i
+    where i.id = p_id and i.status = 'leased' and i.lease_token = p_lease_token
+    returning i
+  ), moved as (
+    insert into public.agent_inbox_history
+    select p.*
+    from gone g
+    cross join lateral jsonb_populate_record(g.i, jsonb_build_object(
+         'status', 'done', 'lease_token', null, 'lease_request_id', null, 'leased_at', null,
+         'lease_expires_at', null, 'finished_at', now(), 'finished_lease_token', p_lease_token,
+         'finished_status', 'done', 'result', p_result, 'failure_code', null, 'updated_at', now())) p
+    returning workspace_id, attempt, lease_count, cancel_requested
+  )
+  select m.workspace_id, m.attempt, m.lease_count, m.cancel_requested
+  into v_workspace_id, v_attempt, v_lease_count, v_cancel_requested
+  from moved m;
+  if not found then
+    return null;
+  end if;
+  v_role := private.queue_authorize(v_workspace_id);
+  if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = v_workspace_id) is not distinct from 'all' then
+    insert into public.agent_inbox_events
+      (item_id, workspace_id, from_status, to_status, reason, attempt, lease_count, actor_role, actor_user_id)
+    values (p_id, v_workspace_id, 'leased', 'done', 'completed', v_attempt, v_lease_count, v_role, auth.uid());
+  end if;
+  return jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
+                            'cancel_requested', v_cancel_requested, 'idempotent', false, 'attempt', v_attempt);
 end
 $$;
 
@@ -2665,7 +2845,7 @@ begin
       select l.id, l.workspace_id, l.from_status, 'done', 'completed', l.attempt, l.lease_count, v_role, v_uid
       from lockd l
       where (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = l.workspace_id)
-            is distinct from 'changes'
+            is not distinct from 'all'
     )
     select coalesce(array_agg(l.ord), '{}'::bigint[]),
            array_agg(jsonb_build_object('ok', true, 'reason', null, 'status', 'done', 'lease_expires_at', null,
@@ -3768,7 +3948,7 @@ begin
   perform private.queue_check_range('p_max_attempts', p_max_attempts, 1, 100);
   perform private.queue_check_dedup_key(p_dedup_key);
 
-  select g.workspace_id, (w.settings ->> 'queue_event_log') is distinct from 'changes',
+  select g.workspace_id, (w.settings ->> 'queue_event_log') is not distinct from 'all',
          case when (w.settings ->> 'queue_idempotency_window_hours') ~ '^[0-9]{1,6}$'
               then (w.settings ->> 'queue_idempotency_window_hours')::int else 0 end
   into v_workspace_id, v_log, v_window
@@ -3890,7 +4070,7 @@ begin
   perform private.queue_check_range('p_max_attempts', p_max_attempts, 1, 100);
   perform private.queue_check_dedup_key(p_dedup_key);
 
-  select a.workspace_id, (w.settings ->> 'queue_event_log') is distinct from 'changes',
+  select a.workspace_id, (w.settings ->> 'queue_event_log') is not distinct from 'all',
          case when (w.settings ->> 'queue_idempotency_window_hours') ~ '^[0-9]{1,6}$'
               then (w.settings ->> 'queue_idempotency_window_hours')::int else 0 end
   into v_workspace_id, v_log, v_window
@@ -5545,7 +5725,7 @@ begin
     perform private.queue_check_range('p_limit', p_limit, 1, 100);
     perform private.queue_check_range('p_lease_seconds', p_lease_seconds, 5, 3600);
   end if;
-  select g.workspace_id, (w.settings ->> 'queue_event_log') is distinct from 'changes' into v_workspace_id, v_log
+  select g.workspace_id, (w.settings ->> 'queue_event_log') is not distinct from 'all' into v_workspace_id, v_log
   from public.gateways g join public.workspaces w on w.id = g.workspace_id where g.id = p_gateway_id;
   if not found then
     raise exception 'p_gateway_id: gateway % does not exist', p_gateway_id using errcode = 'P0002';
@@ -5593,8 +5773,8 @@ begin
         lease_expires_at = now() + make_interval(secs => p_lease_seconds),
         last_heartbeat_at = null,
         updated_at = now()
-    from cand
-    where c.id = cand.id
+    -- By primary key: see the header.
+    where c.id = any (array(select cand.id from cand))
       and c.status = 'pending'
       and c.workspace_id = v_workspace_id
     returning c.id, c.workspace_id, c.lease_token, c.attempt, c.lease_count, c.lease_expires_at, c.action,
@@ -5639,7 +5819,7 @@ begin
     perform private.queue_check_range('p_limit', p_limit, 1, 100);
     perform private.queue_check_range('p_lease_seconds', p_lease_seconds, 5, 3600);
   end if;
-  select a.workspace_id, (w.settings ->> 'queue_event_log') is distinct from 'changes' into v_workspace_id, v_log
+  select a.workspace_id, (w.settings ->> 'queue_event_log') is not distinct from 'all' into v_workspace_id, v_log
   from public.agents a join public.workspaces w on w.id = a.workspace_id where a.id = p_agent_id;
   if not found then
     raise exception 'p_agent_id: agent % does not exist', p_agent_id using errcode = 'P0002';
@@ -5709,8 +5889,8 @@ begin
         lease_expires_at = now() + make_interval(secs => p_lease_seconds),
         last_heartbeat_at = null,
         updated_at = now()
-    from pick
-    where i.id = pick.id
+    -- By primary key: see the header.
+    where i.id = any (array(select pick.id from pick))
       and i.status = 'pending'
       and i.workspace_id = v_workspace_id
     returning i.id, i.workspace_id, i.lease_token, i.attempt, i.lease_count, i.lease_expires_at, i.event_type,
@@ -7708,7 +7888,7 @@ begin
   set status = 'running', attempt = c.attempt + 1, started_at = now(), last_heartbeat_at = now(), updated_at = now()
   where c.id = r.id
   returning c.* into r;
-  if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = r.workspace_id) is distinct from 'changes' then
+  if (select w.settings ->> 'queue_event_log' from public.workspaces w where w.id = r.workspace_id) is not distinct from 'all' then
     perform private.log_command_event(r, 'leased', 'started');
   end if;
   return private.queue_result(true, null, 'running', r.lease_expires_at, r.cancel_requested, false, r.attempt);
@@ -8999,6 +9179,44 @@ $$;
 --
 
 COMMENT ON FUNCTION public.cancel_inbox_item(p_id uuid) IS 'Cancels an item: at once when pending; when leased the holder sees cancel_requested on its next call.';
+
+--
+-- Name: complete_and_lease_commands(uuid, jsonb, integer, integer, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.complete_and_lease_commands(p_gateway_id uuid, p_items jsonb DEFAULT '[]'::jsonb, p_limit integer DEFAULT 1, p_lease_seconds integer DEFAULT 60, p_request_id uuid DEFAULT NULL::uuid) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  return private.complete_and_lease_commands(p_gateway_id, p_items, p_limit, p_lease_seconds, p_request_id);
+end
+$$;
+
+--
+-- Name: FUNCTION complete_and_lease_commands(p_gateway_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.complete_and_lease_commands(p_gateway_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid) IS 'A runner''s loop in one call: completes p_items exactly as complete_commands does (JSON array of {id, lease_token, result?, exit_code?, stdout?, stderr?}; [] for none), then leases up to p_limit commands of p_gateway_id exactly as lease_command does, in one transaction. Returns {"completed": [{id, result}, ...] in input order, "leased": [lease_command rows as objects]}. Workspace admin or service_role.';
+
+--
+-- Name: complete_and_lease_inbox_items(uuid, jsonb, integer, integer, uuid); Type: FUNCTION; Schema: public; Owner: -
+--
+
+CREATE FUNCTION public.complete_and_lease_inbox_items(p_agent_id uuid, p_items jsonb DEFAULT '[]'::jsonb, p_limit integer DEFAULT 1, p_lease_seconds integer DEFAULT 120, p_request_id uuid DEFAULT NULL::uuid) RETURNS jsonb
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  return private.complete_and_lease_inbox_items(p_agent_id, p_items, p_limit, p_lease_seconds, p_request_id);
+end
+$$;
+
+--
+-- Name: FUNCTION complete_and_lease_inbox_items(p_agent_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid); Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON FUNCTION public.complete_and_lease_inbox_items(p_agent_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid) IS 'A dispatcher''s loop in one call: completes p_items exactly as complete_inbox_items does (JSON array of {id, lease_token, result?}; [] for none), then leases up to p_limit items of p_agent_id exactly as lease_inbox_item does, in one transaction. Returns {"completed": [{id, result}, ...] in input order, "leased": [lease_inbox_item rows as objects]}. Workspace admin or service_role.';
 
 --
 -- Name: complete_command(uuid, uuid, jsonb, integer, text, text); Type: FUNCTION; Schema: public; Owner: -
@@ -15057,22 +15275,16 @@ CREATE INDEX agent_command_history_gateway_id_idx ON public.agent_command_histor
 CREATE INDEX agent_command_history_workspace_id_idx ON public.agent_command_history USING btree (workspace_id, finished_at);
 
 --
--- Name: agent_commands_agent_id_idx; Type: INDEX; Schema: public; Owner: -
+-- Name: agent_commands_agent_id_live_idx; Type: INDEX; Schema: public; Owner: -
 --
 
-CREATE INDEX agent_commands_agent_id_idx ON public.agent_commands USING btree (agent_id);
+CREATE INDEX agent_commands_agent_id_live_idx ON public.agent_commands USING btree (agent_id) WHERE (agent_id IS NOT NULL);
 
 --
 -- Name: agent_commands_dedup_key_idx; Type: INDEX; Schema: public; Owner: -
 --
 
 CREATE UNIQUE INDEX agent_commands_dedup_key_idx ON public.agent_commands USING btree (gateway_id, dedup_key) WHERE ((dedup_key IS NOT NULL) AND (status = ANY (ARRAY['pending'::public.command_status, 'leased'::public.command_status, 'running'::public.command_status])));
-
---
--- Name: agent_commands_gateway_id_idx; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX agent_commands_gateway_id_idx ON public.agent_commands USING btree (gateway_id, created_at);
 
 --
 -- Name: agent_commands_lease_idx; Type: INDEX; Schema: public; Owner: -
@@ -15115,12 +15327,6 @@ CREATE INDEX agent_inbox_history_agent_id_idx ON public.agent_inbox_history USIN
 --
 
 CREATE INDEX agent_inbox_history_workspace_id_idx ON public.agent_inbox_history USING btree (workspace_id, finished_at);
-
---
--- Name: agent_inbox_items_agent_id_idx; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX agent_inbox_items_agent_id_idx ON public.agent_inbox_items USING btree (agent_id, created_at);
 
 --
 -- Name: agent_inbox_items_dedup_key_idx; Type: INDEX; Schema: public; Owner: -
@@ -16725,12 +16931,6 @@ CREATE TRIGGER agent_budgets_set_updated_at BEFORE UPDATE ON public.agent_budget
 CREATE TRIGGER agent_command_events_append_only BEFORE DELETE OR UPDATE ON public.agent_command_events FOR EACH ROW EXECUTE FUNCTION private.queue_events_append_only();
 
 --
--- Name: agent_command_events agent_command_events_notify; Type: TRIGGER; Schema: public; Owner: -
---
-
-CREATE TRIGGER agent_command_events_notify AFTER INSERT ON public.agent_command_events FOR EACH ROW WHEN (((new.to_status = ANY (ARRAY['done'::public.command_status, 'failed'::public.command_status])) AND (new.from_status IS DISTINCT FROM new.to_status))) EXECUTE FUNCTION private.agent_command_events_notify();
-
---
 -- Name: agent_command_history agent_command_history_delete_events; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -16741,6 +16941,12 @@ CREATE TRIGGER agent_command_history_delete_events AFTER DELETE ON public.agent_
 --
 
 CREATE TRIGGER agent_command_history_forget_jobs AFTER DELETE ON public.agent_command_history FOR EACH ROW EXECUTE FUNCTION private.jobs_forget_deleted_command();
+
+--
+-- Name: agent_command_history agent_command_history_notify; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agent_command_history_notify AFTER INSERT ON public.agent_command_history FOR EACH ROW WHEN (((new.status = 'failed'::public.command_status) OR ((new.status = 'done'::public.command_status) AND (new.requested_by IS NOT NULL)))) EXECUTE FUNCTION private.agent_command_history_notify();
 
 --
 -- Name: agent_commands agent_commands_check_budget; Type: TRIGGER; Schema: public; Owner: -
@@ -22156,10 +22362,10 @@ GRANT ALL ON FUNCTION private.agent_collections(p_agent_id uuid, p_collection_id
 GRANT ALL ON FUNCTION private.agent_collections(p_agent_id uuid, p_collection_ids uuid[], p_min public.knowledge_access_level, OUT workspace_id uuid, OUT collection_ids uuid[]) TO service_role;
 
 --
--- Name: FUNCTION agent_command_events_notify(); Type: ACL; Schema: private; Owner: -
+-- Name: FUNCTION agent_command_history_notify(); Type: ACL; Schema: private; Owner: -
 --
 
-REVOKE ALL ON FUNCTION private.agent_command_events_notify() FROM PUBLIC;
+REVOKE ALL ON FUNCTION private.agent_command_history_notify() FROM PUBLIC;
 
 --
 -- Name: FUNCTION agent_commands_check_budget(); Type: ACL; Schema: private; Owner: -
@@ -22601,12 +22807,34 @@ REVOKE ALL ON FUNCTION private.comments_before_write() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.comments_enqueue_mentions() FROM PUBLIC;
 
 --
+-- Name: FUNCTION complete_and_lease_commands(p_gateway_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.complete_and_lease_commands(p_gateway_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.complete_and_lease_commands(p_gateway_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.complete_and_lease_commands(p_gateway_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid) TO service_role;
+
+--
+-- Name: FUNCTION complete_and_lease_inbox_items(p_agent_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.complete_and_lease_inbox_items(p_agent_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.complete_and_lease_inbox_items(p_agent_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.complete_and_lease_inbox_items(p_agent_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid) TO service_role;
+
+--
 -- Name: FUNCTION complete_command(p_id uuid, p_lease_token uuid, p_result jsonb, p_exit_code integer, p_stdout text, p_stderr text); Type: ACL; Schema: private; Owner: -
 --
 
 REVOKE ALL ON FUNCTION private.complete_command(p_id uuid, p_lease_token uuid, p_result jsonb, p_exit_code integer, p_stdout text, p_stderr text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.complete_command(p_id uuid, p_lease_token uuid, p_result jsonb, p_exit_code integer, p_stdout text, p_stderr text) TO authenticated;
 GRANT ALL ON FUNCTION private.complete_command(p_id uuid, p_lease_token uuid, p_result jsonb, p_exit_code integer, p_stdout text, p_stderr text) TO service_role;
+
+--
+-- Name: FUNCTION complete_command_live(p_id uuid, p_lease_token uuid, p_result jsonb, p_exit_code integer, p_stdout text, p_stderr text); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.complete_command_live(p_id uuid, p_lease_token uuid, p_result jsonb, p_exit_code integer, p_stdout text, p_stderr text) FROM PUBLIC;
 
 --
 -- Name: FUNCTION complete_commands(p_items jsonb); Type: ACL; Schema: private; Owner: -
@@ -22623,6 +22851,12 @@ GRANT ALL ON FUNCTION private.complete_commands(p_items jsonb) TO service_role;
 REVOKE ALL ON FUNCTION private.complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb) TO authenticated;
 GRANT ALL ON FUNCTION private.complete_inbox_item(p_id uuid, p_lease_token uuid, p_result jsonb) TO service_role;
+
+--
+-- Name: FUNCTION complete_inbox_item_live(p_id uuid, p_lease_token uuid, p_result jsonb); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.complete_inbox_item_live(p_id uuid, p_lease_token uuid, p_result jsonb) FROM PUBLIC;
 
 --
 -- Name: FUNCTION complete_inbox_items(p_items jsonb); Type: ACL; Schema: private; Owner: -
@@ -23889,6 +24123,22 @@ GRANT ALL ON FUNCTION public.cancel_command(p_id uuid) TO authenticated;
 REVOKE ALL ON FUNCTION public.cancel_inbox_item(p_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.cancel_inbox_item(p_id uuid) TO service_role;
 GRANT ALL ON FUNCTION public.cancel_inbox_item(p_id uuid) TO authenticated;
+
+--
+-- Name: FUNCTION complete_and_lease_commands(p_gateway_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.complete_and_lease_commands(p_gateway_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.complete_and_lease_commands(p_gateway_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.complete_and_lease_commands(p_gateway_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid) TO authenticated;
+
+--
+-- Name: FUNCTION complete_and_lease_inbox_items(p_agent_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid); Type: ACL; Schema: public; Owner: -
+--
+
+REVOKE ALL ON FUNCTION public.complete_and_lease_inbox_items(p_agent_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.complete_and_lease_inbox_items(p_agent_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid) TO service_role;
+GRANT ALL ON FUNCTION public.complete_and_lease_inbox_items(p_agent_id uuid, p_items jsonb, p_limit integer, p_lease_seconds integer, p_request_id uuid) TO authenticated;
 
 --
 -- Name: FUNCTION complete_command(p_id uuid, p_lease_token uuid, p_result jsonb, p_exit_code integer, p_stdout text, p_stderr text); Type: ACL; Schema: public; Owner: -

@@ -5610,6 +5610,26 @@ export type Database = {
       }
       cancel_command: { Args: { p_id: string }; Returns: Json }
       cancel_inbox_item: { Args: { p_id: string }; Returns: Json }
+      complete_and_lease_commands: {
+        Args: {
+          p_gateway_id: string
+          p_items?: Json
+          p_lease_seconds?: number
+          p_limit?: number
+          p_request_id?: string
+        }
+        Returns: Json
+      }
+      complete_and_lease_inbox_items: {
+        Args: {
+          p_agent_id: string
+          p_items?: Json
+          p_lease_seconds?: number
+          p_limit?: number
+          p_request_id?: string
+        }
+        Returns: Json
+      }
       complete_command: {
         Args: {
           p_exit_code?: number

@@ -1116,7 +1116,7 @@ revoke all on function private.complete_and_lease_inbox_items(uuid, jsonb, int, 
 grant execute on function private.complete_and_lease_inbox_items(uuid, jsonb, int, int, uuid) to authenticated, service_role;
 
 create or replace function public.complete_and_lease_inbox_items(
-  p_agent_id uuid, p_items jsonb default '[]', p_limit int default 1, p_lease_seconds int default 60,
+  p_agent_id uuid, p_items jsonb default '[]', p_limit int default 1, p_lease_seconds int default 120,
   p_request_id uuid default null
 )
 returns jsonb
