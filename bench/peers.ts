@@ -4,16 +4,17 @@
 //   SUPABASE_DB_URL=postgresql://postgres:postgres@127.0.0.1:54322/postgres npm run bench:peers
 //
 // Ours run in the main database (fresh workspace, gateway and agent per cell), called the PostgREST way
-// (tests/support/db.ts rpc(): begin; set local role; set_config(claims); select public.<fn>(...); commit).
-// pg-boss@10 and graphile-worker@0.17 run in a scratch database on the same server
+// (tests/support/db.ts rpc(): one round trip carrying begin; set_config(role, claims); select public.<fn>(...);
+// commit). pg-boss@10 and graphile-worker@0.17 run in a scratch database on the same server
 // (PEERS_DB, default agentbase_bench_peers, created when missing), each in its own schema, driven
 // as their docs recommend:
 //   - pg-boss: W loops of fetch(queue, {batchSize: B}) + complete(queue, ids), a pool of W connections;
 //   - graphile-worker: run() with concurrency W and a no-op task; for B > 1 localQueue.size = B and
 //     completeJobBatchDelay = 0 (its documented batching);
-//   - ours: W loops of lease_*(p_limit => B) and, for each leased batch, one complete_* per job
-//     (B = 1) or one batch finish (complete_commands / complete_inbox_items) for the whole lease (B > 1,
-//     when the database has it; BENCH_BATCH_FINISH=0 forces one call per job).
+//   - ours: W loops of complete_and_lease_commands / complete_and_lease_inbox_items (finish the batch held,
+//     lease the next B: one call per batch); BENCH_OURS_CALL=separate: lease_*(p_limit => B), then one
+//     complete_* per job (B = 1) or one batch finish for the whole lease (B > 1; BENCH_BATCH_FINISH=0
+//     forces one call per job).
 //
 // A cell is (system, W workers, B batch, backlog). Backlog b: the queue is filled with b jobs (200-byte
 // payload, not timed), VACUUM ANALYZE, then drained by the W workers (timed); repeated until BENCH_JOBS
@@ -27,7 +28,8 @@
 // BENCH_BACKLOGS ("500,10000"), BENCH_SYSTEMS ("commands,inbox,pg-boss,graphile-worker"),
 // BENCH_RUNS (1; more: shuffled order per round, medians), BENCH_CSV (output path; default
 // bench/results/peers-<timestamp>.csv), PEERS_DB, BENCH_EVENT_LOG (default | changes | all: our workspace's
-// settings.queue_event_log), BENCH_BATCH_FINISH (0: one complete call per job even for B > 1).
+// settings.queue_event_log), BENCH_OURS_CALL (combined | separate), BENCH_BATCH_FINISH (0: one complete
+// call per job even for B > 1, with separate).
 // Quick check: BENCH_JOBS=500 BENCH_WORKERS=1,4 BENCH_BACKLOGS=500 npm run bench:peers
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
