@@ -17,6 +17,9 @@
 -- 4. The single complete moves a live lease to history in one statement (the delete takes the row lock;
 --    no separate select ... for update); anything else takes the previous path and answers as before.
 -- 5. Three hot-table indexes that no queue statement used are dropped (see the index section).
+-- 6. complete_and_lease_commands / complete_and_lease_inbox_items: a runner's finish-then-lease in one
+--    call, one transaction (see their section).
+-- 7. private.agent_budget_blocked, asked on every inbox lease, keeps its plan (plpgsql instead of SQL).
 --
 -- Same signatures, `create or replace` and guarded DDL only, so the file applies on top of itself. The
 -- enqueue functions are the idempotency-window versions (20261207000100) with the event-log default
@@ -1028,7 +1031,7 @@ set search_path = ''
 set plan_cache_mode = force_generic_plan
 as $$
 declare
-  v_completed jsonb := '[]';
+  v_completed jsonb := '[]'::jsonb;
   v_leased jsonb;
   v_answer jsonb;
   v record;
@@ -1085,7 +1088,7 @@ set search_path = ''
 set plan_cache_mode = force_generic_plan
 as $$
 declare
-  v_completed jsonb := '[]';
+  v_completed jsonb := '[]'::jsonb;
   v_leased jsonb;
   v_answer jsonb;
   v record;
@@ -1131,3 +1134,23 @@ revoke all on function public.complete_and_lease_inbox_items(uuid, jsonb, int, i
 grant execute on function public.complete_and_lease_inbox_items(uuid, jsonb, int, int, uuid) to authenticated, service_role;
 comment on function public.complete_and_lease_inbox_items(uuid, jsonb, int, int, uuid) is
   'A dispatcher''s loop in one call: completes p_items exactly as complete_inbox_items does (JSON array of {id, lease_token, result?}; [] for none), then leases up to p_limit items of p_agent_id exactly as lease_inbox_item does, in one transaction. Returns {"completed": [{id, result}, ...] in input order, "leased": [lease_inbox_item rows as objects]}. Workspace admin or service_role.';
+
+-- ---------------------------------------------------------------------------------------------------
+-- Budget check with a cached plan
+-- ---------------------------------------------------------------------------------------------------
+-- Every inbox lease (and every enqueue of a command for an agent) asks whether the agent is blocked by its
+-- budget. As a SQL function with SET search_path it cannot be inlined and its query was planned again on
+-- every call; plpgsql keeps the plan for the session. Same signature, same answer.
+create or replace function private.agent_budget_blocked(p_agent_id uuid)
+returns boolean
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  return exists (
+    select 1 from public.agent_budgets b
+    where b.agent_id = p_agent_id and b.status = 'exceeded' and b.hard_cutoff and b.period_end > now());
+end
+$$;
