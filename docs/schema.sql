@@ -711,12 +711,14 @@ CREATE TYPE public.workspace_setup_state AS ENUM (
 --
 
 CREATE FUNCTION private.agent_budget_blocked(p_agent_id uuid) RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  select exists (
+begin
+  return exists (
     select 1 from public.agent_budgets b
-    where b.agent_id = p_agent_id and b.status = 'exceeded' and b.hard_cutoff and b.period_end > now())
+    where b.agent_id = p_agent_id and b.status = 'exceeded' and b.hard_cutoff and b.period_end > now());
+end
 $$;
 
 --
@@ -2356,7 +2358,7 @@ CREATE FUNCTION private.complete_and_lease_commands(p_gateway_id uuid, p_items j
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
-  v_completed jsonb := '[]';
+  v_completed jsonb := '[]'::jsonb;
   v_leased jsonb;
   v_answer jsonb;
   v record;
@@ -2393,7 +2395,7 @@ CREATE FUNCTION private.complete_and_lease_inbox_items(p_agent_id uuid, p_items 
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 declare
-  v_completed jsonb := '[]';
+  v_completed jsonb := '[]'::jsonb;
   v_leased jsonb;
   v_answer jsonb;
   v record;
