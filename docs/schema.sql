@@ -2199,11 +2199,25 @@ CREATE FUNCTION private.command_stale_result(r public.agent_commands, p_lease_to
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
+declare
+  v_attempt int;
 begin
   if r.finished_lease_token = p_lease_token
      and ((p_call = 'complete' and r.finished_status = 'done')
           or (p_call = 'fail' and r.finished_status <> 'done')) then
     return private.queue_result(true, null, r.finished_status::text, null, r.cancel_requested, true, r.attempt);
+  end if;
+  -- A retryable fail whose row a later lease has leased (and maybe finished) since: the row no longer holds
+  -- that finish, its retry event does.
+  if p_call = 'fail' then
+    select e.attempt into v_attempt
+    from public.agent_command_events e
+    where e.command_id = r.id and e.reason = 'retry_scheduled'
+      and e.detail ->> 'lease_digest' = private.queue_token_digest(p_lease_token)
+    limit 1;
+    if found then
+      return private.queue_result(true, null, 'pending', null, r.cancel_requested, true, v_attempt);
+    end if;
   end if;
   if r.status in ('done', 'failed', 'cancelled') then
     return private.queue_result(false, 'already_terminal', r.status::text, null, r.cancel_requested, false, r.attempt);
@@ -4437,7 +4451,9 @@ begin
   end if;
   perform private.log_command_event(r, v_from,
     case v_to when 'pending' then 'retry_scheduled' when 'cancelled' then 'cancelled' else 'failed' end,
-    jsonb_build_object('error', left(p_error, 1000), 'retryable', p_retryable, 'failure_code', v_code));
+    jsonb_build_object('error', left(p_error, 1000), 'retryable', p_retryable, 'failure_code', v_code)
+    -- A retry is the one finish a later lease can overwrite on the row: the event keeps which lease made it.
+    || case when v_to = 'pending' then jsonb_build_object('lease_digest', private.queue_token_digest(p_lease_token)) else '{}'::jsonb end);
   return private.queue_result(true, null, v_to::text, null, r.cancel_requested, false, r.attempt);
 end
 $$;
@@ -4538,7 +4554,9 @@ begin
   end if;
   perform private.log_inbox_event(r, 'leased',
     case v_to when 'pending' then 'retry_scheduled' when 'cancelled' then 'cancelled' else 'dead_lettered' end,
-    jsonb_build_object('error', left(p_error, 1000), 'retryable', p_retryable, 'failure_code', v_code));
+    jsonb_build_object('error', left(p_error, 1000), 'retryable', p_retryable, 'failure_code', v_code)
+    -- A retry is the one finish a later lease can overwrite on the row: the event keeps which lease made it.
+    || case when v_to = 'pending' then jsonb_build_object('lease_digest', private.queue_token_digest(p_lease_token)) else '{}'::jsonb end);
   return private.queue_result(true, null, v_to::text, null, r.cancel_requested, false, r.attempt);
 end
 $$;
@@ -5144,11 +5162,25 @@ CREATE FUNCTION private.inbox_stale_result(r public.agent_inbox_items, p_lease_t
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
+declare
+  v_attempt int;
 begin
   if r.finished_lease_token = p_lease_token
      and ((p_call = 'complete' and r.finished_status = 'done')
           or (p_call = 'fail' and r.finished_status <> 'done')) then
     return private.queue_result(true, null, r.finished_status::text, null, r.cancel_requested, true, r.attempt);
+  end if;
+  -- A retryable fail whose row a later lease has leased (and maybe finished) since: the row no longer holds
+  -- that finish, its retry event does.
+  if p_call = 'fail' then
+    select e.attempt into v_attempt
+    from public.agent_inbox_events e
+    where e.item_id = r.id and e.reason = 'retry_scheduled'
+      and e.detail ->> 'lease_digest' = private.queue_token_digest(p_lease_token)
+    limit 1;
+    if found then
+      return private.queue_result(true, null, 'pending', null, r.cancel_requested, true, v_attempt);
+    end if;
   end if;
   if r.status in ('done', 'dead_letter', 'cancelled') then
     return private.queue_result(false, 'already_terminal', r.status::text, null, r.cancel_requested, false, r.attempt);
@@ -6805,6 +6837,23 @@ CREATE FUNCTION private.queue_retry_delay(p_attempt integer, p_retry_after_secon
                                * (0.5 + random() / 2))
   end
 $$;
+
+--
+-- Name: queue_token_digest(uuid); Type: FUNCTION; Schema: private; Owner: -
+--
+
+CREATE FUNCTION private.queue_token_digest(p_token uuid) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select encode(pg_catalog.sha256(pg_catalog.convert_to(p_token::text, 'UTF8')), 'hex')
+$$;
+
+--
+-- Name: FUNCTION queue_token_digest(p_token uuid); Type: COMMENT; Schema: private; Owner: -
+--
+
+COMMENT ON FUNCTION private.queue_token_digest(p_token uuid) IS 'SHA-256 (hex) of a lease token, as kept in retry events (detail.lease_digest) to recognise a repeated fail.';
 
 --
 -- Name: queue_wakeup_topic(text, uuid); Type: FUNCTION; Schema: private; Owner: -
@@ -23639,6 +23688,12 @@ REVOKE ALL ON FUNCTION private.queue_result(p_ok boolean, p_reason text, p_statu
 --
 
 REVOKE ALL ON FUNCTION private.queue_retry_delay(p_attempt integer, p_retry_after_seconds integer) FROM PUBLIC;
+
+--
+-- Name: FUNCTION queue_token_digest(p_token uuid); Type: ACL; Schema: private; Owner: -
+--
+
+REVOKE ALL ON FUNCTION private.queue_token_digest(p_token uuid) FROM PUBLIC;
 
 --
 -- Name: FUNCTION queue_wakeup_topic(p_kind text, p_id uuid); Type: ACL; Schema: private; Owner: -
