@@ -130,28 +130,31 @@ function startCluster(): void {
   }
 }
 
+/** psql as the engine's superuser over its socket, stopping at the first error. */
+function adminPsql(args: string[], quiet = false): void {
+  run('psql', ['-h', socketDir, '-p', String(port), '-U', 'supabase_admin', '-d', 'postgres',
+    '-v', 'ON_ERROR_STOP=1', '-q', ...args], quiet ? { quiet: true } : undefined);
+}
+
 /** Loads the stand-in when it is new or changed since it was last loaded. */
 function loadStandin(): void {
   const sql = readFileSync(standinFile, 'utf8');
   const digest = createHash('sha256').update(sql).digest('hex');
   if (existsSync(standinMarker) && readFileSync(standinMarker, 'utf8').trim() === digest) return;
   step('loading the Supabase stand-in (roles, auth, storage, vault, realtime)', () =>
-    run('psql', ['-h', socketDir, '-p', String(port), '-U', 'supabase_admin', '-d', 'postgres',
-      '-v', 'ON_ERROR_STOP=1', '-q', '-f', standinFile]));
+    adminPsql(['-f', standinFile]));
   writeFileSync(standinMarker, `${digest}\n`);
 }
 
 /** Realtime's day partitions move with the calendar, so every start makes sure today's exist. */
 function refreshRealtimePartitions(): void {
-  run('psql', ['-h', socketDir, '-p', String(port), '-U', 'supabase_admin', '-d', 'postgres',
-    '-v', 'ON_ERROR_STOP=1', '-q', '-c', 'select realtime.standin_create_partitions()'], { quiet: true });
+  adminPsql(['-c', 'select realtime.standin_create_partitions()'], true);
 }
 
 /** Turns plpgsql_check's profiler on (ALTER SYSTEM) or back to the file's setting (off) on this checkout's engine. */
 export function setProfiler(on: boolean): void {
   const change = on ? 'alter system set plpgsql_check.profiler = on' : 'alter system reset plpgsql_check.profiler';
-  run('psql', ['-h', socketDir, '-p', String(port), '-U', 'supabase_admin', '-d', 'postgres',
-    '-v', 'ON_ERROR_STOP=1', '-q', '-c', change, '-c', 'select pg_reload_conf()'], { quiet: true });
+  adminPsql(['-c', change, '-c', 'select pg_reload_conf()'], true);
 }
 
 export type EngineKind = 'env' | 'external' | 'local';
